@@ -1,0 +1,295 @@
+/*
+ * The HAL of the host port. Registers live in a flat file indexed by their
+ * 16-bit encoding; a CPU backend (Unicorn) may own the guest's live EL1
+ * registers. hal_halt() aborts: on the host a halt is a test failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hal.h"
+#include "sim_hal.h"
+#include "vcpu.h"
+
+#define SIM_PHYS_MAX 16
+#define SIM_CAPTURE_MAX (1u << 20)
+#define SIM_UART_VMS 4
+
+struct phys_region {
+	uint64_t pa;
+	uint8_t *host;
+	size_t size;
+};
+
+struct capture {
+	char *buf;
+	size_t len;
+};
+
+static uint64_t sysregs[1u << 16];
+static struct phys_region phys[SIM_PHYS_MAX];
+static size_t nphys;
+static struct capture console, uart[SIM_UART_VMS];
+static int uart_fd = -1, console_fd = -1;
+static struct sim_cpu_backend cpu;
+static bool have_cpu;
+static struct sim_gic_backend gic;
+static bool have_gic;
+static sim_el3_fn el3;
+static struct vcpu *current;
+static struct sim_hal_stats stats;
+static struct vcpu_fpsimd fake_fp;
+
+static void capture_append(struct capture *c, const char *s, size_t n)
+{
+	if (!c->buf) {
+		c->buf = malloc(SIM_CAPTURE_MAX + 1);
+		if (!c->buf)
+			return;
+	}
+	if (n > SIM_CAPTURE_MAX - c->len)
+		n = SIM_CAPTURE_MAX - c->len; /* keep the start, drop the rest */
+	memcpy(c->buf + c->len, s, n);
+	c->len += n;
+	c->buf[c->len] = '\0';
+}
+
+static void capture_free(struct capture *c)
+{
+	free(c->buf);
+	c->buf = NULL;
+	c->len = 0;
+}
+
+void sim_capture_clear(void)
+{
+	capture_free(&console);
+	for (unsigned i = 0; i < SIM_UART_VMS; i++)
+		capture_free(&uart[i]);
+}
+
+void sim_hal_reset(void)
+{
+	memset(sysregs, 0, sizeof(sysregs));
+	memset(phys, 0, sizeof(phys));
+	nphys = 0;
+	sim_capture_clear();
+	have_cpu = have_gic = false;
+	el3 = NULL;
+	current = NULL;
+	uart_fd = console_fd = -1;
+	memset(&stats, 0, sizeof(stats));
+	memset(&fake_fp, 0, sizeof(fake_fp));
+	/* Identification a Cortex-A57 r1p3 reports; GICv3 with 4 LRs. */
+	sysregs[SYSREG_MIDR_EL1] = 0x411fd073;
+	sysregs[SYSREG_MPIDR_EL1] = 0x80000000;
+	sysregs[SYSREG_ID_AA64PFR0_EL1] = 0x01000022; /* EL1/EL0 AArch64, GIC */
+	sysregs[SYSREG_ID_AA64DFR0_EL1] = 0x10305106;
+	sysregs[SYSREG_ID_AA64ISAR0_EL1] = 0x11120;
+	sysregs[SYSREG_ID_AA64MMFR0_EL1] = 0x1124;
+	sysregs[SYSREG_CNTFRQ_EL0] = 62500000;
+	sysregs[SYSREG_ICH_VTR_EL2] = 0x90000003; /* 4 LRs, 5 priority bits */
+}
+
+void sim_hal_set_cpu_backend(const struct sim_cpu_backend *b)
+{
+	have_cpu = b != NULL;
+	if (b)
+		cpu = *b;
+}
+
+void sim_hal_set_gic_backend(const struct sim_gic_backend *b)
+{
+	have_gic = b != NULL;
+	if (b)
+		gic = *b;
+}
+
+uint64_t sim_sysreg_get(uint32_t enc)
+{
+	return sysregs[enc & 0xffffu];
+}
+
+void sim_sysreg_set(uint32_t enc, uint64_t val)
+{
+	sysregs[enc & 0xffffu] = val;
+}
+
+uint64_t hal_sysreg_read(uint32_t enc)
+{
+	uint64_t val;
+
+	if (have_cpu && cpu.sysreg_read && cpu.sysreg_read(cpu.ctx, enc, &val))
+		return val;
+	return sysregs[enc & 0xffffu];
+}
+
+void hal_sysreg_write(uint32_t enc, uint64_t val)
+{
+	if (have_cpu && cpu.sysreg_write && cpu.sysreg_write(cpu.ctx, enc, val))
+		return;
+	sysregs[enc & 0xffffu] = val;
+}
+
+void hal_dsb_ish(void)
+{
+}
+
+void hal_isb(void)
+{
+}
+
+void hal_s2_tlb_flush_vmid(uint16_t vmid)
+{
+	stats.tlb_flushes++;
+	if (have_cpu && cpu.s2_changed)
+		cpu.s2_changed(cpu.ctx, vmid, 0, ~0ull);
+}
+
+void hal_s2_tlb_flush_ipa(uint16_t vmid, uint64_t ipa, uint64_t size)
+{
+	stats.tlb_flushes++;
+	if (have_cpu && cpu.s2_changed)
+		cpu.s2_changed(cpu.ctx, vmid, ipa, size);
+}
+
+static void echo(int fd, const void *s, size_t len)
+{
+	if (fd >= 0 && write(fd, s, len) < 0)
+		fd = -1; /* output is best effort; the capture is the record */
+}
+
+void hal_console_write(const char *s, size_t len)
+{
+	capture_append(&console, s, len);
+	echo(console_fd, s, len);
+}
+
+void hal_guest_uart_out(unsigned vm_id, uint8_t byte)
+{
+	if (vm_id < SIM_UART_VMS)
+		capture_append(&uart[vm_id], (const char *)&byte, 1);
+	echo(uart_fd, &byte, 1);
+}
+
+const char *sim_console_text(size_t *len)
+{
+	if (len)
+		*len = console.len;
+	return console.buf ? console.buf : "";
+}
+
+const char *sim_guest_uart_text(unsigned vm_id, size_t *len)
+{
+	if (vm_id >= SIM_UART_VMS || !uart[vm_id].buf) {
+		if (len)
+			*len = 0;
+		return "";
+	}
+	if (len)
+		*len = uart[vm_id].len;
+	return uart[vm_id].buf;
+}
+
+void sim_guest_uart_echo_fd(int fd)
+{
+	uart_fd = fd;
+}
+
+void sim_console_echo_fd(int fd)
+{
+	console_fd = fd;
+}
+
+uint32_t hal_gic_ack(void)
+{
+	return have_gic && gic.ack ? gic.ack(gic.ctx) : 1023u;
+}
+
+void hal_gic_eoi(uint32_t intid)
+{
+	if (have_gic && gic.eoi)
+		gic.eoi(gic.ctx, intid);
+}
+
+unsigned hal_gic_num_lrs(void)
+{
+	return (unsigned)(sysregs[SYSREG_ICH_VTR_EL2] & 0x1f) + 1;
+}
+
+void sim_set_el3(sim_el3_fn fn)
+{
+	el3 = fn;
+}
+
+void hal_smc_forward(uint64_t a[18])
+{
+	stats.smc_forwards++;
+	if (el3)
+		el3(a);
+	else
+		a[0] = (uint64_t)-1; /* SMCCC NOT_SUPPORTED: no secure world */
+}
+
+int sim_phys_add(uint64_t pa, void *host, size_t size)
+{
+	if (nphys == SIM_PHYS_MAX || size == 0 || pa + size < pa)
+		return -1;
+	for (size_t i = 0; i < nphys; i++)
+		if (pa < phys[i].pa + phys[i].size && phys[i].pa < pa + size)
+			return -1;
+	phys[nphys].pa = pa;
+	phys[nphys].host = host;
+	phys[nphys].size = size;
+	nphys++;
+	return 0;
+}
+
+void *hal_pa_to_va(uint64_t pa, size_t len)
+{
+	for (size_t i = 0; i < nphys; i++) {
+		const struct phys_region *r = &phys[i];
+		if (pa >= r->pa && len <= r->size && pa - r->pa <= r->size - len)
+			return r->host + (pa - r->pa);
+	}
+	return NULL;
+}
+
+void hal_fpsimd_save(struct vcpu_fpsimd *fp)
+{
+	if (have_cpu && cpu.fpsimd_save)
+		cpu.fpsimd_save(cpu.ctx, fp);
+	else
+		*fp = fake_fp;
+}
+
+void hal_fpsimd_restore(const struct vcpu_fpsimd *fp)
+{
+	if (have_cpu && cpu.fpsimd_restore)
+		cpu.fpsimd_restore(cpu.ctx, fp);
+	else
+		fake_fp = *fp;
+}
+
+struct vcpu *hal_current_vcpu(void)
+{
+	return current;
+}
+
+void hal_set_current_vcpu(struct vcpu *v)
+{
+	current = v;
+}
+
+const struct sim_hal_stats *sim_hal_stats(void)
+{
+	return &stats;
+}
+
+_Noreturn void hal_halt(void)
+{
+	stats.halts++;
+	fprintf(stderr, "hal_halt: the hypervisor core halted\n");
+	abort();
+}

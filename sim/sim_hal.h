@@ -1,0 +1,71 @@
+/*
+ * Controls of the host port's HAL (sim/hal_host.c), used by the Unicorn
+ * engine, hvsim and the unit tests. The HAL itself is a fake machine: a
+ * register file indexed by sysreg encoding, a physical memory map, console
+ * capture. A CPU backend (the Unicorn engine) may take over the guest's live
+ * EL1 registers.
+ */
+#ifndef SIM_HAL_H
+#define SIM_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct vcpu_fpsimd;
+
+/* A CPU model owning the live guest EL1 state (the Unicorn engine). */
+struct sim_cpu_backend {
+	void *ctx;
+	/* Return true if the backend owns enc and filled/stored the value. */
+	bool (*sysreg_read)(void *ctx, uint32_t enc, uint64_t *val);
+	bool (*sysreg_write)(void *ctx, uint32_t enc, uint64_t val);
+	void (*fpsimd_save)(void *ctx, struct vcpu_fpsimd *fp);
+	void (*fpsimd_restore)(void *ctx, const struct vcpu_fpsimd *fp);
+	/* Stage-2 of vmid changed: drop cached translations. */
+	void (*s2_changed)(void *ctx, uint16_t vmid, uint64_t ipa, uint64_t size);
+};
+
+/* A fake GIC CPU interface (sim/fake_gic.c provides one). */
+struct sim_gic_backend {
+	void *ctx;
+	uint32_t (*ack)(void *ctx);
+	void (*eoi)(void *ctx, uint32_t intid);
+	unsigned num_lrs;
+};
+
+/* Reset the whole fake machine: registers, memory map, capture, backends. */
+void sim_hal_reset(void);
+
+void sim_hal_set_cpu_backend(const struct sim_cpu_backend *b);
+void sim_hal_set_gic_backend(const struct sim_gic_backend *b);
+
+/* The register file, bypassing any backend (for tests and the fake layer). */
+uint64_t sim_sysreg_get(uint32_t enc);
+void sim_sysreg_set(uint32_t enc, uint64_t val);
+
+/* Host memory standing in for physical memory [pa, pa+size). */
+int sim_phys_add(uint64_t pa, void *host, size_t size);
+
+/* Everything written to hal_console_write, and guest UART output. */
+const char *sim_console_text(size_t *len);
+const char *sim_guest_uart_text(unsigned vm_id, size_t *len);
+void sim_capture_clear(void);
+/* Also copy guest UART bytes to this fd as they arrive (-1: don't). */
+void sim_guest_uart_echo_fd(int fd);
+/* Also copy console text to this fd as it arrives (-1: don't). */
+void sim_console_echo_fd(int fd);
+
+/* Fake EL3: answers forwarded SMCs. Default: NOT_SUPPORTED in a[0]. */
+typedef void (*sim_el3_fn)(uint64_t a[18]);
+void sim_set_el3(sim_el3_fn fn);
+
+/* Counters the tests read. */
+struct sim_hal_stats {
+	unsigned long tlb_flushes;
+	unsigned long smc_forwards;
+	unsigned long halts;
+};
+const struct sim_hal_stats *sim_hal_stats(void);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * The one interface between the portable core and a port (target/ or sim/).
+ * Everything the core needs from hardware goes through here; the core never
+ * includes a port header and never branches on which port it runs on.
+ */
+#ifndef HV_HAL_H
+#define HV_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/sysreg_enc.h"
+
+struct vcpu;
+struct vcpu_fpsimd;
+
+/* System registers, addressed by their MRS/MSR encoding (SYSREG_ENC). A port
+ * implements every encoding listed in HAL_SYSREGS (arch/sysreg_enc.h); the
+ * EL1 ones are the current vCPU's live guest state. */
+uint64_t hal_sysreg_read(uint32_t enc);
+void hal_sysreg_write(uint32_t enc, uint64_t val);
+
+/* Barriers and Stage-2 TLB maintenance. After the core changes a VM's Stage-2
+ * tables it calls hal_s2_tlb_flush_*; a port must not use stale translations
+ * after that call returns. */
+void hal_dsb_ish(void);
+void hal_isb(void);
+void hal_s2_tlb_flush_vmid(uint16_t vmid);
+void hal_s2_tlb_flush_ipa(uint16_t vmid, uint64_t ipa, uint64_t size);
+
+/* The hypervisor's own console (not a guest's emulated UART backend). */
+void hal_console_write(const char *s, size_t len);
+
+/* Emulated-UART output produced by a guest: the port decides where it goes
+ * (the host UART on target, a capture buffer/stdout in the sim). */
+void hal_guest_uart_out(unsigned vm_id, uint8_t byte);
+
+/* Physical GIC CPU interface. List registers are reached through
+ * hal_sysreg_* with ICH_LR_EL2(n). */
+uint32_t hal_gic_ack(void);            /* returns INTID, 1023 if none */
+void hal_gic_eoi(uint32_t intid);      /* priority drop + deactivate */
+unsigned hal_gic_num_lrs(void);
+
+/* SMC forwarding to the next exception level (EL3 / SPMD). Arguments in
+ * a[0..17] on entry, results in a[0..17] on return. */
+void hal_smc_forward(uint64_t a[18]);
+
+/* Physical memory as seen by the hypervisor. Returns NULL if [pa, pa+len)
+ * is not memory the port lets the core touch. */
+void *hal_pa_to_va(uint64_t pa, size_t len);
+
+/* FP/SIMD world switch (the core itself is built without FP registers). */
+void hal_fpsimd_save(struct vcpu_fpsimd *fp);
+void hal_fpsimd_restore(const struct vcpu_fpsimd *fp);
+
+/* The vCPU the calling physical CPU is running. */
+struct vcpu *hal_current_vcpu(void);
+void hal_set_current_vcpu(struct vcpu *v);
+
+/* Stop this physical CPU for good (fatal hypervisor error only). */
+_Noreturn void hal_halt(void);
+
+#endif

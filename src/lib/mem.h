@@ -1,0 +1,24 @@
+/*
+ * The string and memory functions the core (and libfdt) may call. On bare
+ * metal src/lib/string.c provides them; on the host the C library does.
+ * Prototypes match ISO C so both definitions are interchangeable.
+ */
+#ifndef HV_LIB_MEM_H
+#define HV_LIB_MEM_H
+
+#include <stddef.h>
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+void *memchr(const void *s, int c, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t maxlen);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+unsigned long strtoul(const char *restrict s, char **restrict end, int base);
+
+#endif

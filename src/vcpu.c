@@ -1,0 +1,69 @@
+/* vCPU reset, PC advance and the lazy world switch of EL1/FP state. */
+#include <stddef.h>
+
+#include "arch/esr.h"
+#include "hal.h"
+#include "lib/mem.h"
+#include "vcpu.h"
+#include "vgic/lr.h"
+
+/* target/ assembly saves the frame at these offsets. */
+_Static_assert(offsetof(struct vcpu, regs) == 0, "regs first");
+_Static_assert(offsetof(struct vcpu_regs, sp_el0) == VCPU_REGS_SP_EL0, "sp");
+_Static_assert(offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "pc");
+_Static_assert(offsetof(struct vcpu_regs, pstate) == VCPU_REGS_PSTATE, "ps");
+_Static_assert(sizeof(struct vcpu_regs) == VCPU_REGS_SIZE, "regs size");
+_Static_assert(offsetof(struct vcpu, exit) == VCPU_EXIT_OFFSET, "exit");
+
+#define VCPU_SGI_PRIO 0xa0u
+
+#define EL1_ENC(name, op0, op1, crn, crm, op2) SYSREG_ENC(op0, op1, crn, crm, op2),
+static const uint32_t el1_encodings[VCPU_EL1_COUNT] = {
+	HAL_SYSREGS_EL1(EL1_ENC)};
+#undef EL1_ENC
+
+void vcpu_advance_pc(struct vcpu *v)
+{
+	v->regs.pc += esr_insn_len(v->exit.esr);
+}
+
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
+{
+	memset(&v->regs, 0, sizeof(v->regs));
+	memset(&v->fp, 0, sizeof(v->fp));
+	memset(v->el1, 0, sizeof(v->el1));
+	memset(&v->dbg, 0, sizeof(v->dbg));
+	v->regs.pc = entry;
+	v->regs.x[0] = arg0;
+	v->regs.pstate = PSR_MODE_EL1H | PSR_DAIF;
+	/* SCTLR_EL1 RES1 bits (ARMv8.0); MMU and caches off as the boot
+	 * protocol requires. */
+	v->el1[VCPU_SCTLR_EL1] = 0x30d00800;
+	v->dbg.os_lock = true; /* OSLSR_EL1.OSLK resets to 1 */
+	v->power = VCPU_POWER_ON;
+}
+
+void vcpu_load(struct vcpu *v)
+{
+	for (unsigned i = 0; i < VCPU_EL1_COUNT; i++)
+		hal_sysreg_write(el1_encodings[i], v->el1[i]);
+	hal_fpsimd_restore(&v->fp);
+	v->loaded = true;
+	hal_set_current_vcpu(v);
+	/* SGIs sent to this vCPU while it was not running. */
+	for (unsigned intid = 0; v->pending_sgi && intid < 16; intid++) {
+		uint16_t bit = (uint16_t)(1u << intid);
+
+		if ((v->pending_sgi & bit) &&
+		    vgic_lr_inject(intid, false, 0, VCPU_SGI_PRIO) == 0)
+			v->pending_sgi &= (uint16_t)~bit;
+	}
+}
+
+void vcpu_put(struct vcpu *v)
+{
+	for (unsigned i = 0; i < VCPU_EL1_COUNT; i++)
+		v->el1[i] = hal_sysreg_read(el1_encodings[i]);
+	hal_fpsimd_save(&v->fp);
+	v->loaded = false;
+}

@@ -1,0 +1,115 @@
+/*
+ * A virtual CPU: the guest state a port saves on every exit (GPRs, PC,
+ * PSTATE), the syndrome of that exit, and the state only a world switch
+ * moves (EL1 system registers, FP/SIMD).
+ */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/sysreg_enc.h"
+
+struct vm;
+
+/* Saved by the port on every exit. Layout is fixed: target/ asm uses
+ * VCPU_REGS_* offsets (checked by static asserts in vcpu.c). */
+struct vcpu_regs {
+	uint64_t x[31];
+	uint64_t sp_el0;
+	uint64_t pc;     /* ELR_EL2 at the exit */
+	uint64_t pstate; /* SPSR_EL2 at the exit */
+};
+#define VCPU_REGS_SP_EL0 (31 * 8)
+#define VCPU_REGS_PC (32 * 8)
+#define VCPU_REGS_PSTATE (33 * 8)
+#define VCPU_REGS_SIZE (34 * 8)
+
+/* What the hardware reported for this exit. */
+struct vcpu_exit {
+	uint64_t esr;
+	uint64_t far;
+	uint64_t hpfar;
+};
+#define VCPU_EXIT_OFFSET VCPU_REGS_SIZE
+
+struct vcpu_fpsimd {
+	uint64_t v[32][2];
+	uint32_t fpsr;
+	uint32_t fpcr;
+};
+
+/* EL1 registers moved by vcpu_load/vcpu_put, indexed by enum vcpu_el1. */
+#define VCPU_EL1_ENUM(name, op0, op1, crn, crm, op2) VCPU_##name,
+enum vcpu_el1 { HAL_SYSREGS_EL1(VCPU_EL1_ENUM) VCPU_EL1_COUNT };
+#undef VCPU_EL1_ENUM
+
+enum vcpu_power { VCPU_POWER_OFF = 0, VCPU_POWER_ON };
+
+/*
+ * What the core decided for the last exit, for traces and statistics.
+ * 'what' is a static string ("hvc.psci.version", "mmio.read", ...).
+ */
+struct exit_note {
+	const char *what;
+	uint64_t a;
+	uint64_t b;
+	uint64_t result;
+};
+
+/* Emulated debug/OS-lock state the guest sees through trapped accesses. */
+struct vcpu_debug {
+	bool os_lock;
+	bool os_dlk;
+	uint64_t prcr;
+	uint64_t bvr[16], bcr[16], wvr[16], wcr[16];
+};
+
+struct vcpu {
+	struct vcpu_regs regs; /* must stay first */
+	struct vcpu_exit exit;
+	struct vcpu_fpsimd fp;
+	uint64_t el1[VCPU_EL1_COUNT];
+	struct vcpu_debug dbg;
+	struct exit_note note;
+	struct vm *vm;
+	unsigned id;
+	uint64_t mpidr; /* virtual MPIDR_EL1 (Aff0 = id) */
+	enum vcpu_power power;
+	uint16_t pending_sgi; /* SGIs raised while not running (bit = INTID) */
+	bool loaded; /* EL1 state live in the (physical or simulated) CPU */
+};
+
+static inline uint64_t vcpu_get_x(const struct vcpu *v, unsigned r)
+{
+	return r >= 31 ? 0 : v->regs.x[r]; /* register 31 is XZR here */
+}
+
+static inline void vcpu_set_x(struct vcpu *v, unsigned r, uint64_t val)
+{
+	if (r < 31)
+		v->regs.x[r] = val;
+}
+
+static inline void vcpu_note(struct vcpu *v, const char *what, uint64_t a,
+			     uint64_t b, uint64_t result)
+{
+	v->note.what = what;
+	v->note.a = a;
+	v->note.b = b;
+	v->note.result = result;
+}
+
+/* Skip the trapped instruction (length from ESR.IL). */
+void vcpu_advance_pc(struct vcpu *v);
+
+/* Put the vCPU in its architectural reset state, entering at 'entry' at
+ * EL1h with x0 = arg0 and all interrupts masked (Linux boot protocol). */
+void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0);
+
+/* World switch of the state the core keeps lazily in the CPU. */
+void vcpu_load(struct vcpu *v);
+void vcpu_put(struct vcpu *v);
+
+#endif
