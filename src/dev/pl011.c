@@ -1,0 +1,265 @@
+/*
+ * PL011 model. Transmission is instantaneous, so the TX FIFO is always
+ * empty: FR never reports busy or full, and TXIS (FIFO at or below its
+ * trigger level) is always raised. Interrupt bits are split in two: those
+ * that follow state (RXIS, TXIS) are derived on every read, those that
+ * record an event (OEIS) are latched in u->ris until ICR clears them.
+ */
+#include "dev/pl011.h"
+#include "hal.h"
+#include "hv_err.h"
+
+#define FR_RXFE (1u << 4)
+#define FR_RXFF (1u << 6)
+#define FR_TXFE (1u << 7)
+
+#define CR_LBE (1u << 7)
+#define CR_TXE (1u << 8)
+#define CR_RXE (1u << 9)
+#define CR_MASK 0xff87u /* bits 6:3 are reserved */
+#define CR_RESET (CR_TXE | CR_RXE)
+
+#define INT_RX (1u << 4)
+#define INT_TX (1u << 5)
+#define INT_OE (1u << 10)
+#define INT_MASK 0x7ffu
+
+#define RSR_OE (1u << 3)
+
+#define IBRD_MASK 0xffffu
+#define FBRD_MASK 0x3fu
+#define LCR_H_MASK 0xffu
+#define IFLS_MASK 0x3fu
+#define IFLS_RESET 0x12u /* both FIFOs trigger at half full */
+
+/* PL011 r1p5: PeriphID 0x00141011, PrimeCell ID 0xb105f00d. */
+static const uint8_t periph_id[4] = {0x11, 0x10, 0x14, 0x00};
+static const uint8_t pcell_id[4] = {0x0d, 0xf0, 0x05, 0xb1};
+
+static struct pl011 *to_uart(void *ctx)
+{
+	return ctx;
+}
+
+/* Registers sit in 32-bit slots; a narrower access sees or changes only its
+ * byte lanes of the slot ('off' is the byte within the slot). */
+static uint64_t lane_read(uint32_t reg, uint32_t off)
+{
+	return reg >> (8 * (off & 3));
+}
+
+static uint32_t lane_merge(uint32_t old, uint32_t off, unsigned width,
+			   uint64_t val)
+{
+	unsigned shift = 8 * (off & 3);
+	uint32_t mask = width >= 4 ? ~0u : (1u << (8 * width)) - 1;
+
+	mask <<= shift;
+	return (old & ~mask) | (((uint32_t)val << shift) & mask);
+}
+
+static uint32_t pl011_ris(const struct pl011 *u)
+{
+	uint32_t ris = u->ris | INT_TX;
+
+	if (u->rx_count)
+		ris |= INT_RX;
+	return ris;
+}
+
+static void rx_enqueue(struct pl011 *u, uint8_t byte)
+{
+	u->rx[(u->rx_head + u->rx_count) % PL011_RX_FIFO] = byte;
+	u->rx_count++;
+}
+
+int pl011_rx_push(struct pl011 *u, uint8_t byte)
+{
+	if (u->rx_count >= PL011_RX_FIFO) {
+		/* The FIFO keeps its contents; the new byte is lost. */
+		u->rsr |= RSR_OE;
+		u->ris |= INT_OE;
+		return HV_ENOMEM;
+	}
+	rx_enqueue(u, byte);
+	return HV_OK;
+}
+
+int pl011_irq_level(const struct pl011 *u)
+{
+	return (pl011_ris(u) & u->imsc) != 0;
+}
+
+/* Only byte lane 0 carries data; the error bits above it are not modelled,
+ * so the other lanes read zero and must not pop the FIFO. */
+static uint64_t dr_read(void *ctx, uint32_t off, unsigned width)
+{
+	struct pl011 *u = to_uart(ctx);
+	uint8_t byte;
+
+	(void)width;
+	if (off != 0 || u->rx_count == 0)
+		return 0;
+	byte = u->rx[u->rx_head];
+	u->rx_head = (uint8_t)((u->rx_head + 1) % PL011_RX_FIFO);
+	u->rx_count--;
+	return byte;
+}
+
+/*
+ * Transmitted whatever CR says: earlycon and bare-metal guests write DR
+ * without ever enabling the UART, and losing their output helps nobody.
+ * Loopback is the exception, as it asks for the byte not to leave the chip.
+ */
+static void dr_write(void *ctx, uint32_t off, unsigned width, uint64_t val)
+{
+	struct pl011 *u = to_uart(ctx);
+	uint8_t byte = (uint8_t)val;
+
+	(void)width;
+	if (off != 0)
+		return;
+	if (!(u->cr & CR_LBE)) {
+		hal_guest_uart_out(u->vm_id, byte);
+		return;
+	}
+	if (u->cr & CR_RXE)
+		(void)pl011_rx_push(u, byte);
+}
+
+static uint64_t rsr_read(void *ctx, uint32_t off, unsigned width)
+{
+	(void)width;
+	return lane_read(to_uart(ctx)->rsr, off);
+}
+
+/* Any write to ECR clears the error flags, whatever the value. */
+static void ecr_write(void *ctx, uint32_t off, unsigned width, uint64_t val)
+{
+	(void)off;
+	(void)width;
+	(void)val;
+	to_uart(ctx)->rsr = 0;
+}
+
+static uint64_t fr_read(void *ctx, uint32_t off, unsigned width)
+{
+	const struct pl011 *u = to_uart(ctx);
+	uint32_t fr = FR_TXFE;
+
+	(void)width;
+	if (u->rx_count == 0)
+		fr |= FR_RXFE;
+	if (u->rx_count >= PL011_RX_FIFO)
+		fr |= FR_RXFF;
+	return lane_read(fr, off);
+}
+
+/* Plain read/write registers: a field of struct pl011 and its valid bits. */
+#define PL011_PLAIN_REG(name, field, valid)                                    \
+	static uint64_t name##_read(void *ctx, uint32_t off, unsigned width)   \
+	{                                                                      \
+		(void)width;                                                   \
+		return lane_read(to_uart(ctx)->field, off);                    \
+	}                                                                      \
+	static void name##_write(void *ctx, uint32_t off, unsigned width,      \
+				 uint64_t val)                                 \
+	{                                                                      \
+		struct pl011 *u = to_uart(ctx);                                \
+		u->field = (uint16_t)(lane_merge(u->field, off, width, val) &  \
+				      (valid));                                \
+	}
+
+PL011_PLAIN_REG(ibrd, ibrd, IBRD_MASK)
+PL011_PLAIN_REG(fbrd, fbrd, FBRD_MASK)
+PL011_PLAIN_REG(lcr_h, lcr_h, LCR_H_MASK)
+PL011_PLAIN_REG(cr, cr, CR_MASK)
+PL011_PLAIN_REG(ifls, ifls, IFLS_MASK)
+PL011_PLAIN_REG(imsc, imsc, INT_MASK)
+
+static uint64_t ris_read(void *ctx, uint32_t off, unsigned width)
+{
+	(void)width;
+	return lane_read(pl011_ris(to_uart(ctx)), off);
+}
+
+static uint64_t mis_read(void *ctx, uint32_t off, unsigned width)
+{
+	const struct pl011 *u = to_uart(ctx);
+
+	(void)width;
+	return lane_read(pl011_ris(u) & u->imsc, off);
+}
+
+/* Clears latched bits only: the derived ones reassert while their
+ * condition holds, as the guest has not removed the cause. */
+static void icr_write(void *ctx, uint32_t off, unsigned width, uint64_t val)
+{
+	struct pl011 *u = to_uart(ctx);
+	uint32_t clear = lane_merge(0, off, width, val) & INT_MASK;
+
+	u->ris = (uint16_t)(u->ris & ~clear);
+}
+
+/* Four 8-bit ID registers in consecutive 32-bit slots. */
+static uint64_t id_read(const uint8_t id[4], uint32_t off)
+{
+	return lane_read(id[(off / 4) & 3], off);
+}
+
+static uint64_t periph_id_read(void *ctx, uint32_t off, unsigned width)
+{
+	(void)ctx;
+	(void)width;
+	return id_read(periph_id, off);
+}
+
+static uint64_t pcell_id_read(void *ctx, uint32_t off, unsigned width)
+{
+	(void)ctx;
+	(void)width;
+	return id_read(pcell_id, off);
+}
+
+/* The AMBA bus probes the IDs with 32-bit loads, Linux's driver uses 16- or
+ * 32-bit accesses depending on the variant, bare-metal code often bytes. No
+ * register is 64 bits wide. */
+#define PL011_W (MMIO_W8 | MMIO_W16 | MMIO_W32)
+
+static const struct mmio_region pl011_regions[] = {
+    {0x000, 4, PL011_W, dr_read, dr_write},
+    {0x004, 4, PL011_W, rsr_read, ecr_write},
+    {0x018, 4, PL011_W, fr_read, NULL},
+    {0x020, 4, PL011_W, NULL, NULL}, /* ILPR: IrDA not modelled */
+    {0x024, 4, PL011_W, ibrd_read, ibrd_write},
+    {0x028, 4, PL011_W, fbrd_read, fbrd_write},
+    {0x02c, 4, PL011_W, lcr_h_read, lcr_h_write},
+    {0x030, 4, PL011_W, cr_read, cr_write},
+    {0x034, 4, PL011_W, ifls_read, ifls_write},
+    {0x038, 4, PL011_W, imsc_read, imsc_write},
+    {0x03c, 4, PL011_W, ris_read, NULL},
+    {0x040, 4, PL011_W, mis_read, NULL},
+    {0x044, 4, PL011_W, NULL, icr_write},
+    {0x048, 4, PL011_W, NULL, NULL}, /* DMACR: no DMA */
+    {0xfe0, 16, PL011_W, periph_id_read, NULL},
+    {0xff0, 16, PL011_W, pcell_id_read, NULL},
+};
+
+void pl011_init(struct pl011 *u, uint64_t base, unsigned vm_id)
+{
+	*u = (struct pl011){
+	    .dev =
+		{
+		    .name = "pl011",
+		    .base = base,
+		    .size = PL011_SIZE,
+		    .regions = pl011_regions,
+		    .nregions =
+			sizeof(pl011_regions) / sizeof(pl011_regions[0]),
+		    .ctx = u,
+		},
+	    .vm_id = vm_id,
+	    .cr = CR_RESET,
+	    .ifls = IFLS_RESET,
+	};
+}

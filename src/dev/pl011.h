@@ -1,0 +1,29 @@
+/* Emulated ARM PL011 UART (enough for Linux's amba-pl011 driver). */
+#ifndef HV_DEV_PL011_H
+#define HV_DEV_PL011_H
+
+#include <stdint.h>
+
+#include "dev/mmio.h"
+
+#define PL011_SIZE 0x1000u
+#define PL011_RX_FIFO 16u
+
+struct pl011 {
+	struct mmio_device dev;
+	unsigned vm_id; /* passed to hal_guest_uart_out */
+	uint16_t ibrd, fbrd, lcr_h, cr, ifls, imsc;
+	uint16_t ris; /* latched bits only (OEIS); RXIS/TXIS follow state */
+	uint8_t rsr;
+	uint8_t rx[PL011_RX_FIFO];
+	uint8_t rx_head, rx_count;
+};
+
+void pl011_init(struct pl011 *u, uint64_t base, unsigned vm_id);
+/* Host side feeds a received byte; returns 0, or HV_ENOMEM if the FIFO is
+ * full (the byte is dropped and the overrun flag set). */
+int pl011_rx_push(struct pl011 *u, uint8_t byte);
+/* Level of the UART's interrupt line (RIS & IMSC != 0). */
+int pl011_irq_level(const struct pl011 *u);
+
+#endif
