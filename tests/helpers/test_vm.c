@@ -1,0 +1,53 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+
+#include "exit.h"
+#include "hal.h"
+#include "hv.h"
+#include "sim_hal.h"
+#include "test_vm.h"
+
+void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus)
+{
+	struct vm_config cfg = {TEST_RAM_PA, ram_size, nvcpus, true};
+	int err = -99;
+
+	sim_hal_reset();
+	assert_int_equal(hv_init(), 0);
+	t->ram = aligned_alloc(PAGE_SIZE, ram_size);
+	t->pool_mem = aligned_alloc(PAGE_SIZE, TEST_POOL_PAGES * PAGE_SIZE);
+	assert_non_null(t->ram);
+	assert_non_null(t->pool_mem);
+	assert_int_equal(sim_phys_add(TEST_RAM_PA, t->ram, ram_size), 0);
+	assert_int_equal(page_pool_init(&t->pool, t->pool_mem, TEST_POOL_PA,
+					TEST_POOL_PAGES),
+			 0);
+	t->vm = vm_create(&cfg, &t->pool, &err);
+	assert_non_null(t->vm);
+	assert_int_equal(err, 0);
+	t->v = &t->vm->vcpus[0];
+	vcpu_reset(t->v, GUEST_RAM_BASE, 0);
+	t->v->el1[VCPU_VBAR_EL1] = TEST_VBAR;
+	vm_activate_vcpu(t->v);
+	vcpu_load(t->v);
+}
+
+void test_vm_teardown(struct test_vm *t)
+{
+	vm_destroy(t->vm);
+	free(t->ram);
+	free(t->pool_mem);
+	sim_hal_reset();
+}
+
+enum exit_action test_trap(struct vcpu *v, uint64_t esr, uint64_t far,
+			   uint64_t hpfar)
+{
+	v->exit.esr = esr;
+	v->exit.far = far;
+	v->exit.hpfar = hpfar;
+	return hv_handle_sync(v);
+}

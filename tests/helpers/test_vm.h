@@ -1,0 +1,36 @@
+/* A real VM (real Stage-2, real devices) over host memory, for tests that
+ * drive the exit handlers the way a port would. */
+#ifndef TEST_VM_H
+#define TEST_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mm/page_pool.h"
+#include "vcpu.h"
+#include "vm/vm.h"
+
+#define TEST_RAM_PA 0x80000000ull
+#define TEST_POOL_PA 0x10000000ull
+#define TEST_POOL_PAGES 64
+
+struct test_vm {
+	struct vm *vm;
+	struct vcpu *v;
+	uint8_t *ram;
+	void *pool_mem;
+	struct page_pool pool;
+};
+
+/* Resets the host HAL, creates the VM, resets vCPU 0 at RAM base and makes
+ * it current with its EL1 state loaded. VBAR_EL1 = RAM base + 0x10000. */
+void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus);
+void test_vm_teardown(struct test_vm *t);
+
+#define TEST_VBAR (GUEST_RAM_BASE + 0x10000)
+
+/* Take a synchronous exit with this syndrome, as a port would. */
+enum exit_action test_trap(struct vcpu *v, uint64_t esr, uint64_t far,
+			   uint64_t hpfar);
+
+#endif

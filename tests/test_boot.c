@@ -1,0 +1,203 @@
+/* Image header validation, guest loading and the generated DTB. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libfdt.h>
+
+#include "hv_err.h"
+#include "test_vm.h"
+#include "vm/boot.h"
+#include "vm/guest_dtb.h"
+
+static struct test_vm tv;
+
+static int setup(void **state)
+{
+	test_vm_setup(&tv, 16 << 20, 2);
+	*state = &tv;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	test_vm_teardown(*state);
+	return 0;
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void make_image(uint8_t *img, size_t len, uint64_t text_offset,
+		       uint64_t image_size, uint64_t flags)
+{
+	memset(img, 0x11, len);
+	put64(img + 8, text_offset);
+	put64(img + 16, image_size);
+	put64(img + 24, flags);
+	memcpy(img + 0x38, "ARM\x64", 4);
+}
+
+static void probe_linux_and_raw(void **state)
+{
+	uint8_t img[256];
+	struct guest_image gi;
+	const char *why = NULL;
+
+	(void)state;
+	make_image(img, sizeof(img), 0x80000, 0x4000, 0);
+	assert_int_equal(image_probe(img, sizeof(img), &gi, &why), 0);
+	assert_true(gi.is_linux);
+	assert_int_equal(gi.text_offset, 0x80000);
+	assert_int_equal(gi.image_size, 0x4000);
+
+	make_image(img, sizeof(img), 0, 0, 0); /* pre-3.17 header */
+	assert_int_equal(image_probe(img, sizeof(img), &gi, &why), 0);
+	assert_int_equal(gi.text_offset, 0x80000);
+	assert_int_equal(gi.image_size, sizeof(img));
+
+	memset(img, 0, sizeof(img)); /* no magic: raw binary */
+	assert_int_equal(image_probe(img, 8, &gi, &why), 0);
+	assert_false(gi.is_linux);
+	assert_int_equal(gi.text_offset, 0x80000);
+	assert_int_equal(gi.image_size, 8);
+}
+
+static void probe_rejects_lying_headers(void **state)
+{
+	uint8_t img[256];
+	struct guest_image gi;
+	const char *why = NULL;
+
+	(void)state;
+	memset(img, 0, sizeof(img));
+	assert_int_equal(image_probe(img, 0, &gi, &why), HV_EINVAL);
+	assert_int_equal(image_probe(NULL, 10, &gi, &why), HV_EINVAL);
+	make_image(img, sizeof(img), 0x80000, 0x4000, 1); /* big-endian */
+	assert_int_equal(image_probe(img, sizeof(img), &gi, &why), HV_EINVAL);
+	assert_non_null(why);
+	make_image(img, sizeof(img), 0x80001, 0x4000, 0);
+	assert_int_equal(image_probe(img, sizeof(img), &gi, &why), HV_EINVAL);
+	make_image(img, sizeof(img), 0x200000, 0x4000, 0);
+	assert_int_equal(image_probe(img, sizeof(img), &gi, &why), HV_EINVAL);
+	make_image(img, sizeof(img), 0x80000, 16, 0); /* smaller than file */
+	assert_int_equal(image_probe(img, sizeof(img), &gi, &why), HV_EINVAL);
+}
+
+static void boot_loads_image_and_dtb(void **state)
+{
+	struct test_vm *t = *state;
+	uint8_t img[512];
+	struct guest_boot_args a = {img, sizeof(img), NULL, 0, "storm=42"};
+	struct guest_boot_info bi;
+	struct s2_attrs attrs;
+	const char *why = NULL;
+	const void *fdt;
+	int chosen, len;
+	const char *args;
+
+	make_image(img, sizeof(img), 0x80000, 0x10000, 0);
+	memset(t->ram + 0x80000 + sizeof(img), 0xee, 64); /* stale BSS */
+	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), 0);
+	assert_int_equal(bi.entry_ipa, GUEST_RAM_BASE + 0x80000);
+	assert_memory_equal(t->ram + 0x80000, img, sizeof(img));
+	assert_int_equal(t->ram[0x80000 + sizeof(img)], 0); /* BSS cleared */
+	assert_int_equal(bi.dtb_ipa % 0x200000, 0);
+	assert_true(bi.dtb_ipa >= bi.entry_ipa + 0x10000);
+
+	/* vCPU 0 enters the image with x0 = DTB, EL1h, DAIF masked; vCPU 1
+	 * waits for CPU_ON. */
+	assert_int_equal(t->v->regs.pc, bi.entry_ipa);
+	assert_int_equal(t->v->regs.x[0], bi.dtb_ipa);
+	assert_int_equal(t->v->regs.pstate, 0x3c5);
+	assert_int_equal(t->vm->vcpus[1].power, VCPU_POWER_OFF);
+
+	fdt = t->ram + (bi.dtb_ipa - GUEST_RAM_BASE);
+	assert_int_equal(fdt_check_header(fdt), 0);
+	assert_int_equal(fdt_totalsize(fdt), bi.dtb_size);
+	chosen = fdt_path_offset(fdt, "/chosen");
+	assert_true(chosen >= 0);
+	args = fdt_getprop(fdt, chosen, "bootargs", &len);
+	assert_string_equal(args, "storm=42");
+	assert_true(fdt_path_offset(fdt, "/cpus/cpu@1") >= 0);
+	assert_true(fdt_path_offset(fdt, "/pl011@9000000") >= 0);
+	assert_true(fdt_path_offset(fdt, "/scratch@b000000") >= 0);
+	assert_string_equal(
+		fdt_getprop(fdt, fdt_path_offset(fdt, "/psci"), "method", &len),
+		"hvc");
+
+	/* The DTB is read-only and execute-never for the guest. */
+	assert_int_equal(stage2_lookup(&t->vm->s2, bi.dtb_ipa, NULL, &attrs, NULL),
+			 0);
+	assert_int_equal(attrs.perm, S2_PERM_R);
+	assert_int_equal(stage2_lookup(&t->vm->s2, bi.entry_ipa, NULL, &attrs,
+				       NULL),
+			 0);
+	assert_int_equal(attrs.perm, S2_PERM_R | S2_PERM_W | S2_PERM_X);
+}
+
+static void boot_adopts_user_dtb(void **state)
+{
+	struct test_vm *t = *state;
+	uint8_t img[64], user[4096];
+	struct guest_boot_args a = {img, sizeof(img), user, sizeof(user), "x=1"};
+	struct guest_boot_info bi;
+	const char *why = NULL;
+	const void *fdt;
+	int len;
+
+	memset(img, 0, sizeof(img));
+	assert_int_equal(fdt_create_empty_tree(user, sizeof(user)), 0);
+	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), 0);
+	fdt = t->ram + (bi.dtb_ipa - GUEST_RAM_BASE);
+	assert_string_equal(
+		fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", &len),
+		"x=1");
+
+	memset(user, 0xab, sizeof(user)); /* garbage is refused */
+	why = NULL;
+	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), HV_EINVAL);
+	assert_non_null(why);
+}
+
+static void boot_refuses_images_that_do_not_fit(void **state)
+{
+	struct test_vm *t = *state;
+	uint8_t img[256];
+	struct guest_boot_args a = {img, sizeof(img), NULL, 0, NULL};
+	const char *why = NULL;
+
+	/* 16 MiB of RAM minus the DTB's 2 MiB cannot hold 15 MiB + offset. */
+	make_image(img, sizeof(img), 0x80000, 15 << 20, 0);
+	assert_int_equal(vm_boot_guest(t->vm, &a, NULL, &why), HV_EINVAL);
+	assert_non_null(why);
+}
+
+static void dtb_too_small_buffer(void **state)
+{
+	struct test_vm *t = *state;
+	uint8_t buf[256];
+
+	assert_int_equal(guest_dtb_build(t->vm, NULL, buf, sizeof(buf)),
+			 HV_ENOMEM);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(probe_linux_and_raw),
+		cmocka_unit_test(probe_rejects_lying_headers),
+		T(boot_loads_image_and_dtb),
+		T(boot_adopts_user_dtb),
+		T(boot_refuses_images_that_do_not_fit),
+		T(dtb_too_small_buffer),
+	};
+	return cmocka_run_group_tests_name("boot", tests, NULL, NULL);
+}

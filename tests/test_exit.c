@@ -1,0 +1,185 @@
+/* The EC-indexed exit table, UNDEF injection, WFx and PC-advance rules. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "arch/esr.h"
+#include "exit.h"
+#include "hal.h"
+#include "test_vm.h"
+#include "trap/handlers.h"
+#include "trap/inject.h"
+#include "vgic/lr.h"
+
+static int setup(void **state)
+{
+	static struct test_vm t;
+
+	test_vm_setup(&t, 8 << 20, 1);
+	*state = &t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	test_vm_teardown(*state);
+	return 0;
+}
+
+static void table_has_no_holes(void **state)
+{
+	(void)state;
+	for (unsigned ec = 0; ec < EC_COUNT; ec++)
+		assert_non_null(exit_handler_for(ec));
+	/* Out-of-range values are masked, never index past the table. */
+	assert_ptr_equal(exit_handler_for(0x40), exit_handler_for(0));
+}
+
+static void known_ecs_have_handlers(void **state)
+{
+	(void)state;
+	assert_ptr_equal(exit_handler_for(EC_HVC64), handle_hvc);
+	assert_ptr_equal(exit_handler_for(EC_SMC64), handle_smc);
+	assert_ptr_equal(exit_handler_for(EC_SYSREG), handle_sysreg);
+	assert_ptr_equal(exit_handler_for(EC_DABT_LOW), handle_dabt);
+	assert_ptr_equal(exit_handler_for(EC_IABT_LOW), handle_iabt);
+	assert_ptr_equal(exit_handler_for(EC_WFX), handle_wfx);
+}
+
+static void check_undef_at(struct vcpu *v, uint64_t fault_pc,
+			   uint64_t old_pstate, uint64_t vector)
+{
+	assert_int_equal(hal_sysreg_read(SYSREG_ESR_EL1), 0x02000000); /* IL */
+	assert_int_equal(hal_sysreg_read(SYSREG_ELR_EL1), fault_pc);
+	assert_int_equal(hal_sysreg_read(SYSREG_SPSR_EL1), old_pstate);
+	assert_int_equal(v->regs.pc, TEST_VBAR + vector);
+	assert_int_equal(v->regs.pstate, PSR_MODE_EL1H | PSR_DAIF);
+}
+
+/* Every EC without a handler, including reserved ones, injects UNDEF. */
+static void unknown_and_reserved_ecs_inject_undef(void **state)
+{
+	struct test_vm *t = *state;
+	static const unsigned ecs[] = {EC_UNKNOWN, 0x02, 0x0a, 0x10, 0x1f,
+				       EC_SVC64,   0x2d, EC_SERROR, 0x3f};
+
+	for (unsigned i = 0; i < sizeof(ecs) / sizeof(ecs[0]); i++) {
+		uint64_t pc = GUEST_RAM_BASE + 0x100 + 8 * i;
+		uint64_t ps = PSR_MODE_EL1H; /* interrupts unmasked */
+
+		t->v->regs.pc = pc;
+		t->v->regs.pstate = ps;
+		assert_int_equal(test_trap(t->v, esr_make(ecs[i], 1, 0x1234), 0, 0),
+				 EXIT_RESUME);
+		check_undef_at(t->v, pc, ps, 0x200);
+		assert_string_equal(t->v->note.what, "undef.ec");
+	}
+}
+
+static void undef_vector_depends_on_mode(void **state)
+{
+	(void)state;
+	assert_int_equal(inject_vector_offset(PSR_MODE_EL1T), 0x000);
+	assert_int_equal(inject_vector_offset(PSR_MODE_EL1H), 0x200);
+	assert_int_equal(inject_vector_offset(PSR_MODE_EL0T), 0x400);
+	assert_int_equal(inject_vector_offset(PSR_MODE_32BIT), 0x600);
+}
+
+static void undef_from_el0_goes_to_lower_vector(void **state)
+{
+	struct test_vm *t = *state;
+
+	t->v->regs.pc = 0x1000;
+	t->v->regs.pstate = PSR_MODE_EL0T;
+	test_trap(t->v, esr_make(0x3f, 1, 0), 0, 0);
+	check_undef_at(t->v, 0x1000, PSR_MODE_EL0T, 0x400);
+}
+
+static void wfi_idles_without_pending_interrupt(void **state)
+{
+	struct test_vm *t = *state;
+
+	t->v->regs.pc = GUEST_RAM_BASE + 0x40;
+	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 0), 0, 0), EXIT_WFI);
+	assert_int_equal(t->v->regs.pc, GUEST_RAM_BASE + 0x44);
+}
+
+static void wfi_returns_when_interrupt_pending(void **state)
+{
+	struct test_vm *t = *state;
+
+	assert_int_equal(vgic_lr_inject(27, false, 0, 0xa0), 0);
+	t->v->regs.pc = GUEST_RAM_BASE + 0x40;
+	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 0), 0, 0),
+			 EXIT_RESUME);
+	assert_int_equal(t->v->regs.pc, GUEST_RAM_BASE + 0x44);
+	hal_sysreg_write(SYSREG_ICH_LR(0), 0);
+}
+
+static void wfe_yields(void **state)
+{
+	struct test_vm *t = *state;
+
+	t->v->regs.pc = GUEST_RAM_BASE + 0x80;
+	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 1), 0, 0),
+			 EXIT_RESUME);
+	assert_int_equal(t->v->regs.pc, GUEST_RAM_BASE + 0x84);
+}
+
+/* IL=0 means a 16-bit instruction: the PC advances by 2, not 4. */
+static void pc_advance_follows_il(void **state)
+{
+	struct test_vm *t = *state;
+
+	t->v->regs.pc = 0x2000;
+	test_trap(t->v, esr_make(EC_WFX, 0, 1), 0, 0);
+	assert_int_equal(t->v->regs.pc, 0x2002);
+}
+
+static void lr_injection_reuses_and_fills(void **state)
+{
+	(void)state;
+	unsigned n = hal_gic_num_lrs();
+
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(vgic_lr_inject(40 + i, false, 0, 0x80), 0);
+	/* Same INTID again: merged into its LR, no new slot. */
+	assert_int_equal(vgic_lr_inject(40, false, 0, 0x80), 0);
+	assert_int_equal(vgic_lr_inject(99, false, 0, 0x80), -2 /* ENOMEM */);
+	assert_true(vgic_lr_any_pending());
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t lr = hal_sysreg_read(SYSREG_ICH_LR(i));
+
+		assert_int_equal(lr & ICH_LR_VINTID_MASK, 40 + i);
+		assert_true(lr & ICH_LR_PENDING);
+		assert_true(lr & ICH_LR_GROUP1);
+		hal_sysreg_write(SYSREG_ICH_LR(i), 0);
+	}
+	assert_false(vgic_lr_any_pending());
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_has_no_holes),
+		cmocka_unit_test(known_ecs_have_handlers),
+		cmocka_unit_test(undef_vector_depends_on_mode),
+		cmocka_unit_test_setup_teardown(unknown_and_reserved_ecs_inject_undef,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(undef_from_el0_goes_to_lower_vector,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(wfi_idles_without_pending_interrupt,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(wfi_returns_when_interrupt_pending,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(wfe_yields, setup, teardown),
+		cmocka_unit_test_setup_teardown(pc_advance_follows_il, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(lr_injection_reuses_and_fills,
+						setup, teardown),
+	};
+	return cmocka_run_group_tests_name("exit", tests, NULL, NULL);
+}

@@ -1,0 +1,264 @@
+/* HVC/SMC dispatch by SMCCC function ID, and PSCI 1.1. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "arch/esr.h"
+#include "exit.h"
+#include "smccc/psci.h"
+#include "smccc/smccc.h"
+#include "test_vm.h"
+
+#define NOT_SUPPORTED 0xffffffffffffffffull
+#define PC0 (GUEST_RAM_BASE + 0x1000)
+
+static struct test_vm tv;
+
+static int setup1(void **state)
+{
+	test_vm_setup(&tv, 8 << 20, 1);
+	*state = &tv;
+	return 0;
+}
+
+static int setup2(void **state)
+{
+	test_vm_setup(&tv, 8 << 20, 2);
+	*state = &tv;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	test_vm_teardown(*state);
+	return 0;
+}
+
+/* Fill every GPR with a recognisable pattern. */
+static void poison(struct vcpu *v)
+{
+	for (unsigned i = 0; i < 31; i++)
+		v->regs.x[i] = 0xdead000000000000ull | i;
+}
+
+/* Make a call: the port's view is ESR + registers; HVC leaves PC after the
+ * instruction, a trapped SMC at it. */
+static enum exit_action call(struct vcpu *v, enum smccc_conduit c, uint64_t x0,
+			     uint64_t x1, uint64_t x2, uint64_t x3)
+{
+	v->regs.x[0] = x0;
+	v->regs.x[1] = x1;
+	v->regs.x[2] = x2;
+	v->regs.x[3] = x3;
+	v->regs.pc = c == SMCCC_HVC ? PC0 + 4 : PC0;
+	return test_trap(v, esr_make(c == SMCCC_HVC ? EC_HVC64 : EC_SMC64, 1, 0), 0,
+			 0);
+}
+
+static void both_conduits_leave_pc_after_call(void **state)
+{
+	struct test_vm *t = *state;
+
+	call(t->v, SMCCC_HVC, PSCI_VERSION, 0, 0, 0);
+	assert_int_equal(t->v->regs.pc, PC0 + 4);
+	call(t->v, SMCCC_SMC, PSCI_VERSION, 0, 0, 0);
+	assert_int_equal(t->v->regs.pc, PC0 + 4);
+}
+
+static void versions(void **state)
+{
+	struct test_vm *t = *state;
+
+	for (int c = SMCCC_HVC; c <= SMCCC_SMC; c++) {
+		call(t->v, c, SMCCC_VERSION, 0, 0, 0);
+		assert_int_equal(t->v->regs.x[0], 0x10002);
+		call(t->v, c, PSCI_VERSION, 0, 0, 0);
+		assert_int_equal(t->v->regs.x[0], 0x10001);
+	}
+}
+
+/* Results in x0-x3; x4-x30 untouched; upper half of x0 ignored on input. */
+static void calling_convention_preserves_registers(void **state)
+{
+	struct test_vm *t = *state;
+
+	poison(t->v);
+	call(t->v, SMCCC_HVC, 0xffffffff00000000ull | PSCI_VERSION, 7, 8, 9);
+	assert_int_equal(t->v->regs.x[0], 0x10001);
+	assert_int_equal(t->v->regs.x[1], 0);
+	assert_int_equal(t->v->regs.x[2], 0);
+	assert_int_equal(t->v->regs.x[3], 0);
+	for (unsigned i = 4; i < 31; i++)
+		assert_int_equal(t->v->regs.x[i], 0xdead000000000000ull | i);
+}
+
+static void unknown_ids_not_supported(void **state)
+{
+	struct test_vm *t = *state;
+	static const uint32_t ids[] = {
+		0x8200ffff, 0xc200ffff, /* SiP, SMC32 and SMC64 */
+		0x8400001f, 0xc400001f, /* unallocated PSCI */
+		0x84000005, 0x84000007, /* MIGRATE*: no Trusted OS */
+		0xc4000000,             /* PSCI_VERSION has no SMC64 form */
+		0xc4000008,             /* nor SYSTEM_OFF */
+		0x84010000,             /* reserved bits set */
+		0x86000000, 0xc5000000, /* hypervisor services */
+		0x80000002, 0x80008000, /* SOC_ID, WORKAROUND_1 */
+		0xbf00ffff, 0xff00ffff, /* trusted OS */
+		0x04000000,             /* yielding call */
+	};
+
+	for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		for (int c = SMCCC_HVC; c <= SMCCC_SMC; c++) {
+			poison(t->v);
+			assert_int_equal(call(t->v, c, ids[i], 1, 2, 3),
+					 EXIT_RESUME);
+			assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
+			assert_int_equal(t->v->regs.x[5],
+					 0xdead000000000000ull | 5);
+		}
+	}
+}
+
+static void nonzero_immediate_rejected(void **state)
+{
+	struct test_vm *t = *state;
+
+	t->v->regs.x[0] = PSCI_SYSTEM_OFF;
+	t->v->regs.pc = PC0 + 4;
+	assert_int_equal(test_trap(t->v, esr_make(EC_HVC64, 1, 0x42), 0, 0),
+			 EXIT_RESUME);
+	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
+	assert_int_equal(t->vm->state, VM_RUNNING);
+}
+
+static void arch_features(void **state)
+{
+	struct test_vm *t = *state;
+
+	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_VERSION, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 0);
+	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_ARCH_FEATURES, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 0);
+	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0, 0);
+	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
+}
+
+static void psci_features_query(void **state)
+{
+	struct test_vm *t = *state;
+
+	call(t->v, SMCCC_HVC, PSCI_FEATURES, PSCI_CPU_ON, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 0);
+	call(t->v, SMCCC_HVC, PSCI_FEATURES, 0xc4000003, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 0);
+	call(t->v, SMCCC_HVC, PSCI_FEATURES, SMCCC_VERSION, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 0);
+	call(t->v, SMCCC_HVC, PSCI_FEATURES, PSCI_MIGRATE, 0, 0);
+	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
+	call(t->v, SMCCC_HVC, PSCI_FEATURES, 0xc4000000, 0, 0);
+	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
+	/* The SMC32 form truncates the argument to 32 bits. */
+	call(t->v, SMCCC_HVC, PSCI_FEATURES, 0x1234567800000000ull | PSCI_VERSION,
+	     0, 0);
+	assert_int_equal(t->v->regs.x[0], 0);
+}
+
+static void migrate_info_type(void **state)
+{
+	struct test_vm *t = *state;
+
+	call(t->v, SMCCC_HVC, PSCI_MIGRATE_INFO_TYPE, 0, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 2);
+}
+
+static void system_off_and_reset(void **state)
+{
+	struct test_vm *t = *state;
+
+	assert_int_equal(call(t->v, SMCCC_HVC, PSCI_SYSTEM_RESET, 0, 0, 0),
+			 EXIT_VM_RESET);
+	assert_int_equal(t->vm->state, VM_RESET_REQUESTED);
+	assert_int_equal(call(t->v, SMCCC_SMC, PSCI_SYSTEM_OFF, 0, 0, 0),
+			 EXIT_VM_OFF);
+	assert_int_equal(t->vm->state, VM_OFF);
+}
+
+static void single_vcpu_affinity_and_cpu_on(void **state)
+{
+	struct test_vm *t = *state;
+
+	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 0, 0, 0);
+	assert_int_equal(t->v->regs.x[0], PSCI_AFF_ON);
+	call(t->v, SMCCC_HVC, 0xc4000004, 0, 0, 0);
+	assert_int_equal(t->v->regs.x[0], PSCI_AFF_ON);
+	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 1, 0, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_PARAMETERS);
+	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 0, 4, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_PARAMETERS);
+	call(t->v, SMCCC_HVC, 0xc4000003, 0, GUEST_RAM_BASE, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_ALREADY_ON);
+	call(t->v, SMCCC_HVC, 0xc4000003, 1, GUEST_RAM_BASE, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_PARAMETERS);
+}
+
+static void cpu_on_powers_secondary(void **state)
+{
+	struct test_vm *t = *state;
+	struct vcpu *v1 = &t->vm->vcpus[1];
+
+	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 1, 0, 0);
+	assert_int_equal(t->v->regs.x[0], PSCI_AFF_OFF);
+	/* Entry outside RAM, or misaligned. */
+	call(t->v, SMCCC_HVC, 0xc4000003, 1, 0x1000, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_ADDRESS);
+	call(t->v, SMCCC_HVC, 0xc4000003, 1, GUEST_RAM_BASE + 2, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_ADDRESS);
+	assert_int_equal(v1->power, VCPU_POWER_OFF);
+
+	call(t->v, SMCCC_HVC, 0xc4000003, 1, GUEST_RAM_BASE + 0x800, 0xabcd);
+	assert_int_equal(t->v->regs.x[0], 0);
+	assert_int_equal(v1->power, VCPU_POWER_ON);
+	assert_int_equal(v1->regs.pc, GUEST_RAM_BASE + 0x800);
+	assert_int_equal(v1->regs.x[0], 0xabcd);
+	assert_int_equal(v1->regs.pstate, PSR_MODE_EL1H | PSR_DAIF);
+	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 1, 0, 0);
+	assert_int_equal(t->v->regs.x[0], PSCI_AFF_ON);
+	call(t->v, SMCCC_HVC, 0xc4000003, 1, GUEST_RAM_BASE + 0x800, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_ALREADY_ON);
+}
+
+static void cpu_off_and_suspend(void **state)
+{
+	struct test_vm *t = *state;
+
+	assert_int_equal(call(t->v, SMCCC_HVC, 0xc4000001, 0, 0, 0), EXIT_WFI);
+	assert_int_equal(t->v->regs.x[0], 0);
+	assert_int_equal(call(t->v, SMCCC_HVC, PSCI_CPU_OFF, 0, 0, 0),
+			 EXIT_VCPU_OFF);
+	assert_int_equal(t->v->power, VCPU_POWER_OFF);
+}
+
+int main(void)
+{
+#define T1(f) cmocka_unit_test_setup_teardown(f, setup1, teardown)
+#define T2(f) cmocka_unit_test_setup_teardown(f, setup2, teardown)
+	const struct CMUnitTest tests[] = {
+		T1(both_conduits_leave_pc_after_call),
+		T1(versions),
+		T1(calling_convention_preserves_registers),
+		T1(unknown_ids_not_supported),
+		T1(nonzero_immediate_rejected),
+		T1(arch_features),
+		T1(psci_features_query),
+		T1(migrate_info_type),
+		T1(system_off_and_reset),
+		T1(single_vcpu_affinity_and_cpu_on),
+		T2(cpu_on_powers_secondary),
+		T1(cpu_off_and_suspend),
+	};
+	return cmocka_run_group_tests_name("smccc_psci", tests, NULL, NULL);
+}

@@ -1,0 +1,279 @@
+/* The trapped system-register table and its accessors. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "arch/esr.h"
+#include "exit.h"
+#include "hal.h"
+#include "sim_hal.h"
+#include "sysreg/sysreg.h"
+#include "test_vm.h"
+#include "vgic/lr.h"
+
+#define PC0 (GUEST_RAM_BASE + 0x2000)
+
+static struct test_vm tv;
+
+static int setup(void **state)
+{
+	test_vm_setup(&tv, 8 << 20, 1);
+	*state = &tv;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	test_vm_teardown(*state);
+	return 0;
+}
+
+/* The ISS of a trapped MSR/MRS, built from the architectural layout. */
+static uint64_t sysreg_esr(uint32_t enc, unsigned rt, bool is_read)
+{
+	uint32_t iss = (SYSREG_OP0(enc) << 20) | (SYSREG_OP2(enc) << 17) |
+		       (SYSREG_OP1(enc) << 14) | (SYSREG_CRN(enc) << 10) |
+		       (rt << 5) | (SYSREG_CRM(enc) << 1) | (is_read ? 1u : 0u);
+
+	return esr_make(EC_SYSREG, 1, iss);
+}
+
+static uint64_t mrs(struct vcpu *v, uint32_t enc, unsigned rt)
+{
+	v->regs.pc = PC0;
+	test_trap(v, sysreg_esr(enc, rt, true), 0, 0);
+	return vcpu_get_x(v, rt);
+}
+
+static void msr(struct vcpu *v, uint32_t enc, unsigned rt, uint64_t val)
+{
+	v->regs.pc = PC0;
+	vcpu_set_x(v, rt, val);
+	test_trap(v, sysreg_esr(enc, rt, false), 0, 0);
+}
+
+static void assert_emulated(const struct vcpu *v)
+{
+	assert_int_equal(v->regs.pc, PC0 + 4);
+	assert_int_equal(v->regs.pstate & PSR_MODE_MASK, PSR_MODE_EL1H);
+}
+
+static void assert_undef(const struct vcpu *v)
+{
+	assert_int_equal(v->regs.pc, TEST_VBAR + 0x200);
+	assert_int_equal(hal_sysreg_read(SYSREG_ELR_EL1), PC0);
+	assert_int_equal(hal_sysreg_read(SYSREG_ESR_EL1) >> 26, EC_UNKNOWN);
+}
+
+static void table_is_sorted(void **state)
+{
+	(void)state;
+	assert_int_equal(sysreg_init(), 0);
+	assert_true(sysreg_table_size() > 100);
+}
+
+static bool dummy(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
+		  bool is_read)
+{
+	(void)v;
+	(void)d;
+	(void)val;
+	(void)is_read;
+	return true;
+}
+
+static void order_check_catches_unsorted_and_duplicates(void **state)
+{
+	const struct sysreg_desc sorted[] = {
+		{1, "a", dummy, 0}, {5, "b", dummy, 0}, {9, "c", dummy, 0}};
+	const struct sysreg_desc swapped[] = {
+		{1, "a", dummy, 0}, {9, "c", dummy, 0}, {5, "b", dummy, 0}};
+	const struct sysreg_desc dup[] = {
+		{1, "a", dummy, 0}, {5, "b", dummy, 0}, {5, "b", dummy, 0}};
+
+	(void)state;
+	assert_int_equal(sysreg_table_check(sorted, 3), -1);
+	assert_int_equal(sysreg_table_check(swapped, 3), 2);
+	assert_int_equal(sysreg_table_check(dup, 3), 2);
+	assert_int_equal(sysreg_table_check(sorted, 0), -1);
+	assert_ptr_equal(sysreg_table_find(sorted, 3, 9), &sorted[2]);
+	assert_ptr_equal(sysreg_table_find(sorted, 3, 1), &sorted[0]);
+	assert_null(sysreg_table_find(sorted, 3, 4));
+	assert_null(sysreg_table_find(sorted, 3, 10));
+	assert_null(sysreg_table_find(sorted, 0, 1));
+}
+
+static void every_entry_is_found_by_lookup(void **state)
+{
+	(void)state;
+	/* Walk the whole 16-bit encoding space: lookups agree with a linear
+	 * scan, so binary search and table order are consistent. */
+	size_t found = 0;
+
+	for (uint32_t enc = 0; enc < 0x10000; enc++)
+		if (sysreg_find(enc)) {
+			assert_int_equal(sysreg_find(enc)->enc, enc);
+			found++;
+		}
+	assert_int_equal(found, sysreg_table_size());
+}
+
+static void id_registers_are_sanitised(void **state)
+{
+	struct test_vm *t = *state;
+	uint64_t pfr0, dfr0, isar1;
+
+	sim_sysreg_set(SYSREG_ID_AA64PFR0_EL1, 0x1111111111111122ull);
+	sim_sysreg_set(SYSREG_ID_AA64DFR0_EL1, 0x0000000f10f05f06ull);
+	sim_sysreg_set(SYSREG_ID_AA64ISAR1_EL1, 0xffffffffull);
+	pfr0 = mrs(t->v, SYSREG_ID_AA64PFR0_EL1, 3);
+	assert_emulated(t->v);
+	assert_int_equal(pfr0 & 0xff, 0x11);          /* EL0/EL1 AArch64 only */
+	assert_int_equal((pfr0 >> 8) & 0xf, 0);       /* no EL2 */
+	assert_int_equal((pfr0 >> 24) & 0xf, 1);      /* GICv3 sysregs */
+	assert_int_equal((pfr0 >> 32) & 0xf, 0);      /* no SVE */
+	assert_int_equal((pfr0 >> 28) & 0xf, 0);      /* no RAS */
+	assert_int_equal((pfr0 >> 16) & 0xff, 0x11);  /* FP, AdvSIMD kept */
+	dfr0 = mrs(t->v, SYSREG_ID_AA64DFR0_EL1, 4);
+	assert_int_equal((dfr0 >> 8) & 0xf, 0);  /* no PMU */
+	assert_int_equal((dfr0 >> 32) & 0xf, 0); /* no SPE */
+	assert_int_equal((dfr0 >> 12) & 0xf, 5); /* BRPs kept */
+	isar1 = mrs(t->v, SYSREG_ID_AA64ISAR1_EL1, 5);
+	assert_int_equal(isar1 & 0xff000ff0ull, 0); /* no pointer auth */
+	/* Unallocated and AArch32 ID registers read as zero. */
+	t->v->regs.x[6] = 0x55;
+	assert_int_equal(mrs(t->v, SYSREG_ENC(3, 0, 0, 3, 7), 6), 0);
+	assert_emulated(t->v);
+	assert_int_equal(mrs(t->v, SYSREG_ENC(3, 0, 0, 1, 0), 6), 0);
+}
+
+static void id_register_writes_undef(void **state)
+{
+	struct test_vm *t = *state;
+
+	msr(t->v, SYSREG_ID_AA64PFR0_EL1, 1, 0);
+	assert_undef(t->v);
+}
+
+static void unknown_register_undefs(void **state)
+{
+	struct test_vm *t = *state;
+
+	t->v->regs.x[2] = 0x1234;
+	mrs(t->v, SYSREG_ENC(2, 0, 0, 15, 3), 2);
+	assert_undef(t->v);
+	assert_int_equal(t->v->regs.x[2], 0x1234); /* destination untouched */
+	msr(t->v, SYSREG_ENC(3, 7, 15, 15, 7), 2, 1);
+	assert_undef(t->v);
+}
+
+static void os_lock(void **state)
+{
+	struct test_vm *t = *state;
+
+	/* OSLK resets to 1; OSLM says the lock is implemented. */
+	assert_int_equal(mrs(t->v, SYSREG_OSLSR_EL1, 0), 0xa);
+	msr(t->v, SYSREG_OSLAR_EL1, 1, 0);
+	assert_emulated(t->v);
+	assert_int_equal(mrs(t->v, SYSREG_OSLSR_EL1, 0), 0x8);
+	msr(t->v, SYSREG_OSLAR_EL1, 1, 1);
+	assert_int_equal(mrs(t->v, SYSREG_OSLSR_EL1, 0), 0xa);
+	/* OSLAR is write-only, OSLSR read-only. */
+	mrs(t->v, SYSREG_OSLAR_EL1, 0);
+	assert_undef(t->v);
+	msr(t->v, SYSREG_OSLSR_EL1, 0, 0);
+	assert_undef(t->v);
+	msr(t->v, SYSREG_OSDLR_EL1, 0, 3);
+	assert_int_equal(mrs(t->v, SYSREG_OSDLR_EL1, 1), 1);
+}
+
+static void breakpoints_hold_values_up_to_brps(void **state)
+{
+	struct test_vm *t = *state;
+	/* BRPs = 2 (3 breakpoints), WRPs = 1 (2 watchpoints). */
+	sim_sysreg_set(SYSREG_ID_AA64DFR0_EL1, 0x00102006);
+	msr(t->v, SYSREG_ENC(2, 0, 0, 2, 4), 0, 0xfeed0000); /* DBGBVR2 */
+	assert_emulated(t->v);
+	assert_int_equal(mrs(t->v, SYSREG_ENC(2, 0, 0, 2, 4), 1), 0xfeed0000);
+	msr(t->v, SYSREG_ENC(2, 0, 0, 1, 7), 0, 0x1e5); /* DBGWCR1 */
+	assert_int_equal(mrs(t->v, SYSREG_ENC(2, 0, 0, 1, 7), 1), 0x1e5);
+	msr(t->v, SYSREG_ENC(2, 0, 0, 3, 4), 0, 1); /* DBGBVR3: absent */
+	assert_undef(t->v);
+	mrs(t->v, SYSREG_ENC(2, 0, 0, 2, 6), 1); /* DBGWVR2: absent */
+	assert_undef(t->v);
+}
+
+static void mdscr_reaches_live_register(void **state)
+{
+	struct test_vm *t = *state;
+
+	msr(t->v, SYSREG_MDSCR_EL1, 9, 1u << 13);
+	assert_emulated(t->v);
+	assert_int_equal(hal_sysreg_read(SYSREG_MDSCR_EL1), 1u << 13);
+	assert_int_equal(mrs(t->v, SYSREG_MDSCR_EL1, 10), 1u << 13);
+}
+
+static void xzr_as_source_and_destination(void **state)
+{
+	struct test_vm *t = *state;
+
+	msr(t->v, SYSREG_OSDLR_EL1, 0, 1);
+	msr(t->v, SYSREG_OSDLR_EL1, 31, 0x1); /* XZR: writes zero */
+	assert_int_equal(mrs(t->v, SYSREG_OSDLR_EL1, 0), 0);
+	for (unsigned i = 0; i < 31; i++)
+		t->v->regs.x[i] = i;
+	mrs(t->v, SYSREG_OSLSR_EL1, 31); /* result discarded */
+	assert_emulated(t->v);
+	for (unsigned i = 0; i < 31; i++)
+		assert_int_equal(t->v->regs.x[i], i);
+}
+
+static void sgi_to_self_is_injected(void **state)
+{
+	struct test_vm *t = *state;
+
+	/* INTID 5, Aff3.2.1 = 0, TargetList bit 0 (this vCPU). */
+	msr(t->v, SYSREG_ICC_SGI1R_EL1, 2, (5ull << 24) | 1);
+	assert_emulated(t->v);
+	assert_int_equal(hal_sysreg_read(SYSREG_ICH_LR(0)) & ICH_LR_VINTID_MASK,
+			 5);
+	assert_true(vgic_lr_any_pending());
+	/* Reads of the write-only register UNDEF. */
+	mrs(t->v, SYSREG_ICC_SGI1R_EL1, 2);
+	assert_undef(t->v);
+}
+
+static void sgi_to_absent_cpu_is_dropped(void **state)
+{
+	struct test_vm *t = *state;
+
+	msr(t->v, SYSREG_ICC_SGI1R_EL1, 2, (5ull << 24) | 2);
+	assert_emulated(t->v);
+	assert_false(vgic_lr_any_pending());
+	/* IRM: everyone but self, i.e. nobody here. */
+	msr(t->v, SYSREG_ICC_SGI1R_EL1, 2, (1ull << 40) | (3ull << 24));
+	assert_false(vgic_lr_any_pending());
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(table_is_sorted),
+		cmocka_unit_test(order_check_catches_unsorted_and_duplicates),
+		cmocka_unit_test(every_entry_is_found_by_lookup),
+		T(id_registers_are_sanitised),
+		T(id_register_writes_undef),
+		T(unknown_register_undefs),
+		T(os_lock),
+		T(breakpoints_hold_values_up_to_brps),
+		T(mdscr_reaches_live_register),
+		T(xzr_as_source_and_destination),
+		T(sgi_to_self_is_injected),
+		T(sgi_to_absent_cpu_is_dropped),
+	};
+	return cmocka_run_group_tests_name("sysreg", tests, NULL, NULL);
+}
