@@ -44,8 +44,7 @@ int page_pool_init(struct page_pool *p, void *va, uint64_t pa, size_t npages)
 	uintptr_t v = (uintptr_t)va;
 	uint64_t bytes = (uint64_t)npages * PAGE_SIZE;
 
-	if (!p || !va || pa == 0 || npages == 0 ||
-	    npages > PAGE_POOL_MAX_PAGES)
+	if (!p || !va || pa == 0 || npages == 0 || npages > PAGE_POOL_MAX_PAGES)
 		return HV_EINVAL;
 	if ((v & (PAGE_SIZE - 1)) != 0 || (pa & (PAGE_SIZE - 1)) != 0)
 		return HV_EINVAL;

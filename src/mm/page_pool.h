@@ -23,12 +23,13 @@
 #define PAGE_POOL_MAX_PAGES 32768u
 
 struct page_pool {
-	uint8_t *va;  /* first page, as the hypervisor addresses it */
-	uint64_t pa;  /* its physical address */
+	uint8_t *va; /* first page, as the hypervisor addresses it */
+	uint64_t pa; /* its physical address */
 	size_t npages;
 	size_t nfree;
 	uint64_t free_head; /* PA of first free page, 0 if none */
-	unsigned long bad_frees; /* frees refused: foreign, misaligned, double */
+	unsigned long
+	    bad_frees; /* frees refused: foreign, misaligned, double */
 	uint64_t in_use[PAGE_POOL_MAX_PAGES / 64]; /* bit set: page allocated */
 };
 

@@ -46,7 +46,7 @@ uint64_t s2_attr_bits(struct s2_attrs a)
 void s2_decode_attrs(uint64_t leaf, struct s2_attrs *a)
 {
 	uint64_t memattr =
-		(leaf & S2_DESC_MEMATTR_MASK) >> S2_DESC_MEMATTR_SHIFT;
+	    (leaf & S2_DESC_MEMATTR_MASK) >> S2_DESC_MEMATTR_SHIFT;
 
 	a->perm = 0;
 	if (leaf & S2_DESC_S2AP_R)
@@ -55,15 +55,15 @@ void s2_decode_attrs(uint64_t leaf, struct s2_attrs *a)
 		a->perm |= S2_PERM_W;
 	if (!(leaf & S2_DESC_XN))
 		a->perm |= S2_PERM_X;
-	a->memtype = memattr == S2_MEMATTR_DEVICE_NGNRNE ? S2_MEM_DEVICE
-							 : S2_MEM_NORMAL;
+	a->memtype =
+	    memattr == S2_MEMATTR_DEVICE_NGNRNE ? S2_MEM_DEVICE : S2_MEM_NORMAL;
 	a->sw = (uint8_t)((leaf & S2_DESC_SW_MASK) >> S2_DESC_SW_SHIFT);
 }
 
 uint64_t s2_split_child(uint64_t parent, unsigned child_level, unsigned idx)
 {
 	uint64_t attrs =
-		parent & ~(S2_DESC_OA_MASK | S2_DESC_VALID | S2_DESC_TABLE);
+	    parent & ~(S2_DESC_OA_MASK | S2_DESC_VALID | S2_DESC_TABLE);
 	uint64_t oa = s2_leaf_oa(parent, child_level - 1) +
 		      (uint64_t)idx * s2_level_size(child_level);
 
@@ -103,8 +103,7 @@ void stage2_destroy(struct stage2 *s2)
 	s2->root_pa = 0;
 }
 
-static int check_ipa_range(const struct stage2 *s2, uint64_t ipa,
-			   uint64_t size)
+static int check_ipa_range(const struct stage2 *s2, uint64_t ipa, uint64_t size)
 {
 	if (!s2 || !s2->root)
 		return HV_EINVAL;
@@ -171,8 +170,7 @@ int stage2_unmap(struct stage2 *s2, uint64_t ipa, uint64_t size)
 	return run_op(s2, &op, ipa, size);
 }
 
-int stage2_protect(struct stage2 *s2, uint64_t ipa, uint64_t size,
-		   uint8_t perm)
+int stage2_protect(struct stage2 *s2, uint64_t ipa, uint64_t size, uint8_t perm)
 {
 	struct s2_op op = {.kind = S2_OP_UPDATE};
 	int r = check_ipa_range(s2, ipa, size);
@@ -242,6 +240,6 @@ uint64_t stage2_vttbr(const struct stage2 *s2)
 uint64_t stage2_vtcr(void)
 {
 	return VTCR_T0SZ(64 - S2_IPA_BITS) | VTCR_SL0_L1 | VTCR_IRGN0_WBWA |
-	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K |
-	       VTCR_PS_40BIT | VTCR_RES1;
+	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K | VTCR_PS_40BIT |
+	       VTCR_RES1;
 }

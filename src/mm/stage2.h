@@ -38,9 +38,9 @@ enum s2_perm { S2_PERM_R = 1u, S2_PERM_W = 2u, S2_PERM_X = 4u };
 enum s2_memtype { S2_MEM_NORMAL = 0, S2_MEM_DEVICE };
 
 struct s2_attrs {
-	uint8_t perm;    /* S2_PERM_* */
+	uint8_t perm;	 /* S2_PERM_* */
 	uint8_t memtype; /* enum s2_memtype */
-	uint8_t sw;      /* 4 software bits, reserved for page ownership */
+	uint8_t sw;	 /* 4 software bits, reserved for page ownership */
 };
 
 struct stage2 {

@@ -92,13 +92,13 @@ enum s2_op_kind { S2_OP_MAP, S2_OP_UNMAP, S2_OP_UPDATE };
 struct s2_op {
 	enum s2_op_kind kind;
 	bool dry;
-	uint64_t pa_delta;   /* map: pa - ipa, modulo 2^64 */
-	uint64_t attr_bits;  /* map: attributes of every new leaf */
-	uint64_t keep_mask;  /* update: leaf bits kept ... */
-	uint64_t set_bits;   /* ... and bits or'ed in */
+	uint64_t pa_delta;  /* map: pa - ipa, modulo 2^64 */
+	uint64_t attr_bits; /* map: attributes of every new leaf */
+	uint64_t keep_mask; /* update: leaf bits kept ... */
+	uint64_t set_bits;  /* ... and bits or'ed in */
 	size_t tables_needed;
-	bool changed;        /* some descriptor was written */
-	bool need_flush;     /* a live translation changed or went away */
+	bool changed;	 /* some descriptor was written */
+	bool need_flush; /* a live translation changed or went away */
 };
 
 int s2_walk_range(struct stage2 *s2, struct s2_op *op, uint64_t ipa,

@@ -17,7 +17,7 @@
 #include "mm/stage2_desc.h"
 
 struct s2_span {
-	uint64_t base; /* IPA of the entry's first byte */
+	uint64_t base;	 /* IPA of the entry's first byte */
 	uint64_t lo, hi; /* the part of the entry inside the range */
 	unsigned level;
 	bool live;
@@ -57,7 +57,7 @@ static bool needs_bbm(uint64_t old, uint64_t new, unsigned level)
 {
 	if (s2_desc_kind(old, level) == S2_KIND_TABLE)
 		return true; /* its pages are freed right after */
-	return (new & S2_DESC_VALID) && ((old ^ new) & ~S2_DESC_PERM_BITS);
+	return (new &S2_DESC_VALID) && ((old ^ new) & ~S2_DESC_PERM_BITS);
 }
 
 static void set_entry(struct stage2 *s2, struct s2_op *op, uint64_t *ptep,
@@ -139,8 +139,8 @@ static int descend(struct stage2 *s2, struct s2_op *op, uint64_t *ptep,
 static bool map_is_noop(const struct s2_op *op, uint64_t old,
 			const struct s2_span *sp)
 {
-	uint64_t attrs = old & ~(S2_DESC_OA_MASK | S2_DESC_VALID |
-				 S2_DESC_TABLE);
+	uint64_t attrs =
+	    old & ~(S2_DESC_OA_MASK | S2_DESC_VALID | S2_DESC_TABLE);
 
 	return s2_leaf_oa(old, sp->level) == sp->base + op->pa_delta &&
 	       attrs == op->attr_bits;
@@ -254,11 +254,11 @@ int s2_walk_range(struct stage2 *s2, struct s2_op *op, uint64_t ipa,
 		  uint64_t size)
 {
 	struct s2_span root = {
-		.base = 0,
-		.lo = ipa,
-		.hi = ipa + size,
-		.level = S2_FIRST_LEVEL,
-		.live = true,
+	    .base = 0,
+	    .lo = ipa,
+	    .hi = ipa + size,
+	    .level = S2_FIRST_LEVEL,
+	    .live = true,
 	};
 
 	return walk_table(s2, op, s2->root, 0, &root);
