@@ -49,7 +49,8 @@ static void capture_append(struct capture *c, const char *s, size_t n)
 			return;
 	}
 	if (n > SIM_CAPTURE_MAX - c->len)
-		n = SIM_CAPTURE_MAX - c->len; /* keep the start, drop the rest */
+		n = SIM_CAPTURE_MAX -
+		    c->len; /* keep the start, drop the rest */
 	memcpy(c->buf + c->len, s, n);
 	c->len += n;
 	c->buf[c->len] = '\0';
@@ -250,7 +251,8 @@ void *hal_pa_to_va(uint64_t pa, size_t len)
 {
 	for (size_t i = 0; i < nphys; i++) {
 		const struct phys_region *r = &phys[i];
-		if (pa >= r->pa && len <= r->size && pa - r->pa <= r->size - len)
+		if (pa >= r->pa && len <= r->size &&
+		    pa - r->pa <= r->size - len)
 			return r->host + (pa - r->pa);
 	}
 	return NULL;

@@ -23,7 +23,8 @@ struct sim_cpu_backend {
 	void (*fpsimd_save)(void *ctx, struct vcpu_fpsimd *fp);
 	void (*fpsimd_restore)(void *ctx, const struct vcpu_fpsimd *fp);
 	/* Stage-2 of vmid changed: drop cached translations. */
-	void (*s2_changed)(void *ctx, uint16_t vmid, uint64_t ipa, uint64_t size);
+	void (*s2_changed)(void *ctx, uint16_t vmid, uint64_t ipa,
+			   uint64_t size);
 };
 
 /* A fake GIC CPU interface (sim/fake_gic.c provides one). */

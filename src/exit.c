@@ -14,13 +14,13 @@
 #define CNTV_CTL_IMASK (1ull << 1)
 
 static const exit_handler_fn exit_handlers[EC_COUNT] = {
-	[0 ... EC_COUNT - 1] = handle_unknown_ec,
-	[EC_WFX] = handle_wfx,
-	[EC_HVC64] = handle_hvc,
-	[EC_SMC64] = handle_smc,
-	[EC_SYSREG] = handle_sysreg,
-	[EC_IABT_LOW] = handle_iabt,
-	[EC_DABT_LOW] = handle_dabt,
+    [0 ... EC_COUNT - 1] = handle_unknown_ec,
+    [EC_WFX] = handle_wfx,
+    [EC_HVC64] = handle_hvc,
+    [EC_SMC64] = handle_smc,
+    [EC_SYSREG] = handle_sysreg,
+    [EC_IABT_LOW] = handle_iabt,
+    [EC_DABT_LOW] = handle_dabt,
 };
 
 exit_handler_fn exit_handler_for(unsigned ec)
@@ -63,7 +63,7 @@ enum exit_action hv_handle_irq(struct vcpu *v)
 		hal_sysreg_write(SYSREG_CNTV_CTL_EL0, ctl | CNTV_CTL_IMASK);
 		v->note.what = "irq.vtimer";
 		v->note.result =
-			(uint64_t)vgic_lr_inject(VTIMER_PPI, false, 0, VTIMER_PRIO);
+		    (uint64_t)vgic_lr_inject(VTIMER_PPI, false, 0, VTIMER_PRIO);
 	} else {
 		v->note.what = "irq.unrouted";
 	}

@@ -6,11 +6,12 @@
 #include "vcpu.h"
 
 enum exit_action {
-	EXIT_RESUME = 0, /* re-enter the guest with the (possibly updated) vCPU */
-	EXIT_WFI,        /* guest idles until an interrupt is pending for it */
-	EXIT_VCPU_OFF,   /* this vCPU powered itself off (PSCI CPU_OFF) */
-	EXIT_VM_OFF,     /* PSCI SYSTEM_OFF */
-	EXIT_VM_RESET,   /* PSCI SYSTEM_RESET */
+	EXIT_RESUME =
+	    0,	       /* re-enter the guest with the (possibly updated) vCPU */
+	EXIT_WFI,      /* guest idles until an interrupt is pending for it */
+	EXIT_VCPU_OFF, /* this vCPU powered itself off (PSCI CPU_OFF) */
+	EXIT_VM_OFF,   /* PSCI SYSTEM_OFF */
+	EXIT_VM_RESET, /* PSCI SYSTEM_RESET */
 };
 
 typedef enum exit_action (*exit_handler_fn)(struct vcpu *v);

@@ -38,8 +38,8 @@ void hal_guest_uart_out(unsigned vm_id, uint8_t byte);
 
 /* Physical GIC CPU interface. List registers are reached through
  * hal_sysreg_* with ICH_LR_EL2(n). */
-uint32_t hal_gic_ack(void);            /* returns INTID, 1023 if none */
-void hal_gic_eoi(uint32_t intid);      /* priority drop + deactivate */
+uint32_t hal_gic_ack(void);	  /* returns INTID, 1023 if none */
+void hal_gic_eoi(uint32_t intid); /* priority drop + deactivate */
 unsigned hal_gic_num_lrs(void);
 
 /* SMC forwarding to the next exception level (EL3 / SPMD). Arguments in

@@ -17,9 +17,10 @@ _Static_assert(offsetof(struct vcpu, exit) == VCPU_EXIT_OFFSET, "exit");
 
 #define VCPU_SGI_PRIO 0xa0u
 
-#define EL1_ENC(name, op0, op1, crn, crm, op2) SYSREG_ENC(op0, op1, crn, crm, op2),
+#define EL1_ENC(name, op0, op1, crn, crm, op2)                                 \
+	SYSREG_ENC(op0, op1, crn, crm, op2),
 static const uint32_t el1_encodings[VCPU_EL1_COUNT] = {
-	HAL_SYSREGS_EL1(EL1_ENC)};
+    HAL_SYSREGS_EL1(EL1_ENC)};
 #undef EL1_ENC
 
 void vcpu_advance_pc(struct vcpu *v)

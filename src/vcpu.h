@@ -18,7 +18,7 @@ struct vm;
 struct vcpu_regs {
 	uint64_t x[31];
 	uint64_t sp_el0;
-	uint64_t pc;     /* ELR_EL2 at the exit */
+	uint64_t pc;	 /* ELR_EL2 at the exit */
 	uint64_t pstate; /* SPSR_EL2 at the exit */
 };
 #define VCPU_REGS_SP_EL0 (31 * 8)

@@ -129,16 +129,15 @@ static void boot_loads_image_and_dtb(void **state)
 	assert_true(fdt_path_offset(fdt, "/pl011@9000000") >= 0);
 	assert_true(fdt_path_offset(fdt, "/scratch@b000000") >= 0);
 	assert_string_equal(
-		fdt_getprop(fdt, fdt_path_offset(fdt, "/psci"), "method", &len),
-		"hvc");
+	    fdt_getprop(fdt, fdt_path_offset(fdt, "/psci"), "method", &len),
+	    "hvc");
 
 	/* The DTB is read-only and execute-never for the guest. */
-	assert_int_equal(stage2_lookup(&t->vm->s2, bi.dtb_ipa, NULL, &attrs, NULL),
-			 0);
+	assert_int_equal(
+	    stage2_lookup(&t->vm->s2, bi.dtb_ipa, NULL, &attrs, NULL), 0);
 	assert_int_equal(attrs.perm, S2_PERM_R);
-	assert_int_equal(stage2_lookup(&t->vm->s2, bi.entry_ipa, NULL, &attrs,
-				       NULL),
-			 0);
+	assert_int_equal(
+	    stage2_lookup(&t->vm->s2, bi.entry_ipa, NULL, &attrs, NULL), 0);
 	assert_int_equal(attrs.perm, S2_PERM_R | S2_PERM_W | S2_PERM_X);
 }
 
@@ -146,7 +145,8 @@ static void boot_adopts_user_dtb(void **state)
 {
 	struct test_vm *t = *state;
 	uint8_t img[64], user[4096];
-	struct guest_boot_args a = {img, sizeof(img), user, sizeof(user), "x=1"};
+	struct guest_boot_args a = {img, sizeof(img), user, sizeof(user),
+				    "x=1"};
 	struct guest_boot_info bi;
 	const char *why = NULL;
 	const void *fdt;
@@ -157,8 +157,8 @@ static void boot_adopts_user_dtb(void **state)
 	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), 0);
 	fdt = t->ram + (bi.dtb_ipa - GUEST_RAM_BASE);
 	assert_string_equal(
-		fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", &len),
-		"x=1");
+	    fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", &len),
+	    "x=1");
 
 	memset(user, 0xab, sizeof(user)); /* garbage is refused */
 	why = NULL;
@@ -192,12 +192,12 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(probe_linux_and_raw),
-		cmocka_unit_test(probe_rejects_lying_headers),
-		T(boot_loads_image_and_dtb),
-		T(boot_adopts_user_dtb),
-		T(boot_refuses_images_that_do_not_fit),
-		T(dtb_too_small_buffer),
+	    cmocka_unit_test(probe_linux_and_raw),
+	    cmocka_unit_test(probe_rejects_lying_headers),
+	    T(boot_loads_image_and_dtb),
+	    T(boot_adopts_user_dtb),
+	    T(boot_refuses_images_that_do_not_fit),
+	    T(dtb_too_small_buffer),
 	};
 	return cmocka_run_group_tests_name("boot", tests, NULL, NULL);
 }

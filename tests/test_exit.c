@@ -63,7 +63,7 @@ static void check_undef_at(struct vcpu *v, uint64_t fault_pc,
 static void unknown_and_reserved_ecs_inject_undef(void **state)
 {
 	struct test_vm *t = *state;
-	static const unsigned ecs[] = {EC_UNKNOWN, 0x02, 0x0a, 0x10, 0x1f,
+	static const unsigned ecs[] = {EC_UNKNOWN, 0x02, 0x0a,	    0x10, 0x1f,
 				       EC_SVC64,   0x2d, EC_SERROR, 0x3f};
 
 	for (unsigned i = 0; i < sizeof(ecs) / sizeof(ecs[0]); i++) {
@@ -72,8 +72,9 @@ static void unknown_and_reserved_ecs_inject_undef(void **state)
 
 		t->v->regs.pc = pc;
 		t->v->regs.pstate = ps;
-		assert_int_equal(test_trap(t->v, esr_make(ecs[i], 1, 0x1234), 0, 0),
-				 EXIT_RESUME);
+		assert_int_equal(
+		    test_trap(t->v, esr_make(ecs[i], 1, 0x1234), 0, 0),
+		    EXIT_RESUME);
 		check_undef_at(t->v, pc, ps, 0x200);
 		assert_string_equal(t->v->note.what, "undef.ec");
 	}
@@ -103,7 +104,8 @@ static void wfi_idles_without_pending_interrupt(void **state)
 	struct test_vm *t = *state;
 
 	t->v->regs.pc = GUEST_RAM_BASE + 0x40;
-	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 0), 0, 0), EXIT_WFI);
+	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 0), 0, 0),
+			 EXIT_WFI);
 	assert_int_equal(t->v->regs.pc, GUEST_RAM_BASE + 0x44);
 }
 
@@ -164,22 +166,22 @@ static void lr_injection_reuses_and_fills(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(table_has_no_holes),
-		cmocka_unit_test(known_ecs_have_handlers),
-		cmocka_unit_test(undef_vector_depends_on_mode),
-		cmocka_unit_test_setup_teardown(unknown_and_reserved_ecs_inject_undef,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(undef_from_el0_goes_to_lower_vector,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(wfi_idles_without_pending_interrupt,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(wfi_returns_when_interrupt_pending,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(wfe_yields, setup, teardown),
-		cmocka_unit_test_setup_teardown(pc_advance_follows_il, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(lr_injection_reuses_and_fills,
-						setup, teardown),
+	    cmocka_unit_test(table_has_no_holes),
+	    cmocka_unit_test(known_ecs_have_handlers),
+	    cmocka_unit_test(undef_vector_depends_on_mode),
+	    cmocka_unit_test_setup_teardown(
+		unknown_and_reserved_ecs_inject_undef, setup, teardown),
+	    cmocka_unit_test_setup_teardown(undef_from_el0_goes_to_lower_vector,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(wfi_idles_without_pending_interrupt,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(wfi_returns_when_interrupt_pending,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(wfe_yields, setup, teardown),
+	    cmocka_unit_test_setup_teardown(pc_advance_follows_il, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(lr_injection_reuses_and_fills,
+					    setup, teardown),
 	};
 	return cmocka_run_group_tests_name("exit", tests, NULL, NULL);
 }

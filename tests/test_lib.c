@@ -79,9 +79,16 @@ static void string_functions(void **state)
 
 static void strtoul_matches_libc(void **state)
 {
-	static const char *const in[] = {"0",     "42",    "  +17z", "-1",
-					 "0x1f",  "0X1F",  "017",   "0x",
-					 "zz",    "99999999999999999999999",
+	static const char *const in[] = {"0",
+					 "42",
+					 "  +17z",
+					 "-1",
+					 "0x1f",
+					 "0X1F",
+					 "017",
+					 "0x",
+					 "zz",
+					 "99999999999999999999999",
 					 "18446744073709551615"};
 	static const int bases[] = {0, 10, 16, 8};
 
@@ -102,12 +109,12 @@ static void formatter_matches_libc(void **state)
 	char a[128], b[128];
 
 	(void)state;
-#define SAME(...)                                                               \
-	do {                                                                    \
-		int n1 = hv_snprintf(a, sizeof(a), __VA_ARGS__);                \
-		int n2 = snprintf(b, sizeof(b), __VA_ARGS__);                   \
-		assert_string_equal(a, b);                                      \
-		assert_int_equal(n1, n2);                                       \
+#define SAME(...)                                                              \
+	do {                                                                   \
+		int n1 = hv_snprintf(a, sizeof(a), __VA_ARGS__);               \
+		int n2 = snprintf(b, sizeof(b), __VA_ARGS__);                  \
+		assert_string_equal(a, b);                                     \
+		assert_int_equal(n1, n2);                                      \
 	} while (0)
 	SAME("plain");
 	SAME("%d %i %u", -5, 7, 4000000000u);
@@ -150,12 +157,12 @@ static void printf_goes_to_console(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(memory_functions),
-		cmocka_unit_test(string_functions),
-		cmocka_unit_test(strtoul_matches_libc),
-		cmocka_unit_test(formatter_matches_libc),
-		cmocka_unit_test(formatter_truncates_safely),
-		cmocka_unit_test(printf_goes_to_console),
+	    cmocka_unit_test(memory_functions),
+	    cmocka_unit_test(string_functions),
+	    cmocka_unit_test(strtoul_matches_libc),
+	    cmocka_unit_test(formatter_matches_libc),
+	    cmocka_unit_test(formatter_truncates_safely),
+	    cmocka_unit_test(printf_goes_to_console),
 	};
 	return cmocka_run_group_tests_name("lib", tests, NULL, NULL);
 }

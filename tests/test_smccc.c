@@ -54,8 +54,8 @@ static enum exit_action call(struct vcpu *v, enum smccc_conduit c, uint64_t x0,
 	v->regs.x[2] = x2;
 	v->regs.x[3] = x3;
 	v->regs.pc = c == SMCCC_HVC ? PC0 + 4 : PC0;
-	return test_trap(v, esr_make(c == SMCCC_HVC ? EC_HVC64 : EC_SMC64, 1, 0), 0,
-			 0);
+	return test_trap(
+	    v, esr_make(c == SMCCC_HVC ? EC_HVC64 : EC_SMC64, 1, 0), 0, 0);
 }
 
 static void both_conduits_leave_pc_after_call(void **state)
@@ -99,16 +99,16 @@ static void unknown_ids_not_supported(void **state)
 {
 	struct test_vm *t = *state;
 	static const uint32_t ids[] = {
-		0x8200ffff, 0xc200ffff, /* SiP, SMC32 and SMC64 */
-		0x8400001f, 0xc400001f, /* unallocated PSCI */
-		0x84000005, 0x84000007, /* MIGRATE*: no Trusted OS */
-		0xc4000000,             /* PSCI_VERSION has no SMC64 form */
-		0xc4000008,             /* nor SYSTEM_OFF */
-		0x84010000,             /* reserved bits set */
-		0x86000000, 0xc5000000, /* hypervisor services */
-		0x80000002, 0x80008000, /* SOC_ID, WORKAROUND_1 */
-		0xbf00ffff, 0xff00ffff, /* trusted OS */
-		0x04000000,             /* yielding call */
+	    0x8200ffff, 0xc200ffff, /* SiP, SMC32 and SMC64 */
+	    0x8400001f, 0xc400001f, /* unallocated PSCI */
+	    0x84000005, 0x84000007, /* MIGRATE*: no Trusted OS */
+	    0xc4000000,		    /* PSCI_VERSION has no SMC64 form */
+	    0xc4000008,		    /* nor SYSTEM_OFF */
+	    0x84010000,		    /* reserved bits set */
+	    0x86000000, 0xc5000000, /* hypervisor services */
+	    0x80000002, 0x80008000, /* SOC_ID, WORKAROUND_1 */
+	    0xbf00ffff, 0xff00ffff, /* trusted OS */
+	    0x04000000,		    /* yielding call */
 	};
 
 	for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
@@ -143,7 +143,8 @@ static void arch_features(void **state)
 	assert_int_equal(t->v->regs.x[0], 0);
 	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_ARCH_FEATURES, 0, 0);
 	assert_int_equal(t->v->regs.x[0], 0);
-	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0, 0);
+	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0,
+	     0);
 	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
 }
 
@@ -162,8 +163,8 @@ static void psci_features_query(void **state)
 	call(t->v, SMCCC_HVC, PSCI_FEATURES, 0xc4000000, 0, 0);
 	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
 	/* The SMC32 form truncates the argument to 32 bits. */
-	call(t->v, SMCCC_HVC, PSCI_FEATURES, 0x1234567800000000ull | PSCI_VERSION,
-	     0, 0);
+	call(t->v, SMCCC_HVC, PSCI_FEATURES,
+	     0x1234567800000000ull | PSCI_VERSION, 0, 0);
 	assert_int_equal(t->v->regs.x[0], 0);
 }
 
@@ -247,18 +248,18 @@ int main(void)
 #define T1(f) cmocka_unit_test_setup_teardown(f, setup1, teardown)
 #define T2(f) cmocka_unit_test_setup_teardown(f, setup2, teardown)
 	const struct CMUnitTest tests[] = {
-		T1(both_conduits_leave_pc_after_call),
-		T1(versions),
-		T1(calling_convention_preserves_registers),
-		T1(unknown_ids_not_supported),
-		T1(nonzero_immediate_rejected),
-		T1(arch_features),
-		T1(psci_features_query),
-		T1(migrate_info_type),
-		T1(system_off_and_reset),
-		T1(single_vcpu_affinity_and_cpu_on),
-		T2(cpu_on_powers_secondary),
-		T1(cpu_off_and_suspend),
+	    T1(both_conduits_leave_pc_after_call),
+	    T1(versions),
+	    T1(calling_convention_preserves_registers),
+	    T1(unknown_ids_not_supported),
+	    T1(nonzero_immediate_rejected),
+	    T1(arch_features),
+	    T1(psci_features_query),
+	    T1(migrate_info_type),
+	    T1(system_off_and_reset),
+	    T1(single_vcpu_affinity_and_cpu_on),
+	    T2(cpu_on_powers_secondary),
+	    T1(cpu_off_and_suspend),
 	};
 	return cmocka_run_group_tests_name("smccc_psci", tests, NULL, NULL);
 }

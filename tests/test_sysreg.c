@@ -88,11 +88,11 @@ static bool dummy(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
 static void order_check_catches_unsorted_and_duplicates(void **state)
 {
 	const struct sysreg_desc sorted[] = {
-		{1, "a", dummy, 0}, {5, "b", dummy, 0}, {9, "c", dummy, 0}};
+	    {1, "a", dummy, 0}, {5, "b", dummy, 0}, {9, "c", dummy, 0}};
 	const struct sysreg_desc swapped[] = {
-		{1, "a", dummy, 0}, {9, "c", dummy, 0}, {5, "b", dummy, 0}};
+	    {1, "a", dummy, 0}, {9, "c", dummy, 0}, {5, "b", dummy, 0}};
 	const struct sysreg_desc dup[] = {
-		{1, "a", dummy, 0}, {5, "b", dummy, 0}, {5, "b", dummy, 0}};
+	    {1, "a", dummy, 0}, {5, "b", dummy, 0}, {5, "b", dummy, 0}};
 
 	(void)state;
 	assert_int_equal(sysreg_table_check(sorted, 3), -1);
@@ -131,14 +131,14 @@ static void id_registers_are_sanitised(void **state)
 	sim_sysreg_set(SYSREG_ID_AA64ISAR1_EL1, 0xffffffffull);
 	pfr0 = mrs(t->v, SYSREG_ID_AA64PFR0_EL1, 3);
 	assert_emulated(t->v);
-	assert_int_equal(pfr0 & 0xff, 0x11);          /* EL0/EL1 AArch64 only */
-	assert_int_equal((pfr0 >> 8) & 0xf, 0);       /* no EL2 */
-	assert_int_equal((pfr0 >> 24) & 0xf, 1);      /* GICv3 sysregs */
-	assert_int_equal((pfr0 >> 32) & 0xf, 0);      /* no SVE */
-	assert_int_equal((pfr0 >> 28) & 0xf, 0);      /* no RAS */
-	assert_int_equal((pfr0 >> 16) & 0xff, 0x11);  /* FP, AdvSIMD kept */
+	assert_int_equal(pfr0 & 0xff, 0x11);	     /* EL0/EL1 AArch64 only */
+	assert_int_equal((pfr0 >> 8) & 0xf, 0);	     /* no EL2 */
+	assert_int_equal((pfr0 >> 24) & 0xf, 1);     /* GICv3 sysregs */
+	assert_int_equal((pfr0 >> 32) & 0xf, 0);     /* no SVE */
+	assert_int_equal((pfr0 >> 28) & 0xf, 0);     /* no RAS */
+	assert_int_equal((pfr0 >> 16) & 0xff, 0x11); /* FP, AdvSIMD kept */
 	dfr0 = mrs(t->v, SYSREG_ID_AA64DFR0_EL1, 4);
-	assert_int_equal((dfr0 >> 8) & 0xf, 0);  /* no PMU */
+	assert_int_equal((dfr0 >> 8) & 0xf, 0);	 /* no PMU */
 	assert_int_equal((dfr0 >> 32) & 0xf, 0); /* no SPE */
 	assert_int_equal((dfr0 >> 12) & 0xf, 5); /* BRPs kept */
 	isar1 = mrs(t->v, SYSREG_ID_AA64ISAR1_EL1, 5);
@@ -262,18 +262,18 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(table_is_sorted),
-		cmocka_unit_test(order_check_catches_unsorted_and_duplicates),
-		cmocka_unit_test(every_entry_is_found_by_lookup),
-		T(id_registers_are_sanitised),
-		T(id_register_writes_undef),
-		T(unknown_register_undefs),
-		T(os_lock),
-		T(breakpoints_hold_values_up_to_brps),
-		T(mdscr_reaches_live_register),
-		T(xzr_as_source_and_destination),
-		T(sgi_to_self_is_injected),
-		T(sgi_to_absent_cpu_is_dropped),
+	    T(table_is_sorted),
+	    cmocka_unit_test(order_check_catches_unsorted_and_duplicates),
+	    cmocka_unit_test(every_entry_is_found_by_lookup),
+	    T(id_registers_are_sanitised),
+	    T(id_register_writes_undef),
+	    T(unknown_register_undefs),
+	    T(os_lock),
+	    T(breakpoints_hold_values_up_to_brps),
+	    T(mdscr_reaches_live_register),
+	    T(xzr_as_source_and_destination),
+	    T(sgi_to_self_is_injected),
+	    T(sgi_to_absent_cpu_is_dropped),
 	};
 	return cmocka_run_group_tests_name("sysreg", tests, NULL, NULL);
 }

@@ -57,7 +57,8 @@ static enum exit_action dabt(struct vcpu *v, uint64_t ipa, struct acc a)
 static void store(struct vcpu *v, uint64_t ipa, unsigned sas, uint64_t val)
 {
 	v->regs.x[7] = val;
-	dabt(v, ipa, (struct acc){.sas = sas, .srt = 7, .sf = true, .wnr = true});
+	dabt(v, ipa,
+	     (struct acc){.sas = sas, .srt = 7, .sf = true, .wnr = true});
 	assert_int_equal(v->regs.pc, PC0 + 4);
 }
 
@@ -83,9 +84,11 @@ static void every_width_round_trips(void **state)
 	for (unsigned sas = 0; sas < 4; sas++) {
 		uint64_t ipa = SCR + 8 * sas;
 
-		store(t->v, ipa, sas, vals[sas] | 0xff00000000000000ull * (sas < 3));
+		store(t->v, ipa, sas,
+		      vals[sas] | 0xff00000000000000ull * (sas < 3));
 		t->v->regs.x[3] = ~0ull;
-		dabt(t->v, ipa, (struct acc){.sas = sas, .srt = 3, .sf = sas == 3});
+		dabt(t->v, ipa,
+		     (struct acc){.sas = sas, .srt = 3, .sf = sas == 3});
 		assert_int_equal(t->v->regs.pc, PC0 + 4);
 		assert_int_equal(t->v->regs.x[3], vals[sas]);
 		assert_string_equal(t->v->note.what, "mmio.read");
@@ -102,11 +105,13 @@ static void sign_extension_honours_sf(void **state)
 	dabt(t->v, SCR, (struct acc){.sas = 0, .srt = 1, .sse = true});
 	assert_int_equal(t->v->regs.x[1], 0xffffff80ull);
 	/* LDRSB Xt. */
-	dabt(t->v, SCR, (struct acc){.sas = 0, .srt = 1, .sse = true, .sf = true});
+	dabt(t->v, SCR,
+	     (struct acc){.sas = 0, .srt = 1, .sse = true, .sf = true});
 	assert_int_equal(t->v->regs.x[1], 0xffffffffffffff80ull);
 	/* LDRSW Xt. */
 	store(t->v, SCR + 8, 2, 0x80000001);
-	dabt(t->v, SCR + 8, (struct acc){.sas = 2, .srt = 1, .sse = true, .sf = true});
+	dabt(t->v, SCR + 8,
+	     (struct acc){.sas = 2, .srt = 1, .sse = true, .sf = true});
 	assert_int_equal(t->v->regs.x[1], 0xffffffff80000001ull);
 	/* LDR Wt zero-extends and clears the upper half. */
 	t->v->regs.x[1] = ~0ull;
@@ -120,7 +125,8 @@ static void xzr_source_and_destination(void **state)
 
 	store(t->v, SCR, 3, ~0ull);
 	t->v->regs.x[30] = 0x77;
-	dabt(t->v, SCR, (struct acc){.sas = 3, .srt = 31, .sf = true, .wnr = true});
+	dabt(t->v, SCR,
+	     (struct acc){.sas = 3, .srt = 31, .sf = true, .wnr = true});
 	assert_int_equal(t->v->regs.pc, PC0 + 4);
 	t->v->regs.x[3] = 1;
 	dabt(t->v, SCR, (struct acc){.sas = 3, .srt = 3, .sf = true});
@@ -165,7 +171,8 @@ static void unaligned_and_bad_width_abort(void **state)
 	dabt(t->v, SCR + 2, (struct acc){.sas = 2, .srt = 1}); /* unaligned */
 	assert_sea(t->v, SCR + 2, false);
 	assert_string_equal(t->v->note.what, "mmio.bad_access");
-	dabt(t->v, GUEST_UART_BASE, (struct acc){.sas = 3, .srt = 1, .sf = true});
+	dabt(t->v, GUEST_UART_BASE,
+	     (struct acc){.sas = 3, .srt = 1, .sf = true});
 	assert_sea(t->v, GUEST_UART_BASE, false); /* PL011 has no 64-bit regs */
 }
 
@@ -179,9 +186,10 @@ static void permission_fault_and_s1ptw_abort(void **state)
 	assert_string_equal(t->v->note.what, "dabt.denied");
 
 	t->v->regs.pc = PC0;
-	test_trap(t->v,
-		  esr_make(EC_DABT_LOW, 1, ISS_DABT_S1PTW | ISS_DABT_ISV | 0x07),
-		  0xffff000000000000ull | SCR, (SCR >> 12) << 4);
+	test_trap(
+	    t->v,
+	    esr_make(EC_DABT_LOW, 1, ISS_DABT_S1PTW | ISS_DABT_ISV | 0x07),
+	    0xffff000000000000ull | SCR, (SCR >> 12) << 4);
 	assert_sea(t->v, SCR, false);
 }
 
@@ -190,8 +198,8 @@ static void missing_syndrome_aborts(void **state)
 	struct test_vm *t = *state;
 
 	t->v->regs.pc = PC0;
-	test_trap(t->v, esr_make(EC_DABT_LOW, 1, 0x07), 0xffff000000000000ull | SCR,
-		  (SCR >> 12) << 4);
+	test_trap(t->v, esr_make(EC_DABT_LOW, 1, 0x07),
+		  0xffff000000000000ull | SCR, (SCR >> 12) << 4);
 	assert_sea(t->v, SCR, false);
 }
 
@@ -200,7 +208,8 @@ static void cache_maintenance_is_skipped(void **state)
 	struct test_vm *t = *state;
 
 	t->v->regs.pc = PC0;
-	test_trap(t->v, esr_make(EC_DABT_LOW, 1, ISS_DABT_CM | ISS_DABT_WNR | 0x07),
+	test_trap(t->v,
+		  esr_make(EC_DABT_LOW, 1, ISS_DABT_CM | ISS_DABT_WNR | 0x07),
 		  SCR, (SCR >> 12) << 4);
 	assert_int_equal(t->v->regs.pc, PC0 + 4);
 }
@@ -224,16 +233,16 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(every_width_round_trips),
-		T(sign_extension_honours_sf),
-		T(xzr_source_and_destination),
-		T(pl011_output_reaches_console),
-		T(unclaimed_ipa_gets_external_abort),
-		T(unaligned_and_bad_width_abort),
-		T(permission_fault_and_s1ptw_abort),
-		T(missing_syndrome_aborts),
-		T(cache_maintenance_is_skipped),
-		T(instruction_abort_injects),
+	    T(every_width_round_trips),
+	    T(sign_extension_honours_sf),
+	    T(xzr_source_and_destination),
+	    T(pl011_output_reaches_console),
+	    T(unclaimed_ipa_gets_external_abort),
+	    T(unaligned_and_bad_width_abort),
+	    T(permission_fault_and_s1ptw_abort),
+	    T(missing_syndrome_aborts),
+	    T(cache_maintenance_is_skipped),
+	    T(instruction_abort_injects),
 	};
 	return cmocka_run_group_tests_name("trap_mmio", tests, NULL, NULL);
 }

@@ -45,8 +45,8 @@ static inline unsigned esr_insn_len(uint64_t esr)
 
 static inline uint64_t esr_make(unsigned ec, int il, uint32_t iss)
 {
-	return ((uint64_t)(ec & ESR_EC_MASK) << ESR_EC_SHIFT) | (il ? ESR_IL : 0u) |
-	       (iss & ESR_ISS_MASK);
+	return ((uint64_t)(ec & ESR_EC_MASK) << ESR_EC_SHIFT) |
+	       (il ? ESR_IL : 0u) | (iss & ESR_ISS_MASK);
 }
 
 /* Data/instruction abort ISS fields. */
@@ -76,9 +76,10 @@ static inline uint64_t esr_make(unsigned ec, int il, uint32_t iss)
 #define ISS_SYSREG_DIR_READ 1u /* 1 = MRS (read), 0 = MSR (write) */
 #define ISS_SYSREG_RT(iss) (((iss) >> 5) & 0x1fu)
 /* Re-pack the ISS register fields into a SYSREG_ENC key. */
-#define ISS_SYSREG_ENC(iss)                                                      \
-	SYSREG_ENC(((iss) >> 20) & 3u, ((iss) >> 14) & 7u, ((iss) >> 10) & 15u,   \
-		   ((iss) >> 1) & 15u, ((iss) >> 17) & 7u)
+#define ISS_SYSREG_ENC(iss)                                                    \
+	SYSREG_ENC(((iss) >> 20) & 3u, ((iss) >> 14) & 7u,                     \
+		   ((iss) >> 10) & 15u, ((iss) >> 1) & 15u,                    \
+		   ((iss) >> 17) & 7u)
 
 /* PSTATE / SPSR */
 #define PSR_MODE_MASK 0xfu

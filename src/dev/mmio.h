@@ -19,8 +19,8 @@ struct mmio_access {
 	uint8_t reg;   /* transfer register; 31 means XZR */
 	bool is_write;
 	bool sign_extend; /* SSE */
-	bool reg64;       /* SF: the register is Xn, else Wn */
-	bool acq_rel;     /* AR */
+	bool reg64;	  /* SF: the register is Xn, else Wn */
+	bool acq_rel;	  /* AR */
 };
 
 #define MMIO_W8 (1u << 0)
@@ -38,7 +38,7 @@ typedef void (*mmio_write_fn)(void *ctx, uint32_t off, unsigned width,
 struct mmio_region {
 	uint32_t offset;
 	uint32_t length;
-	uint8_t widths;      /* MMIO_W* allowed */
+	uint8_t widths;	     /* MMIO_W* allowed */
 	mmio_read_fn read;   /* NULL: reads as zero */
 	mmio_write_fn write; /* NULL: writes ignored */
 };
@@ -54,7 +54,7 @@ struct mmio_device {
 
 enum mmio_status {
 	MMIO_OK = 0,
-	MMIO_NO_DEVICE,  /* no device claims the IPA */
+	MMIO_NO_DEVICE,	 /* no device claims the IPA */
 	MMIO_BAD_ACCESS, /* width not allowed, unaligned, or crosses a region */
 };
 

@@ -107,7 +107,8 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		switch (*++fmt) {
 		case 'd':
 		case 'i': {
-			int64_t s = lng ? va_arg(ap, long long) : va_arg(ap, int);
+			int64_t s =
+			    lng ? va_arg(ap, long long) : va_arg(ap, int);
 			uint64_t mag = s < 0 ? 0 - (uint64_t)s : (uint64_t)s;
 
 			put_number(&o, mag, s < 0, 10, false, false, width,

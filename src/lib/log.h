@@ -10,7 +10,7 @@
  * the length the full output would have had. */
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int hv_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* To the hypervisor console (hal_console_write). */
 void hv_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

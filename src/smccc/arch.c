@@ -21,9 +21,9 @@ enum exit_action smccc_arch_service(struct vcpu *v, struct smccc_call *c)
 		v->note.what = "smccc.arch_features";
 		/* No mitigation workarounds are offered: they are firmware
 		 * services of the real platform, not of this VM. */
-		c->res[0] = smccc_ret(smccc_arch_implements(q)
-					      ? SMCCC_SUCCESS
-					      : SMCCC_NOT_SUPPORTED);
+		c->res[0] =
+		    smccc_ret(smccc_arch_implements(q) ? SMCCC_SUCCESS
+						       : SMCCC_NOT_SUPPORTED);
 		break;
 	}
 	default:

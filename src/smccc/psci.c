@@ -121,15 +121,15 @@ static enum exit_action psci_features_call(struct vcpu *v, struct smccc_call *c)
 /* MIGRATE and MIGRATE_INFO_UP_CPU are absent: MIGRATE_INFO_TYPE says no
  * Trusted OS needs migrating, so the spec lets them be NOT_SUPPORTED. */
 static const struct psci_entry psci_table[PSCI_FNUM_LAST + 1] = {
-	[0x00] = {psci_version, false, "psci.version"},
-	[0x01] = {psci_cpu_suspend, true, "psci.cpu_suspend"},
-	[0x02] = {psci_cpu_off, false, "psci.cpu_off"},
-	[0x03] = {psci_cpu_on, true, "psci.cpu_on"},
-	[0x04] = {psci_affinity_info, true, "psci.affinity_info"},
-	[0x06] = {psci_migrate_info_type, false, "psci.migrate_info_type"},
-	[0x08] = {psci_system_off, false, "psci.system_off"},
-	[0x09] = {psci_system_reset, false, "psci.system_reset"},
-	[0x0a] = {psci_features_call, false, "psci.features"},
+    [0x00] = {psci_version, false, "psci.version"},
+    [0x01] = {psci_cpu_suspend, true, "psci.cpu_suspend"},
+    [0x02] = {psci_cpu_off, false, "psci.cpu_off"},
+    [0x03] = {psci_cpu_on, true, "psci.cpu_on"},
+    [0x04] = {psci_affinity_info, true, "psci.affinity_info"},
+    [0x06] = {psci_migrate_info_type, false, "psci.migrate_info_type"},
+    [0x08] = {psci_system_off, false, "psci.system_off"},
+    [0x09] = {psci_system_reset, false, "psci.system_reset"},
+    [0x0a] = {psci_features_call, false, "psci.features"},
 };
 
 static const struct psci_entry *psci_lookup(uint32_t fid)
@@ -138,7 +138,7 @@ static const struct psci_entry *psci_lookup(uint32_t fid)
 	const struct psci_entry *e;
 
 	if ((fid & ~(SMCCC_64 | SMCCC_FNUM_MASK)) !=
-		    (PSCI_FN_BASE & ~SMCCC_FNUM_MASK) ||
+		(PSCI_FN_BASE & ~SMCCC_FNUM_MASK) ||
 	    fnum > PSCI_FNUM_LAST)
 		return NULL;
 	e = &psci_table[fnum];

@@ -13,9 +13,9 @@ static enum exit_action unowned(struct vcpu *v, struct smccc_call *c)
 }
 
 static const smccc_service_fn services[SMCCC_OWNER_MASK + 1] = {
-	[0 ... SMCCC_OWNER_MASK] = unowned,
-	[SMCCC_OWNER_ARCH] = smccc_arch_service,
-	[SMCCC_OWNER_STD] = smccc_std_service,
+    [0 ... SMCCC_OWNER_MASK] = unowned,
+    [SMCCC_OWNER_ARCH] = smccc_arch_service,
+    [SMCCC_OWNER_STD] = smccc_std_service,
 };
 
 enum exit_action smccc_dispatch(struct vcpu *v, enum smccc_conduit conduit)
@@ -28,14 +28,15 @@ enum exit_action smccc_dispatch(struct vcpu *v, enum smccc_conduit conduit)
 	c.is64 = (c.fid & SMCCC_64) != 0;
 	c.conduit = conduit;
 	for (unsigned i = 0; i < 7; i++)
-		c.arg[i] = c.is64 ? v->regs.x[i + 1] : (uint32_t)v->regs.x[i + 1];
+		c.arg[i] =
+		    c.is64 ? v->regs.x[i + 1] : (uint32_t)v->regs.x[i + 1];
 	c.res[0] = smccc_ret(SMCCC_NOT_SUPPORTED);
 
 	if (!(c.fid & SMCCC_FAST_CALL))
 		act = EXIT_RESUME; /* no yielding-call services */
 	else
 		act = services[(c.fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK](
-			v, &c);
+		    v, &c);
 
 	for (unsigned i = 0; i < 4; i++)
 		v->regs.x[i] = c.res[i];

@@ -12,8 +12,8 @@ bool sysreg_raz_wi(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
 	return true;
 }
 
-bool sysreg_ro_const(struct vcpu *v, const struct sysreg_desc *d,
-		     uint64_t *val, bool is_read)
+bool sysreg_ro_const(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
+		     bool is_read)
 {
 	(void)v;
 	if (!is_read)
@@ -32,8 +32,8 @@ bool sysreg_wo_ignore(struct vcpu *v, const struct sysreg_desc *d,
 }
 
 /* A trapped register whose state is simply the guest's live EL1 copy. */
-bool sysreg_live_el1(struct vcpu *v, const struct sysreg_desc *d,
-		     uint64_t *val, bool is_read)
+bool sysreg_live_el1(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
+		     bool is_read)
 {
 	(void)v;
 	if (is_read)

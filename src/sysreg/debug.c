@@ -66,8 +66,8 @@ bool sysreg_osdlr(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
 	return true;
 }
 
-bool sysreg_dbgprcr(struct vcpu *v, const struct sysreg_desc *d,
-		    uint64_t *val, bool is_read)
+bool sysreg_dbgprcr(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
+		    bool is_read)
 {
 	(void)d;
 	if (is_read)

@@ -10,30 +10,30 @@
 
 struct id_filter {
 	uint32_t enc;
-	uint64_t keep;  /* hardware bits passed through */
+	uint64_t keep;	/* hardware bits passed through */
 	uint64_t force; /* then OR-ed in */
 };
 
 #define F(shift) (0xfull << (shift))
 
 static const struct id_filter filters[] = {
-	/* EL0/EL1 AArch64 only, no EL2 for the guest, GIC system registers,
-	 * keep FP/AdvSIMD/EL3/DIT/CSV2/CSV3. */
-	{SYSREG_ID_AA64PFR0_EL1,
-	 F(12) | F(16) | F(20) | F(48) | F(56) | F(60), 0x11 | (1ull << 24)},
-	/* BT and SSBS only. */
-	{SYSREG_ID_AA64PFR1_EL1, F(0) | F(4), 0},
-	/* DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock; no PMU/trace/SPE. */
-	{SYSREG_ID_AA64DFR0_EL1, F(0) | F(12) | F(20) | F(28) | F(36), 0},
-	{SYSREG_ID_AA64ISAR0_EL1, ~0ull, 0},
-	/* No pointer authentication (APA, API, GPA, GPI). */
-	{SYSREG_ID_AA64ISAR1_EL1, ~(F(4) | F(8) | F(24) | F(28)), 0},
-	/* PARange = 36 bits: the guest's IPA space fits in it. */
-	{SYSREG_ID_AA64MMFR0_EL1, ~F(0), 0x1},
-	/* No VHE for the guest. */
-	{SYSREG_ID_AA64MMFR1_EL1, ~F(8), 0},
-	/* No nested virtualisation. */
-	{SYSREG_ID_AA64MMFR2_EL1, ~F(24), 0},
+    /* EL0/EL1 AArch64 only, no EL2 for the guest, GIC system registers,
+     * keep FP/AdvSIMD/EL3/DIT/CSV2/CSV3. */
+    {SYSREG_ID_AA64PFR0_EL1, F(12) | F(16) | F(20) | F(48) | F(56) | F(60),
+     0x11 | (1ull << 24)},
+    /* BT and SSBS only. */
+    {SYSREG_ID_AA64PFR1_EL1, F(0) | F(4), 0},
+    /* DebugVer, BRPs, WRPs, CTX_CMPs, DoubleLock; no PMU/trace/SPE. */
+    {SYSREG_ID_AA64DFR0_EL1, F(0) | F(12) | F(20) | F(28) | F(36), 0},
+    {SYSREG_ID_AA64ISAR0_EL1, ~0ull, 0},
+    /* No pointer authentication (APA, API, GPA, GPI). */
+    {SYSREG_ID_AA64ISAR1_EL1, ~(F(4) | F(8) | F(24) | F(28)), 0},
+    /* PARange = 36 bits: the guest's IPA space fits in it. */
+    {SYSREG_ID_AA64MMFR0_EL1, ~F(0), 0x1},
+    /* No VHE for the guest. */
+    {SYSREG_ID_AA64MMFR1_EL1, ~F(8), 0},
+    /* No nested virtualisation. */
+    {SYSREG_ID_AA64MMFR2_EL1, ~F(24), 0},
 };
 
 uint64_t sysreg_id_value(uint32_t enc)

@@ -42,12 +42,12 @@ uint64_t sysreg_id_value(uint32_t enc);
 /* Accessors shared by the table (the files in sysreg/). */
 bool sysreg_raz_wi(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
 		   bool is_read);
-bool sysreg_ro_const(struct vcpu *v, const struct sysreg_desc *d,
-		     uint64_t *val, bool is_read);
+bool sysreg_ro_const(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
+		     bool is_read);
 bool sysreg_id_reg(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
 		   bool is_read);
-bool sysreg_live_el1(struct vcpu *v, const struct sysreg_desc *d,
-		     uint64_t *val, bool is_read);
+bool sysreg_live_el1(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
+		     bool is_read);
 bool sysreg_dbg_bp_wp(struct vcpu *v, const struct sysreg_desc *d,
 		      uint64_t *val, bool is_read);
 bool sysreg_oslar(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
@@ -56,8 +56,8 @@ bool sysreg_oslsr(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
 		  bool is_read);
 bool sysreg_osdlr(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
 		  bool is_read);
-bool sysreg_dbgprcr(struct vcpu *v, const struct sysreg_desc *d,
-		    uint64_t *val, bool is_read);
+bool sysreg_dbgprcr(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,
+		    bool is_read);
 bool sysreg_icc_sgi1r(struct vcpu *v, const struct sysreg_desc *d,
 		      uint64_t *val, bool is_read);
 bool sysreg_wo_ignore(struct vcpu *v, const struct sysreg_desc *d,

@@ -46,8 +46,9 @@ enum exit_action handle_dabt(struct vcpu *v)
 
 	st = mmio_bus_access(&v->vm->bus, &a);
 	if (st != MMIO_OK)
-		return abort_guest(v, st == MMIO_NO_DEVICE ? "mmio.no_device"
-							   : "mmio.bad_access",
+		return abort_guest(v,
+				   st == MMIO_NO_DEVICE ? "mmio.no_device"
+							: "mmio.bad_access",
 				   ipa);
 	if (!a.is_write)
 		dabt_complete_read(v, &a);

@@ -9,8 +9,8 @@
 
 enum exit_action handle_iabt(struct vcpu *v)
 {
-	vcpu_note(v, "iabt.sea", v->exit.far, esr_iss(v->exit.esr) & ISS_FSC_MASK,
-		  0);
+	vcpu_note(v, "iabt.sea", v->exit.far,
+		  esr_iss(v->exit.esr) & ISS_FSC_MASK, 0);
 	inject_insn_abort(v, v->exit.far);
 	return EXIT_RESUME;
 }

@@ -25,11 +25,11 @@ int vgic_lr_inject(uint32_t vintid, bool hw, uint32_t pintid, uint8_t prio)
 		return HV_ENOMEM;
 	hal_sysreg_write(SYSREG_ICH_LR((unsigned)free_lr),
 			 ICH_LR_PENDING | ICH_LR_GROUP1 |
-				 ((uint64_t)prio << ICH_LR_PRIO_SHIFT) |
-				 (hw ? ICH_LR_HW | ((uint64_t)(pintid & 0x3ff)
-						    << ICH_LR_PINTID_SHIFT)
-				     : 0) |
-				 vintid);
+			     ((uint64_t)prio << ICH_LR_PRIO_SHIFT) |
+			     (hw ? ICH_LR_HW | ((uint64_t)(pintid & 0x3ff)
+						<< ICH_LR_PINTID_SHIFT)
+				 : 0) |
+			     vintid);
 	return HV_OK;
 }
 

@@ -5,9 +5,9 @@
  */
 #include <libfdt.h>
 
-#include "vm/boot.h"
 #include "hv_err.h"
 #include "lib/mem.h"
+#include "vm/boot.h"
 #include "vm/guest_dtb.h"
 #include "vm/vm.h"
 
@@ -54,7 +54,8 @@ int image_probe(const void *img, size_t len, struct guest_image *out,
 	image_size = le64(h + 0x10);
 	flags = le64(h + 0x18);
 	if (image_size == 0) {
-		/* Kernels before 3.17 leave image_size zero and mean 0x80000. */
+		/* Kernels before 3.17 leave image_size zero and mean 0x80000.
+		 */
 		text_offset = IMAGE_RAW_OFFSET;
 		image_size = len;
 	}
@@ -97,7 +98,8 @@ static int install_dtb(struct vm *vm, const struct guest_boot_args *a,
 	else if (a->dtb_len < sizeof(struct fdt_header) ||
 		 fdt_check_header(a->dtb) != 0 ||
 		 fdt_totalsize(a->dtb) > a->dtb_len)
-		return reject(why, "DTB file is not a valid flattened device tree");
+		return reject(why,
+			      "DTB file is not a valid flattened device tree");
 	else
 		err = guest_dtb_adopt(a->dtb, a->bootargs, dst, GUEST_DTB_MAX);
 	if (err != HV_OK)
@@ -132,7 +134,8 @@ int vm_boot_guest(struct vm *vm, const struct guest_boot_args *a,
 		return err;
 	/* The guest reads its DTB but has no business changing it. */
 	err = stage2_protect(&vm->s2, bi.dtb_ipa,
-			     (bi.dtb_size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1),
+			     (bi.dtb_size + PAGE_SIZE - 1) &
+				 ~(uint64_t)(PAGE_SIZE - 1),
 			     S2_PERM_R);
 	if (err != HV_OK)
 		return reject(why, "cannot protect the DTB in Stage-2");

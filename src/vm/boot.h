@@ -17,7 +17,7 @@ struct vm;
 #define GUEST_DTB_MAX 0x200000u /* the protocol's 2 MiB limit */
 
 struct guest_image {
-	bool is_linux;        /* had a valid arm64 Image header */
+	bool is_linux;	      /* had a valid arm64 Image header */
 	uint64_t text_offset; /* where in RAM the image goes */
 	uint64_t image_size;  /* bytes of RAM the image needs */
 };

@@ -5,9 +5,9 @@
  */
 #include <libfdt.h>
 
-#include "vm/guest_dtb.h"
 #include "hv_err.h"
 #include "lib/log.h"
+#include "vm/guest_dtb.h"
 #include "vm/vm.h"
 
 #define PHANDLE_GIC 1u
@@ -51,8 +51,8 @@ static int node_cpus(void *fdt, const struct vm *vm)
 		err |= fdt_begin_node(fdt, name);
 		err |= fdt_property_string(fdt, "device_type", "cpu");
 		err |= fdt_property_string(fdt, "compatible", "arm,cortex-a57");
-		err |= fdt_property_u32(fdt, "reg",
-					(uint32_t)(vm->vcpus[i].mpidr & 0xffffff));
+		err |= fdt_property_u32(
+		    fdt, "reg", (uint32_t)(vm->vcpus[i].mpidr & 0xffffff));
 		err |= fdt_property_string(fdt, "enable-method", "psci");
 		err |= fdt_end_node(fdt);
 	}
@@ -62,9 +62,9 @@ static int node_cpus(void *fdt, const struct vm *vm)
 static int node_gic(void *fdt, const struct vm *vm)
 {
 	char name[32];
-	const uint32_t reg[8] = {0, (uint32_t)GUEST_GICD_BASE, 0, GICD_SIZE,
-				 0, (uint32_t)GUEST_GICR_BASE, 0,
-				 GICR_STRIDE * vm->nvcpus};
+	const uint32_t reg[8] = {
+	    0, (uint32_t)GUEST_GICD_BASE, 0, GICD_SIZE,
+	    0, (uint32_t)GUEST_GICR_BASE, 0, GICR_STRIDE * vm->nvcpus};
 	int err;
 
 	hv_snprintf(name, sizeof(name), "intc@%llx",
@@ -82,8 +82,8 @@ static int node_gic(void *fdt, const struct vm *vm)
 static int node_timer(void *fdt)
 {
 	const uint32_t irqs[12] = {
-		GIC_PPI, 13, TIMER_PPI_FLAGS, GIC_PPI, 14, TIMER_PPI_FLAGS,
-		GIC_PPI, 11, TIMER_PPI_FLAGS, GIC_PPI, 10, TIMER_PPI_FLAGS};
+	    GIC_PPI, 13, TIMER_PPI_FLAGS, GIC_PPI, 14, TIMER_PPI_FLAGS,
+	    GIC_PPI, 11, TIMER_PPI_FLAGS, GIC_PPI, 10, TIMER_PPI_FLAGS};
 	int err = fdt_begin_node(fdt, "timer");
 
 	err |= fdt_property_string(fdt, "compatible", "arm,armv8-timer");
@@ -96,7 +96,8 @@ static int node_uart(void *fdt)
 {
 	static const char compat[] = "arm,pl011\0arm,primecell";
 	static const char clk_names[] = "uartclk\0apb_pclk";
-	const uint32_t irq[3] = {GIC_SPI, GUEST_UART_INTID - 32, IRQ_LEVEL_HIGH};
+	const uint32_t irq[3] = {GIC_SPI, GUEST_UART_INTID - 32,
+				 IRQ_LEVEL_HIGH};
 	const uint32_t clocks[2] = {PHANDLE_APB_CLK, PHANDLE_APB_CLK};
 	int err = fdt_begin_node(fdt, "pl011@9000000");
 
@@ -123,7 +124,8 @@ static int node_misc(void *fdt, const struct vm *vm, const char *bootargs)
 	err |= fdt_end_node(fdt);
 
 	err |= fdt_begin_node(fdt, "psci");
-	err |= fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat));
+	err |=
+	    fdt_property(fdt, "compatible", psci_compat, sizeof(psci_compat));
 	err |= fdt_property_string(fdt, "method", "hvc");
 	err |= fdt_end_node(fdt);
 
@@ -136,7 +138,8 @@ static int node_misc(void *fdt, const struct vm *vm, const char *bootargs)
 
 	if (vm->scratch.dev.regions) {
 		err |= fdt_begin_node(fdt, "scratch@b000000");
-		err |= fdt_property_string(fdt, "compatible", "hv,scratch-test");
+		err |=
+		    fdt_property_string(fdt, "compatible", "hv,scratch-test");
 		err |= prop_reg64(fdt, GUEST_SCRATCH_BASE, SCRATCH_SIZE);
 		err |= fdt_end_node(fdt);
 	}

@@ -19,8 +19,8 @@
 
 /* WFE is not trapped: guests spin on it in locks, and a trap per spin
  * costs more than it saves on a partitioned system. */
-#define HCR_GUEST_FLAGS                                                          \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |              \
+#define HCR_GUEST_FLAGS                                                        \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |            \
 	 HCR_BSU_INNER | HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TACR | HCR_RW)
 
 #define MDCR_HPMN_MASK 0x1full
@@ -137,7 +137,8 @@ void *vm_ipa_to_hva(const struct vm *vm, uint64_t ipa, uint64_t len)
 			return NULL;
 		if (page == (ipa & ~(uint64_t)(PAGE_SIZE - 1)))
 			first_pa = pa;
-		else if (pa != first_pa + (page - (ipa & ~(uint64_t)(PAGE_SIZE - 1))))
+		else if (pa !=
+			 first_pa + (page - (ipa & ~(uint64_t)(PAGE_SIZE - 1))))
 			return NULL;
 	}
 	return hal_pa_to_va(first_pa + (ipa & (PAGE_SIZE - 1)), (size_t)len);
