@@ -20,7 +20,7 @@ $(LIB_STRING_TEST_OBJ): src/lib/string.c | $(DEPS_STAMP)
 $(BUILD)/host/tests/test_lib: $(LIB_STRING_TEST_OBJ)
 $(BUILD)/host/tests/%: $(HOST_OBJ)/tests/%.o $(TEST_HELPER_OBJS) $(LIBCORE) $(LIBSIMHAL)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) -o $@ $(filter %.o,$^) $(LIBCORE) $(LIBSIMHAL) $(LIBCORE) -lcmocka -lfdt
+	$(Q)$(HOST_CC) $(HOST_OPT) -o $@ $(filter %.o,$^) $(LIBCORE) $(LIBSIMHAL) $(LIBCORE) -lcmocka -lfdt
 
 .PHONY: unit-tests check-unit
 unit-tests: $(UNIT_BINS)
@@ -35,3 +35,15 @@ check-unit: $(UNIT_BINS)
 	done; exit $$fail
 
 CHECK_STEPS += check-unit
+
+# Line/branch coverage of the core from the unit tests, into coverage/.
+.PHONY: coverage
+coverage: | $(DEPS_STAMP)
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/cov \
+	  HOST_OPT="-O0 -g --coverage" unit-tests
+	$(Q)for t in $(UNIT_BINS:$(BUILD)/%=$(BUILD)/cov/%); do $$t >/dev/null || exit 1; done
+	$(Q)lcov --quiet --capture --directory $(BUILD)/cov/host/obj/src \
+	  --output-file coverage/core.info --rc lcov_branch_coverage=1
+	$(Q)genhtml --quiet coverage/core.info --output-directory coverage/html \
+	  --branch-coverage
+	$(Q)lcov --summary coverage/core.info --rc lcov_branch_coverage=1 2>&1 | grep -E 'lines|functions|branches'
