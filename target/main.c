@@ -1,0 +1,206 @@
+/*
+ * Platform bring-up and the guest's life cycle: find the host DTB, turn on
+ * the MMU, learn the machine, start the console and the GIC, read the
+ * launch descriptor, then create, boot and run the VM (again after a guest
+ * reset) until the guest powers off.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "asm_defs.h"
+#include "cpu.h"
+#include "gicv3.h"
+#include "hal.h"
+#include "hal_target.h"
+#include "hv.h"
+#include "hv_err.h"
+#include "launch.h"
+#include "lib/log.h"
+#include "mm/page_pool.h"
+#include "mmu.h"
+#include "platform.h"
+#include "run.h"
+#include "trap_stats.h"
+#include "uart_pl011.h"
+#include "vm/boot.h"
+#include "vm/vm.h"
+
+#define SZ_1G 0x40000000ull
+#define POOL_MAX_BYTES 0x800000ull /* Stage-2 tables: 8 MiB is plenty */
+
+extern char __text_start[], __image_end[];
+
+static struct platform plat;
+static struct page_pool pool;
+
+/*
+ * QEMU passes the DTB in x0; its documentation also places it at the start
+ * of RAM for non-Linux images. The 1 GiB-aligned base below our load
+ * address is that start on the virt machine.
+ */
+static uint64_t find_dtb(uint64_t x0)
+{
+	uint64_t ram_guess = (uint64_t)(uintptr_t)__text_start & ~(SZ_1G - 1);
+
+	if (platform_fdt_size((const void *)(uintptr_t)x0))
+		return x0;
+	if (platform_fdt_size((const void *)(uintptr_t)ram_guess))
+		return ram_guess;
+	return 0;
+}
+
+static bool console_ready;
+
+/* The DTB's UART, or before the DTB names one, QEMU virt's. */
+static void console_up(void)
+{
+	uint64_t base = plat.uart_base ? plat.uart_base : EARLY_UART_PA;
+
+	if (!console_ready && mmu_map(base, 0x1000, MMU_DEVICE) == 0) {
+		uart_init(base);
+		console_ready = true;
+	}
+}
+
+static _Noreturn void early_fail(const char *why)
+{
+	console_up();
+	hv_printf("fatal: %s\n", why);
+	target_power_off(2);
+}
+
+static void map_platform(void)
+{
+	console_up();
+	if (mmu_map(plat.ram_base, plat.ram_size, MMU_NORMAL_RW) ||
+	    mmu_map(plat.gic.gicd_base, plat.gicd_size, MMU_DEVICE) ||
+	    mmu_map(plat.gic.gicr_base, plat.gic.gicr_size, MMU_DEVICE))
+		early_fail("cannot map RAM and the GIC");
+	/* Heap and staging area sit between our image and guest RAM. */
+	if ((uint64_t)(uintptr_t)__image_end > LAUNCH_HEAP_END)
+		early_fail("hv.elf overlaps the guest staging area");
+	hal_target_set_ram(plat.ram_base, plat.ram_size);
+}
+
+static void init_pool(void)
+{
+	uint64_t start = ((uint64_t)(uintptr_t)__image_end + PAGE_SIZE - 1) &
+			 ~(uint64_t)(PAGE_SIZE - 1);
+	uint64_t size = LAUNCH_HEAP_END - start;
+
+	if (size > POOL_MAX_BYTES)
+		size = POOL_MAX_BYTES;
+	if (page_pool_init(&pool, (void *)(uintptr_t)start, start,
+			   (size_t)(size / PAGE_SIZE)) != HV_OK)
+		early_fail("cannot set up the page-table pool");
+}
+
+static void init_interrupts(void)
+{
+	if (gicv3_init(&plat.gic, read_sysreg(mpidr_el1)))
+		early_fail("GICv3 initialisation failed");
+	gicv3_enable_irq(plat.vtimer_intid, true);
+	if (plat.uart_intid) {
+		gicv3_enable_irq(plat.uart_intid, true);
+		uart_rx_irq_enable(true);
+	}
+}
+
+static _Noreturn void launch_fail(const char *what, const char *why)
+{
+	hv_printf("guest launch failed: %s: %s\n", what, why);
+	target_power_off(1);
+}
+
+static struct vm *boot_guest(const struct launch_request *req)
+{
+	struct vm_config cfg = {
+	    .ram_pa = req->ram_pa,
+	    .ram_size = req->ram_size,
+	    .nvcpus = req->nvcpus,
+	    .scratch_dev = (req->flags & LAUNCH_F_SCRATCH) != 0,
+	};
+	struct guest_boot_args args = {
+	    .image = req->image,
+	    .image_len = (size_t)req->image_size,
+	    .dtb = req->dtb,
+	    .dtb_len = (size_t)req->dtb_size,
+	    .bootargs = req->bootargs[0] ? req->bootargs : NULL,
+	};
+	struct guest_boot_info info;
+	const char *why = "unknown error";
+	int err;
+	struct vm *vm = vm_create(&cfg, &pool, &err);
+
+	if (!vm)
+		launch_fail("vm_create", err == HV_ENOMEM ? "out of memory"
+							  : "invalid config");
+	if (vm_boot_guest(vm, &args, &info, &why) != HV_OK)
+		launch_fail("bad guest image or DTB", why);
+	/* The guest starts with its caches off: make what we wrote visible. */
+	dcache_clean_range(req->ram_pa + info.img.text_offset,
+			   info.img.image_size);
+	dcache_clean_range(req->ram_pa + (info.dtb_ipa - GUEST_RAM_BASE),
+			   info.dtb_size);
+	icache_invalidate_all();
+	hv_printf("guest: %s image, %lu bytes at IPA %#lx, DTB at %#lx, "
+		  "%lu MiB RAM\n",
+		  info.img.is_linux ? "Linux" : "raw",
+		  (unsigned long)req->image_size, (unsigned long)info.entry_ipa,
+		  (unsigned long)info.dtb_ipa,
+		  (unsigned long)(req->ram_size >> 20));
+	return vm;
+}
+
+_Noreturn void target_main(uint64_t x0)
+{
+	uint64_t dtb = find_dtb(x0);
+	struct launch_request req;
+	const char *why;
+
+	if (mmu_init(dtb, platform_fdt_size((const void *)(uintptr_t)dtb)))
+		early_fail("cannot build the EL2 page tables");
+	if (!dtb)
+		early_fail("no host DTB in x0 or at the start of RAM");
+	if (platform_parse((const void *)(uintptr_t)dtb,
+			   (uint64_t)(uintptr_t)__text_start,
+			   (uint64_t)(uintptr_t)__image_end, &plat, &why))
+		early_fail(why);
+	map_platform();
+	hv_printf("EL2 hypervisor up: %u CPU(s), RAM %#lx+%#lx, UART %#lx, "
+		  "GICD %#lx\n",
+		  plat.ncpus, (unsigned long)plat.ram_base,
+		  (unsigned long)plat.ram_size, (unsigned long)plat.uart_base,
+		  (unsigned long)plat.gic.gicd_base);
+	if (hv_init() != HV_OK)
+		early_fail("core self-check failed");
+	init_interrupts();
+	init_pool();
+	if (launch_read(plat.ram_base, plat.ram_size, &req, &why))
+		launch_fail("launch descriptor", why);
+
+	for (;;) {
+		struct run_ctx rc = {boot_guest(&req), plat.uart_intid};
+		enum exit_action act = run_vm(&rc);
+
+		if (act == EXIT_VM_RESET && (req.flags & LAUNCH_F_REBOOT)) {
+			hv_printf("guest reset: rebooting it\n");
+			vm_destroy(rc.vm);
+			continue;
+		}
+		if (act == EXIT_VM_RESET) {
+			hv_printf("guest reset (reboot not enabled)\n");
+			trap_stats_print();
+			target_power_off(3);
+		}
+		if (act == EXIT_VM_OFF) {
+			hv_printf("guest powered off\n");
+			trap_stats_print();
+			target_power_off(0);
+		}
+		hv_printf(
+		    "every vCPU is off but the guest did not power off\n");
+		trap_stats_print();
+		target_power_off(1);
+	}
+}
