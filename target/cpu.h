@@ -15,8 +15,11 @@
 	})
 
 #define write_sysreg(reg, val)                                                 \
-	__asm__ volatile("msr " #reg ", %0" : : "r"((uint64_t)(val)) : "memor" \
-								       "y")
+	__asm__ volatile("msr " #reg ", %0"                                    \
+			 :                                                     \
+			 : "r"((uint64_t)(val))                                \
+			 : "memor"                                             \
+			   "y")
 
 /* GICv3 CPU interface registers by encoding (no assembler name needed). */
 #define ICC_IAR1_EL1 S3_0_C12_C12_0

@@ -11,6 +11,10 @@
 #include "lib/mem.h"
 #include "vm/vm.h"
 
+/* harness/qemu-run packs this layout with Python's struct module. */
+_Static_assert(sizeof(struct launch_desc) == 1088, "launch_desc layout");
+_Static_assert(offsetof(struct launch_desc, bootargs) == 64, "bootargs");
+
 static bool within(uint64_t pa, uint64_t size, uint64_t win, uint64_t win_size)
 {
 	return pa >= win && size <= win_size && pa - win <= win_size - size;

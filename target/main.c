@@ -34,9 +34,9 @@ static struct platform plat;
 static struct page_pool pool;
 
 /*
- * QEMU passes the DTB in x0; its documentation also places it at the start
- * of RAM for non-Linux images. The 1 GiB-aligned base below our load
- * address is that start on the virt machine.
+ * The boot protocol has the DTB in x0, but QEMU 7.2 enters an ELF kernel
+ * with x0 = 0 and puts the DTB at the start of RAM, as it documents for
+ * non-Linux images: on virt, the 1 GiB-aligned base below our load address.
  */
 static uint64_t find_dtb(uint64_t x0)
 {

@@ -85,11 +85,23 @@ static enum exit_action handle_exit(const struct run_ctx *rc, struct vcpu *v,
 	}
 }
 
+/* The core keeps no list-register state per vCPU, so a (re)booted guest
+ * must not inherit the previous one's pending or active interrupts. */
+static void clear_virtual_cpu_interface(void)
+{
+	for (unsigned i = 0; i < hal_gic_num_lrs(); i++)
+		hal_sysreg_write(SYSREG_ICH_LR(i), 0);
+	hal_sysreg_write(SYSREG_ICH_AP0R0_EL2, 0);
+	hal_sysreg_write(SYSREG_ICH_AP1R0_EL2, 0);
+	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, 0);
+}
+
 enum exit_action run_vm(const struct run_ctx *rc)
 {
 	struct vcpu *v = &rc->vm->vcpus[0];
 	enum exit_action act = EXIT_RESUME;
 
+	clear_virtual_cpu_interface();
 	vm_activate_vcpu(v);
 	vcpu_load(v);
 	while (act == EXIT_RESUME || act == EXIT_WFI) {

@@ -1,7 +1,8 @@
 /*
- * Guest exits counted by kind, printed when the guest powers off as
- *   hv: traps <name>=<count> ...
- * so harness/qemu-e2e can compare them with hvsim's counts.
+ * Guest exits counted by exception class, printed when the guest stops in
+ * hvsim's format and with its class names,
+ *   hv: traps: <total> (HVC64 1, DABT_LOW 262, IRQ 3)
+ * so harness/qemu-e2e can compare the two ports' counts.
  */
 #ifndef TARGET_TRAP_STATS_H
 #define TARGET_TRAP_STATS_H
