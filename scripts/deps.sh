@@ -10,7 +10,7 @@ build="$top/build"
 
 host_pkgs=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm
   libfdt-dev libcmocka-dev libunicorn-dev valgrind device-tree-compiler lcov
-  clang cpio dpkg-dev pkg-config)
+  clang cpio dpkg-dev pkg-config gdb-multiarch python3)
 
 missing=()
 for p in "${host_pkgs[@]}"; do
