@@ -1,13 +1,29 @@
-# The host port. libsimhal.a is the fake machine (no Unicorn) that unit tests
-# link; the Unicorn engine and hvsim build on top of it (harness/harness.mk).
-SIM_HAL_SRCS := sim/hal_host.c
+# The host port. libsimhal.a is the fake machine without Unicorn: the HAL
+# (register file, phys map, console capture) plus the device and MMU models
+# the Unicorn engine builds on, so unit tests can exercise them directly.
+# The Unicorn engine itself (libsim.a) and hvsim are built by
+# harness/harness.mk.
+SIM_HAL_SRCS := sim/hal_host.c sim/s2walk.c sim/a64_decode.c sim/vtimer.c \
+                sim/fake_gic.c sim/fake_vcpuif.c sim/el2_traps.c
 SIM_HAL_OBJS := $(SIM_HAL_SRCS:%.c=$(HOST_OBJ)/%.o)
 LIBSIMHAL := $(BUILD)/host/libsimhal.a
 
+# Parts that call into Unicorn.
+SIM_UC_SRCS := sim/uc_cpu.c sim/uc_backend.c sim/uc_mem.c sim/uc_hooks.c \
+               sim/uc_sysreg.c sim/uc_trap.c sim/uc_abort.c sim/uc_run.c
+SIM_UC_OBJS := $(SIM_UC_SRCS:%.c=$(HOST_OBJ)/%.o)
+LIBSIM := $(BUILD)/host/libsim.a
+UNICORN_CFLAGS := $(shell pkg-config --cflags unicorn 2>/dev/null)
+UNICORN_LIBS := $(or $(shell pkg-config --libs unicorn 2>/dev/null),-lunicorn)
+
 $(HOST_OBJ)/sim/%.o: sim/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(UNICORN_CFLAGS) -c $< -o $@
 
 $(LIBSIMHAL): $(SIM_HAL_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBSIM): $(SIM_UC_OBJS)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && ar rcs $@ $^

@@ -1,0 +1,288 @@
+/*
+ * hvsim: boot a guest image under the hypervisor core on the simulated
+ * CPU (Unicorn), print its UART on stdout and a summary of the run on
+ * stderr.
+ *
+ *   hvsim run   --guest IMAGE [options]   exit 0 on PSCI SYSTEM_OFF
+ *   hvsim bench --guest IMAGE [options]   traps per second (wall clock)
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hvsim.h"
+#include "sim_hal.h"
+#include "trace.h"
+
+#define MIB (1ull << 20)
+#define MEM_DEFAULT (128 * MIB)
+#define MEM_MIN (16 * MIB)
+#define MEM_MAX (4096 * MIB)
+#define MAX_INSNS_DEFAULT 20000000000ull
+
+static void usage(FILE *f)
+{
+	fputs("usage: hvsim run --guest IMAGE [--dtb FILE] [--bootargs STR]\n"
+	      "                 [--mem SIZE] [--trace FILE] [--max-insns N]\n"
+	      "                 [--quiet] [--precise]\n"
+	      "       hvsim bench --guest IMAGE [same options]\n"
+	      "SIZE is bytes or a number with K, M or G (16M..4G, 4 KiB "
+	      "multiple).\n"
+	      "--max-insns limits virtual time, in guest instructions.\n"
+	      "Exit status: 0 guest powered off, 1 guest error, limit or "
+	      "deadlock,\n2 bad usage, missing file or bad image.\n",
+	      f);
+}
+
+static int parse_u64(const char *s, uint64_t *out, char *suffix)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s[0] || s[0] == '-' || s[0] == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	*suffix = *end;
+	if (*end && end[1])
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_size(const char *s, uint64_t *out)
+{
+	uint64_t v, mul = 1;
+	char suffix;
+
+	if (parse_u64(s, &v, &suffix) != 0)
+		return -1;
+	switch (suffix) {
+	case 0:
+		break;
+	case 'k':
+	case 'K':
+		mul = 1ull << 10;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1ull << 20;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1ull << 30;
+		break;
+	default:
+		return -1;
+	}
+	if (v > MEM_MAX / mul)
+		return -1;
+	v *= mul;
+	if (v < MEM_MIN || v > MEM_MAX || v % 4096)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct hvsim_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"guest", required_argument, NULL, 'g'},
+	    {"dtb", required_argument, NULL, 'd'},
+	    {"bootargs", required_argument, NULL, 'b'},
+	    {"mem", required_argument, NULL, 'm'},
+	    {"trace", required_argument, NULL, 't'},
+	    {"max-insns", required_argument, NULL, 'n'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"precise", no_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int ch;
+	char suffix;
+
+	memset(o, 0, sizeof(*o));
+	o->mem = MEM_DEFAULT;
+	o->max_insns = MAX_INSNS_DEFAULT;
+	opterr = 0;
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'g':
+			o->guest = optarg;
+			break;
+		case 'd':
+			o->dtb = optarg;
+			break;
+		case 'b':
+			o->bootargs = optarg;
+			break;
+		case 't':
+			o->trace = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'p':
+			o->precise = true;
+			break;
+		case 'm':
+			if (parse_size(optarg, &o->mem) != 0) {
+				fprintf(stderr,
+					"hvsim: bad --mem '%s' (16M..4G, a "
+					"multiple of 4K)\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'n':
+			if (parse_u64(optarg, &o->max_insns, &suffix) != 0 ||
+			    suffix || o->max_insns == 0) {
+				fprintf(stderr, "hvsim: bad --max-insns '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			fprintf(stderr,
+				"hvsim: bad option '%s' (hvsim --help lists "
+				"them)\n",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "hvsim: unexpected argument '%s'\n",
+			argv[optind]);
+		return -1;
+	}
+	if (!o->guest) {
+		fprintf(stderr, "hvsim: --guest IMAGE is required\n");
+		return -1;
+	}
+	return 0;
+}
+
+static void print_summary(const struct hvsim_machine *m, enum sim_result res)
+{
+	const struct sim_stats *st = sim_cpu_stats(m->cpu);
+	const char *msg = sim_cpu_message(m->cpu);
+	const char *sep = " (";
+
+	fprintf(stderr, "hvsim: result: %s%s%s\n", sim_result_name(res),
+		msg[0] ? ": " : "", msg);
+	fprintf(stderr, "hvsim: traps: %llu",
+		(unsigned long long)st->traps_total);
+	for (unsigned ec = 0; ec < SIM_NR_CLASSES; ec++) {
+		if (!st->traps[ec])
+			continue;
+		fprintf(stderr, "%s%s %llu", sep, sim_ec_name(ec),
+			(unsigned long long)st->traps[ec]);
+		sep = ", ";
+	}
+	fprintf(stderr, "%s\n", sep[0] == ',' ? ")" : "");
+	fprintf(stderr,
+		"hvsim: instructions: %llu, virtual time: %llu (idle %llu), "
+		"guest exceptions: %llu, virtual IRQs: %llu\n",
+		(unsigned long long)(st->vtime - st->idle),
+		(unsigned long long)st->vtime, (unsigned long long)st->idle,
+		(unsigned long long)st->guest_exceptions,
+		(unsigned long long)st->virqs);
+	if (st->pc_guesses || st->late_redirects)
+		fprintf(stderr,
+			"hvsim: warning: %llu faulting instructions guessed, "
+			"%llu late redirects (simulation not exact there)\n",
+			(unsigned long long)st->pc_guesses,
+			(unsigned long long)st->late_redirects);
+}
+
+static int exit_status(enum sim_result res)
+{
+	return res == SIM_VM_OFF ? HVSIM_EXIT_OFF : HVSIM_EXIT_GUEST;
+}
+
+static double wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	struct hvsim_opts o;
+	struct hvsim_machine m;
+	struct trace tr = {0};
+	char err[512];
+	enum sim_result res;
+	bool bench;
+	double t0 = 0, t1 = 0;
+	int rc;
+
+	if (argc < 2 ||
+	    (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "bench") != 0)) {
+		if (argc >= 2 &&
+		    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			usage(stdout);
+			return 0;
+		}
+		fprintf(stderr, "hvsim: usage: hvsim run|bench --guest IMAGE "
+				"[options] (hvsim --help lists them)\n");
+		return HVSIM_EXIT_USAGE;
+	}
+	bench = strcmp(argv[1], "bench") == 0;
+	if (parse_args(argc, argv, &o) != 0)
+		return HVSIM_EXIT_USAGE;
+	if (bench)
+		o.quiet = true;
+	if (o.trace && trace_open(&tr, o.trace) != 0) {
+		fprintf(stderr, "hvsim: cannot create %s: %s\n", o.trace,
+			strerror(errno));
+		return HVSIM_EXIT_USAGE;
+	}
+	rc = hvsim_machine_setup(&m, &o, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		hvsim_machine_teardown(&m);
+		trace_close(&tr);
+		return rc;
+	}
+	sim_guest_uart_echo_fd(o.quiet ? -1 : 1);
+	sim_console_echo_fd(o.quiet ? -1 : 2);
+	if (o.trace)
+		sim_cpu_set_observer(m.cpu, trace_trap, &tr);
+
+	if (bench)
+		t0 = wall_seconds();
+	res = sim_cpu_run(m.cpu, o.max_insns);
+	if (bench)
+		t1 = wall_seconds();
+
+	print_summary(&m, res);
+	if (bench) {
+		const struct sim_stats *st = sim_cpu_stats(m.cpu);
+		double secs = t1 - t0 > 1e-9 ? t1 - t0 : 1e-9;
+
+		printf("bench: %s: %llu traps in %.3f s: %.0f traps/s "
+		       "(%llu instructions)\n",
+		       o.guest, (unsigned long long)st->traps_total, secs,
+		       (double)st->traps_total / secs,
+		       (unsigned long long)(st->vtime - st->idle));
+	}
+	rc = exit_status(res);
+	hvsim_machine_teardown(&m);
+	if (trace_close(&tr) != 0) {
+		fprintf(stderr, "hvsim: writing the trace failed\n");
+		rc = HVSIM_EXIT_GUEST;
+	}
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* hvsim: run a guest image under the hypervisor core on the simulated CPU. */
+#ifndef HARNESS_HVSIM_H
+#define HARNESS_HVSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fake_gic.h"
+#include "mm/page_pool.h"
+#include "sim_cpu.h"
+
+#define HVSIM_EXIT_OFF 0
+#define HVSIM_EXIT_GUEST 1 /* guest error, limit, deadlock, reset */
+#define HVSIM_EXIT_USAGE 2 /* bad options, missing file, bad image */
+
+struct hvsim_opts {
+	const char *guest;
+	const char *dtb;
+	const char *bootargs;
+	const char *trace;
+	uint64_t mem;
+	uint64_t max_insns;
+	bool quiet;
+	bool precise;
+};
+
+struct hvsim_machine {
+	uint8_t *ram;
+	size_t ram_size;
+	uint8_t *pool_mem;
+	size_t pool_size;
+	struct page_pool pool;
+	struct vm *vm;
+	struct fake_gic gic;
+	struct sim_cpu *cpu;
+	void *image;
+	size_t image_len;
+	void *dtb;
+	size_t dtb_len;
+};
+
+/* Build the machine and boot the guest file o->guest (and o->dtb).
+ * Returns 0, or an HVSIM_EXIT_* code with a one-line reason in err. In
+ * every case hvsim_machine_teardown() cleans up. */
+int hvsim_machine_setup(struct hvsim_machine *m, const struct hvsim_opts *o,
+			char *err, size_t errlen);
+/* The same from memory (image/dtb only need to live during the call);
+ * m must be zeroed. */
+int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
+		       const void *image, size_t image_len, const void *dtb,
+		       size_t dtb_len, char *err, size_t errlen);
+void hvsim_machine_teardown(struct hvsim_machine *m);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * The simulated CPU: one Unicorn engine running one vCPU at EL1 under the
+ * hypervisor core. The engine plays the hardware: it maps guest memory from
+ * the Stage-2 tables, turns what Unicorn reports into the exceptions an
+ * AArch64 CPU with EL2 would take (ESR/FAR/HPFAR), calls hv_handle_sync()
+ * and hv_handle_irq(), and applies the vCPU state the core leaves. Time is
+ * virtual: the number of guest instructions executed (plus time skipped
+ * while idle in WFI).
+ */
+#ifndef SIM_SIM_CPU_H
+#define SIM_SIM_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exit.h"
+
+struct vcpu;
+struct fake_gic;
+struct sim_cpu;
+
+enum sim_result {
+	SIM_RUNNING = 0,
+	SIM_VM_OFF,   /* PSCI SYSTEM_OFF */
+	SIM_VM_RESET, /* PSCI SYSTEM_RESET */
+	SIM_VCPU_OFF, /* the vCPU powered itself off */
+	SIM_LIMIT,    /* virtual time limit reached */
+	SIM_DEADLOCK, /* idle in WFI with nothing that could wake it */
+	SIM_ERROR,    /* something the simulation cannot model */
+};
+
+/* Pseudo exception class for physical IRQ exits in statistics/traces. */
+#define SIM_EC_IRQ 64u
+#define SIM_NR_CLASSES 65u
+
+struct sim_trap_record {
+	uint64_t seq;
+	uint64_t vtime;
+	unsigned ec; /* ESR_EL2.EC, or SIM_EC_IRQ */
+	uint32_t iss;
+	uint64_t pc; /* ELR_EL2 as reported to the core */
+	const char *what;
+	uint64_t a, b, result;
+	enum exit_action action;
+};
+
+typedef void (*sim_trap_observer)(void *ctx, const struct sim_trap_record *r);
+
+struct sim_stats {
+	uint64_t traps[SIM_NR_CLASSES];
+	uint64_t traps_total;
+	uint64_t vtime;		   /* virtual time now */
+	uint64_t idle;		   /* virtual time spent waiting in WFI */
+	uint64_t guest_exceptions; /* taken at EL1 without the hypervisor */
+	uint64_t virqs;		   /* virtual IRQs delivered to the guest */
+	uint64_t pc_guesses;	   /* faulting instruction not provable */
+	uint64_t late_redirects;   /* core redirect applied after a few insns */
+	uint64_t remaps;	   /* Stage-2 changes applied to Unicorn */
+	uint64_t tlb_refills;	   /* mapping loaded on a miss, no trap */
+	uint64_t restarts;	   /* uc_emu_start calls */
+};
+
+struct sim_cpu_config {
+	/* Track the PC of every instruction (UC_HOOK_CODE): several times
+	 * slower, used to cross-check the block-based default. */
+	bool precise;
+};
+
+/*
+ * Build the engine for v (which must be vm->vcpus[n], reset by the core):
+ * registers itself as the HAL CPU backend, calls vm_activate_vcpu() and
+ * vcpu_load(), maps Stage-2 and loads v's registers. gic must outlive the
+ * engine. Returns 0, or -1 with *why set.
+ */
+int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
+		   const struct sim_cpu_config *cfg, const char **why);
+/* vcpu_put() the state back into v, detach from the HAL, free. */
+void sim_cpu_destroy(struct sim_cpu *c);
+
+/* Run until a result other than SIM_RUNNING; the limit is on virtual
+ * time. May be called again after SIM_LIMIT to continue. */
+enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit);
+
+const char *sim_result_name(enum sim_result r);
+/* Details for SIM_ERROR and SIM_DEADLOCK. */
+const char *sim_cpu_message(const struct sim_cpu *c);
+const struct sim_stats *sim_cpu_stats(const struct sim_cpu *c);
+void sim_cpu_set_observer(struct sim_cpu *c, sim_trap_observer fn, void *ctx);
+
+/* "HVC64", "DABT_LOW", ..., "IRQ" for SIM_EC_IRQ, "EC_xx" otherwise. */
+const char *sim_ec_name(unsigned ec);
+
+#endif

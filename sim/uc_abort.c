@@ -1,0 +1,328 @@
+/*
+ * Stage-2 aborts. Unicorn reports an access to an IPA it has no mapping or
+ * permission for; the sim finds the instruction that made it, asks its own
+ * Stage-2 walk what kind of fault that is (or loads a mapping Unicorn was
+ * merely missing), and reports EC 0x24/0x20 with ISS, FAR and HPFAR as the
+ * hardware would.
+ */
+#include <string.h>
+
+#include "a64_decode.h"
+#include "arch/esr.h"
+#include "hal.h"
+#include "sim_hal.h"
+#include "uc_cpu_priv.h"
+
+#define PAGE 0x1000ull
+#define MAX_CANDIDATES 64
+#define MAX_BLOCK_INSNS 1024 /* QEMU stops a block at 512 */
+
+static bool is_write_fault(int type)
+{
+	return type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
+}
+
+static bool covers(struct sim_cpu *c, const struct a64_ldst *d,
+		   const uint64_t x[32], uint64_t pc, uint64_t ipa)
+{
+	uint64_t ea = a64_ldst_ea(d, x, pc), ea_ipa;
+
+	if (!sim_va_to_ipa(c, ea, &ea_ipa))
+		return false;
+	return ipa >= ea_ipa && ipa - ea_ipa < d->bytes;
+}
+
+/* Registers the address of d is computed from (bit 31: SP). */
+static uint32_t address_regs(const struct a64_ldst *d)
+{
+	uint32_t m = 0;
+
+	if (d->mode != A64_AM_LITERAL)
+		m |= 1u << d->rn;
+	if (d->mode == A64_AM_REG && d->rm != 31)
+		m |= 1u << d->rm;
+	return m;
+}
+
+/* The block being searched, read and decoded once. */
+struct block_insns {
+	unsigned n;
+	uint64_t start;
+	uint32_t insn[MAX_BLOCK_INSNS];
+	uint32_t writes[MAX_BLOCK_INSNS]; /* a64_gpr_writes() */
+	bool is_ldst[MAX_BLOCK_INSNS];
+	struct a64_ldst d[MAX_BLOCK_INSNS];
+};
+
+static bool load_block(struct sim_cpu *c, struct block_insns *b)
+{
+	b->start = c->blk_start;
+	b->n = (unsigned)((c->blk_end - c->blk_start) / 4);
+	if (b->n > MAX_BLOCK_INSNS)
+		return false;
+	for (unsigned i = 0; i < b->n; i++) {
+		if (!sim_read_insn(c, b->start + 4 * i, &b->insn[i]))
+			return false;
+		b->writes[i] = a64_gpr_writes(b->insn[i]);
+		b->is_ldst[i] = a64_decode_ldst(b->insn[i], &b->d[i]);
+	}
+	return true;
+}
+
+static bool guest_read(struct sim_cpu *c, uint64_t va, unsigned bytes,
+		       uint64_t *val)
+{
+	uint64_t ipa;
+	struct s2w_result r;
+	const uint8_t *p;
+
+	if (!sim_va_to_ipa(c, va, &ipa))
+		return false;
+	s2w_lookup(&c->s2, ipa, &r);
+	if (r.fault != S2W_OK || !(r.perm & S2W_R))
+		return false;
+	p = hal_pa_to_va(r.pa, bytes);
+	if (!p)
+		return false;
+	*val = 0;
+	for (unsigned i = 0; i < bytes && i < 8; i++)
+		*val |= (uint64_t)p[i] << (8 * i);
+	return true;
+}
+
+static bool guest_accessible(struct sim_cpu *c, uint64_t va, bool write)
+{
+	uint64_t ipa;
+	struct s2w_result r;
+
+	if (!sim_va_to_ipa(c, va, &ipa))
+		return false;
+	s2w_lookup(&c->s2, ipa, &r);
+	return r.fault == S2W_OK && (r.perm & (write ? S2W_W : S2W_R)) &&
+	       hal_pa_to_va(r.pa, 1);
+}
+
+static uint64_t loaded_value(const struct a64_ldst *d, uint64_t mem)
+{
+	unsigned bits = 8u << d->sas;
+
+	if (bits < 64 && d->sse) {
+		uint64_t m = 1ull << (bits - 1);
+
+		mem = ((mem & ((1ull << bits) - 1)) ^ m) - m;
+		if (!d->sf)
+			mem &= 0xffffffffull;
+	}
+	return mem;
+}
+
+/*
+ * Could instruction h of the block be the one that faulted, given the
+ * registers as they are now (as before it ran)? Everything before h ran:
+ * an access whose address registers nothing changed since must have been
+ * allowed, and a load whose result register nothing changed since (and no
+ * store came after) must have read what that register holds.
+ */
+static bool could_be_faulting(struct sim_cpu *c, const struct block_insns *b,
+			      const uint64_t x[32], unsigned h)
+{
+	for (unsigned i = 0; i < h; i++) {
+		const struct a64_ldst *d = &b->d[i];
+		uint32_t since = 0, after = 0;
+		bool store_after = false;
+		uint64_t ea, mem;
+
+		if (!b->is_ldst[i])
+			continue;
+		for (unsigned j = i; j < h; j++) {
+			since |= b->writes[j];
+			if (j > i) {
+				after |= b->writes[j];
+				store_after |=
+				    b->is_ldst[j] && b->d[j].is_store;
+			}
+		}
+		if (address_regs(d) & since)
+			continue; /* its address then is unknown */
+		ea = a64_ldst_ea(d, x, b->start + 4 * i);
+		if (!guest_accessible(c, ea, d->is_store))
+			return false; /* it would have faulted itself */
+		if (!d->is_load || d->simd || d->pair || d->rt == 31 ||
+		    (after & (1u << d->rt)) || store_after)
+			continue;
+		if (guest_read(c, ea, d->bytes, &mem) &&
+		    loaded_value(d, mem) != x[d->rt])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Unicorn does not tell which instruction of the block faulted, only the
+ * access. The candidates are the accesses of that direction whose address,
+ * computed from the registers Unicorn leaves (those before the faulting
+ * instruction ran), covers it; the first one that could have faulted given
+ * what the instructions before it did is the answer. If a later one could
+ * as well, nothing decides: the first is taken and counted in pc_guesses.
+ */
+static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
+			       uint64_t ipa, bool write, uint64_t *pc_out)
+{
+	static struct block_insns b; /* large; the sim is single-threaded */
+	unsigned cand[MAX_CANDIDATES], n = 0, found = 0;
+	bool have = false;
+
+	if (!load_block(c, &b))
+		return false;
+	for (unsigned i = 0; i < b.n; i++) {
+		const struct a64_ldst *d = &b.d[i];
+
+		if (!b.is_ldst[i] || (write ? !d->is_store : !d->is_load) ||
+		    !covers(c, d, x, b.start + 4 * i, ipa))
+			continue;
+		if (n < MAX_CANDIDATES)
+			cand[n++] = i;
+	}
+	if (n == 1) {
+		*pc_out = b.start + 4 * cand[0];
+		return true;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		if (!could_be_faulting(c, &b, x, cand[k]))
+			continue;
+		if (have) {
+			c->st.pc_guesses++;
+			break;
+		}
+		have = true;
+		found = cand[k];
+	}
+	if (!have && n) {
+		c->st.pc_guesses++; /* no consistent reading: take the first */
+		found = cand[0];
+		have = true;
+	}
+	if (have)
+		*pc_out = b.start + 4 * found;
+	return have;
+}
+
+/* From now on every instruction records its PC (see sim_cpu_config). */
+static void go_precise(struct sim_cpu *c)
+{
+	if (c->cfg.precise)
+		return;
+	c->cfg.precise = true;
+	if (sim_install_code_hook(c) != 0)
+		sim_fail(c, "cannot switch to per-instruction PC tracking");
+}
+
+static unsigned classify(struct sim_cpu *c, uint64_t ipa, unsigned size,
+			 uint8_t need, bool *refill)
+{
+	struct s2w_result r;
+
+	*refill = false;
+	s2w_lookup(&c->s2, ipa, &r);
+	if (r.fault != S2W_OK)
+		return s2w_fsc(&r);
+	if ((r.perm & need) != need)
+		return s2w_fsc(&r); /* permission fault at the leaf level */
+	if (!hal_pa_to_va(r.pa, size ? size : 1))
+		return FSC_SEA; /* no memory behind the output address */
+	/* Mapped and allowed: Unicorn just had no translation loaded. */
+	*refill = true;
+	return 0;
+}
+
+static void refill(struct sim_cpu *c, uint64_t ipa)
+{
+	c->st.tlb_refills++;
+	c->remap = true;
+	c->remap_lo = ipa & ~(PAGE - 1);
+	c->remap_hi = c->remap_lo + PAGE;
+	if (c->st.tlb_refills > 1000000)
+		sim_fail(c, "IPA %#llx keeps faulting although Stage-2 maps it",
+			 (unsigned long long)ipa);
+}
+
+void sim_data_abort(struct sim_cpu *c)
+{
+	bool write = is_write_fault(c->fault.type);
+	uint64_t ipa = c->fault.addr, x[32], pc = 0, far = ipa, ea_ipa;
+	struct a64_ldst d;
+	uint32_t insn = 0, iss = 0;
+	bool decoded = false, need_refill;
+	unsigned fsc;
+	enum exit_action act;
+
+	regs_pull(c);
+	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
+	x[31] = uc_get(c, UC_ARM64_REG_SP);
+	if (c->cfg.precise) {
+		pc = c->cur_pc;
+	} else {
+		uint64_t guesses = c->st.pc_guesses;
+
+		if (!find_faulting_insn(c, x, ipa, write, &pc)) {
+			sim_fail(c,
+				 "no instruction in [%#llx, %#llx) makes "
+				 "the %s at IPA %#llx",
+				 (unsigned long long)c->blk_start,
+				 (unsigned long long)c->blk_end,
+				 write ? "write" : "read",
+				 (unsigned long long)ipa);
+			return;
+		}
+		if (c->st.pc_guesses != guesses)
+			go_precise(c);
+	}
+	sim_give_back_time(c, pc);
+	c->wfe_armed = false;
+	fsc = classify(c, ipa, (unsigned)c->fault.size, write ? S2W_W : S2W_R,
+		       &need_refill);
+	if (need_refill) {
+		c->vtime--; /* the access is retried, not trapped */
+		c->v->regs.pc = pc;
+		regs_push(c, c->shadow.pc);
+		refill(c, ipa);
+		return;
+	}
+	if (sim_read_insn(c, pc, &insn) && a64_decode_ldst(insn, &d)) {
+		uint64_t ea = a64_ldst_ea(&d, x, pc);
+
+		decoded = true;
+		iss = a64_ldst_iss(&d) & ~(uint32_t)ISS_DABT_WNR;
+		far = ea;
+		if (sim_va_to_ipa(c, ea, &ea_ipa) &&
+		    (ea_ipa & ~(PAGE - 1)) != (ipa & ~(PAGE - 1)))
+			far = ((ea + PAGE) & ~(PAGE - 1)) | (ipa & (PAGE - 1));
+	}
+	(void)decoded;
+	iss |= (write ? ISS_DABT_WNR : 0) | fsc;
+	act = sim_core_exit(c, esr_make(EC_DABT_LOW, 1, iss), far,
+			    (ipa >> 12) << 4, pc);
+	regs_push(c, c->shadow.pc);
+	sim_finish_trap(c, act);
+}
+
+void sim_insn_abort(struct sim_cpu *c)
+{
+	uint64_t ipa = c->fault.addr, va;
+	bool need_refill;
+	unsigned fsc;
+	enum exit_action act;
+
+	regs_pull(c);
+	va = c->v->regs.pc;
+	c->wfe_armed = false;
+	fsc = classify(c, ipa, 4, S2W_X, &need_refill);
+	if (need_refill) {
+		refill(c, ipa);
+		return;
+	}
+	act = sim_core_exit(c, esr_make(EC_IABT_LOW, 1, fsc), va,
+			    (ipa >> 12) << 4, va);
+	regs_push(c, c->shadow.pc);
+	sim_finish_trap(c, act);
+}

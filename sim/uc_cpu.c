@@ -1,0 +1,322 @@
+/*
+ * Lifetime of a simulated CPU, the guest register file moving between the
+ * core's struct vcpu and Unicorn, and the HAL CPU backend that gives the
+ * core the guest's live EL1 registers.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "a64_decode.h"
+#include "arch/esr.h"
+#include "fake_gic.h"
+#include "fake_vcpuif.h"
+#include "hal.h"
+#include "sim_hal.h"
+#include "uc_cpu_priv.h"
+#include "vm/vm.h"
+
+#define PULL_X 31
+#define PULL_SP (PULL_X)
+#define PULL_SP_EL0 (PULL_X + 1)
+#define PULL_PC (PULL_X + 2)
+#define PULL_PSTATE (PULL_X + 3)
+#define PULL_COUNT (PULL_X + 4)
+
+static int gpr_id(unsigned n)
+{
+	if (n <= 28)
+		return UC_ARM64_REG_X0 + (int)n;
+	return n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
+}
+
+uint64_t uc_get(struct sim_cpu *c, int reg)
+{
+	uint64_t v = 0;
+
+	uc_reg_read(c->uc, reg, &v);
+	return v;
+}
+
+void uc_set(struct sim_cpu *c, int reg, uint64_t val)
+{
+	uc_reg_write(c->uc, reg, &val);
+}
+
+static void cp_from_enc(uint32_t enc, uc_arm64_cp_reg *cp)
+{
+	memset(cp, 0, sizeof(*cp));
+	cp->op0 = SYSREG_OP0(enc);
+	cp->op1 = SYSREG_OP1(enc);
+	cp->crn = SYSREG_CRN(enc);
+	cp->crm = SYSREG_CRM(enc);
+	cp->op2 = SYSREG_OP2(enc);
+}
+
+bool uc_cp_read(struct sim_cpu *c, uint32_t enc, uint64_t *val)
+{
+	uc_arm64_cp_reg cp;
+
+	cp_from_enc(enc, &cp);
+	if (uc_reg_read(c->uc, UC_ARM64_REG_CP_REG, &cp) != UC_ERR_OK)
+		return false;
+	*val = cp.val;
+	return true;
+}
+
+bool uc_cp_write(struct sim_cpu *c, uint32_t enc, uint64_t val)
+{
+	uc_arm64_cp_reg cp;
+
+	cp_from_enc(enc, &cp);
+	cp.val = val;
+	return uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &cp) == UC_ERR_OK;
+}
+
+void sim_fail(struct sim_cpu *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
+	va_end(ap);
+	c->result = SIM_ERROR;
+	sim_request_stop(c);
+}
+
+static bool uses_sp_el0(uint64_t pstate)
+{
+	return !(pstate & 1u); /* EL0t and EL1t: SPSel = 0 */
+}
+
+static unsigned pstate_el(uint64_t pstate)
+{
+	return (unsigned)(pstate >> 2) & 3u;
+}
+
+void regs_pull(struct sim_cpu *c)
+{
+	static int ids[PULL_COUNT];
+	uint64_t vals[PULL_COUNT];
+	void *ptrs[PULL_COUNT];
+	struct vcpu_regs *r = &c->v->regs;
+
+	if (!ids[PULL_PSTATE]) {
+		for (unsigned i = 0; i < PULL_X; i++)
+			ids[i] = gpr_id(i);
+		ids[PULL_SP] = UC_ARM64_REG_SP;
+		ids[PULL_SP_EL0] = UC_ARM64_REG_SP_EL0;
+		ids[PULL_PC] = UC_ARM64_REG_PC;
+		ids[PULL_PSTATE] = UC_ARM64_REG_PSTATE;
+	}
+	for (unsigned i = 0; i < PULL_COUNT; i++) {
+		vals[i] = 0; /* PSTATE is read as 32 bits */
+		ptrs[i] = &vals[i];
+	}
+	uc_reg_read_batch(c->uc, ids, ptrs, PULL_COUNT);
+	memcpy(r->x, vals, sizeof(r->x));
+	r->pc = vals[PULL_PC];
+	r->pstate = vals[PULL_PSTATE];
+	r->sp_el0 = uses_sp_el0(r->pstate) ? vals[PULL_SP] : vals[PULL_SP_EL0];
+	c->shadow = *r;
+}
+
+uint64_t sim_read_sp_el1(struct sim_cpu *c)
+{
+	/* Unicorn keeps the SP in use live and banks only the other one. */
+	return uc_get(c, uses_sp_el0(c->shadow.pstate) ? UC_ARM64_REG_SP_EL1
+						       : UC_ARM64_REG_SP);
+}
+
+void sim_write_sp_el1(struct sim_cpu *c, uint64_t val)
+{
+	uc_set(c,
+	       uses_sp_el0(c->shadow.pstate) ? UC_ARM64_REG_SP_EL1
+					     : UC_ARM64_REG_SP,
+	       val);
+}
+
+void regs_push(struct sim_cpu *c, uint64_t natural_pc)
+{
+	struct vcpu_regs *r = &c->v->regs, *s = &c->shadow;
+	int ids[PULL_COUNT + 2];
+	uint64_t vals[PULL_COUNT + 2];
+	void *ptrs[PULL_COUNT + 2];
+	int n = 0;
+
+#define PUSH(id, val)                                                          \
+	do {                                                                   \
+		ids[n] = (id);                                                 \
+		vals[n] = (val);                                               \
+		ptrs[n] = &vals[n];                                            \
+		n++;                                                           \
+	} while (0)
+
+	for (unsigned i = 0; i < PULL_X; i++)
+		if (r->x[i] != s->x[i])
+			PUSH(gpr_id(i), r->x[i]);
+	if (r->pstate != s->pstate || r->sp_el0 != s->sp_el0) {
+		uint64_t sp1 = sim_read_sp_el1(c);
+
+		if (pstate_el(r->pstate) != pstate_el(s->pstate)) {
+			sim_fail(c,
+				 "exception level change EL%u -> EL%u: Unicorn "
+				 "2.0.1 cannot switch its cached EL",
+				 pstate_el(s->pstate), pstate_el(r->pstate));
+			return;
+		}
+		PUSH(UC_ARM64_REG_SP_EL0, r->sp_el0);
+		PUSH(UC_ARM64_REG_SP_EL1, sp1);
+		PUSH(UC_ARM64_REG_SP, uses_sp_el0(r->pstate) ? r->sp_el0 : sp1);
+		if (r->pstate != s->pstate)
+			PUSH(UC_ARM64_REG_PSTATE, r->pstate);
+	}
+	if (r->pc != natural_pc)
+		PUSH(UC_ARM64_REG_PC, r->pc);
+#undef PUSH
+	if (n)
+		uc_reg_write_batch(c->uc, ids, ptrs, n);
+	*s = *r;
+	s->pc = natural_pc;
+}
+
+/* Write every register, whatever Unicorn held before. */
+static void regs_push_all(struct sim_cpu *c)
+{
+	struct vcpu_regs *r = &c->v->regs;
+
+	for (unsigned i = 0; i < PULL_X; i++)
+		uc_set(c, gpr_id(i), r->x[i]);
+	uc_set(c, UC_ARM64_REG_PSTATE, r->pstate);
+	uc_set(c, UC_ARM64_REG_SP_EL0, r->sp_el0);
+	if (uses_sp_el0(r->pstate))
+		uc_set(c, UC_ARM64_REG_SP, r->sp_el0);
+	uc_set(c, UC_ARM64_REG_PC, r->pc);
+	c->shadow = *r;
+}
+
+static int fail_create(struct sim_cpu *c, const char **why, const char *msg)
+{
+	if (why)
+		*why = msg;
+	sim_hal_set_cpu_backend(NULL);
+	fgic_attach_hal(NULL);
+	if (c->uc)
+		uc_close(c->uc);
+	free(c);
+	return -1;
+}
+
+int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
+		   const struct sim_cpu_config *cfg, const char **why)
+{
+	struct sim_cpu *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (!c)
+		return why ? (*why = "out of memory", -1) : -1;
+	c->v = v;
+	c->gic = gic;
+	if (cfg)
+		c->cfg = *cfg;
+	c->limit = SIM_TIME_NEVER;
+	if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &c->uc) != UC_ERR_OK) {
+		c->uc = NULL;
+		return fail_create(c, why, "uc_open failed");
+	}
+	if (uc_ctl_set_cpu_model(c->uc, UC_CPU_ARM64_A57) != UC_ERR_OK ||
+	    uc_ctl_exits_enable(c->uc) != UC_ERR_OK)
+		return fail_create(c, why,
+				   "Unicorn does not accept the A57 "
+				   "model or exits control");
+	sim_attach_backend(c);
+	fgic_attach_hal(gic);
+	hal_set_current_vcpu(v);
+	vm_activate_vcpu(v);
+	c->remap = false;
+	if (!sim_load_s2_config(c))
+		return fail_create(c, why,
+				   "Stage-2 configuration the sim does "
+				   "not model (VTCR_EL2/HCR_EL2.VM)");
+	if (sim_map_range(c, 0, 1ull << c->s2.ipa_bits) != 0)
+		return fail_create(c, why,
+				   "cannot map guest memory in Unicorn");
+	if (sim_install_hooks(c) != 0)
+		return fail_create(c, why, "cannot install Unicorn hooks");
+	regs_push_all(c);
+	vcpu_load(v);
+	c->next_event = 0;
+	*out = c;
+	return 0;
+}
+
+void sim_cpu_destroy(struct sim_cpu *c)
+{
+	if (!c)
+		return;
+	regs_pull(c);
+	vcpu_put(c->v);
+	sim_hal_set_cpu_backend(NULL);
+	fgic_attach_hal(NULL);
+	/* uc_close() does not free the code bitmaps QEMU keeps for pages that
+	 * are both executed and written; invalidating their translations
+	 * does (a full flush would also work but clears a 1 GiB buffer). */
+	for (unsigned i = 0; i < c->nregions; i++)
+		uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
+				    c->regions[i].ipa + c->regions[i].size);
+	uc_close(c->uc);
+	free(c);
+}
+
+const char *sim_result_name(enum sim_result r)
+{
+	static const char *const names[] = {
+	    [SIM_RUNNING] = "running",	     [SIM_VM_OFF] = "system_off",
+	    [SIM_VM_RESET] = "system_reset", [SIM_VCPU_OFF] = "vcpu_off",
+	    [SIM_LIMIT] = "insn_limit",	     [SIM_DEADLOCK] = "wfi_deadlock",
+	    [SIM_ERROR] = "sim_error",
+	};
+
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
+const char *sim_cpu_message(const struct sim_cpu *c)
+{
+	return c->msg;
+}
+
+const struct sim_stats *sim_cpu_stats(const struct sim_cpu *c)
+{
+	return &c->st;
+}
+
+void sim_cpu_set_observer(struct sim_cpu *c, sim_trap_observer fn, void *ctx)
+{
+	c->obs = fn;
+	c->obs_ctx = ctx;
+}
+
+const char *sim_ec_name(unsigned ec)
+{
+	static char buf[SIM_NR_CLASSES][8];
+	static const char *const names[SIM_NR_CLASSES] = {
+	    [EC_UNKNOWN] = "UNKNOWN",	[EC_WFX] = "WFX",
+	    [EC_FP_ASIMD] = "FP_ASIMD", [EC_ILLEGAL_STATE] = "ILLEGAL",
+	    [EC_SVC64] = "SVC64",	[EC_HVC64] = "HVC64",
+	    [EC_SMC64] = "SMC64",	[EC_SYSREG] = "SYSREG",
+	    [EC_IABT_LOW] = "IABT_LOW", [EC_IABT_CUR] = "IABT_CUR",
+	    [EC_PC_ALIGN] = "PC_ALIGN", [EC_DABT_LOW] = "DABT_LOW",
+	    [EC_DABT_CUR] = "DABT_CUR", [EC_SP_ALIGN] = "SP_ALIGN",
+	    [EC_SERROR] = "SERROR",	[EC_BRK64] = "BRK64",
+	    [SIM_EC_IRQ] = "IRQ",
+	};
+
+	if (ec >= SIM_NR_CLASSES)
+		return "?";
+	if (names[ec])
+		return names[ec];
+	if (!buf[ec][0])
+		snprintf(buf[ec], sizeof(buf[ec]), "EC_%02x", ec);
+	return buf[ec];
+}

@@ -1,0 +1,186 @@
+/*
+ * Private to sim/uc_*.c: the state of one simulated CPU.
+ *
+ * Unicorn 2.0.1 facts this design rests on (measured, see the tests):
+ * - an exception (HVC/SVC/BRK/UDF = UC_HOOK_INTR 1/2/7/1, SMC = 13) is
+ *   never delivered to the guest while an interrupt hook exists; writing
+ *   the PC from that hook resumes there;
+ * - a faulting load/store stops emulation with the registers as before the
+ *   instruction but the PC of the block start, so the faulting instruction
+ *   is found by decoding the block;
+ * - MRS/MSR hooks see an exact PC; an MSR ends its translation block, an
+ *   MRS does not, and uc_emu_stop() only takes effect at a block boundary;
+ * - uc_emu_stop() or a PC write in the block hook happen before the block;
+ * - WFI halts emulation with the PC after it; WFE is a NOP that ends its
+ *   block;
+ * - writing PSTATE does not rebuild Unicorn's cached EL, so exception entry
+ *   from EL0 cannot be modelled.
+ */
+#ifndef SIM_UC_CPU_PRIV_H
+#define SIM_UC_CPU_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+
+#include "exit.h"
+#include "s2walk.h"
+#include "sim_cpu.h"
+#include "vcpu.h"
+#include "vtimer.h"
+
+#define SIM_MAX_REGIONS 512
+#define SIM_MAX_STUCK_EXITS 10000u
+
+/* QEMU exception numbers reported through UC_HOOK_INTR. */
+#define UC_EXCP_UDEF 1u
+#define UC_EXCP_SWI 2u
+#define UC_EXCP_PREFETCH_ABORT 3u
+#define UC_EXCP_DATA_ABORT 4u
+#define UC_EXCP_BKPT 7u
+#define UC_EXCP_SMC 13u
+
+struct uc_region {
+	uint64_t ipa;
+	uint64_t size;
+	uint32_t prot;
+};
+
+/* Which hook is on the stack: it decides how a stop or redirect works. */
+enum hook_ctx { IN_RUN_LOOP = 0, IN_BLOCK, IN_INTR, IN_SYSREG };
+
+struct mem_fault {
+	bool valid;
+	int type; /* uc_mem_type */
+	uint64_t addr;
+	int size;
+};
+
+struct sim_cpu {
+	uc_engine *uc;
+	struct vcpu *v;
+	struct fake_gic *gic;
+	struct sim_cpu_config cfg;
+	uc_hook hooks[8];
+	unsigned nhooks;
+	enum hook_ctx ctx;
+
+	/* Virtual time, counted up to the end of the block being executed:
+	 * a trap inside a block gives back what the block did not run. */
+	uint64_t vtime;
+	uint64_t blk_start, blk_end;
+	uint64_t next_event; /* the block hook looks closer from here on */
+	uint64_t limit;
+	uint64_t cur_pc; /* precise mode: the instruction being executed */
+	bool phantom;	 /* precise mode: next code hook is not executed */
+
+	struct vtimer vtimer, ptimer;
+	uint64_t cntkctl;
+
+	struct s2w_config s2;
+	uint16_t vmid;
+	struct uc_region regions[SIM_MAX_REGIONS];
+	unsigned nregions;
+	bool remap;
+	uint64_t remap_lo, remap_hi;
+
+	/* Guest registers as Unicorn holds them since the last pull; a push
+	 * writes only what the core changed relative to this. */
+	struct vcpu_regs shadow;
+	uint64_t shadow_sp_el1;
+
+	bool stop_requested;
+	bool block_stop; /* stopped by the block hook, before: */
+	uint64_t block_stop_pc;
+	bool pending_idle;  /* core said EXIT_WFI */
+	bool apply_pending; /* core's PC/PSTATE not yet in Unicorn */
+	uint64_t apply_at;  /* the MRS/MSR that asked for it */
+	struct vcpu_regs apply_regs;
+	bool wfe_armed; /* a block ending in a trapped WFE runs */
+	bool wfe_trap;	/* ... and the WFE has executed */
+	uint64_t wfe_pc;
+	bool poll_virq;	      /* a masked vIRQ is signaled: watch PSTATE.I */
+	uint64_t deadline;    /* next timer event or the limit */
+	unsigned irq_repeats; /* IRQ exits since the guest last ran */
+	uint64_t irq_vtime;
+	struct mem_fault fault;
+
+	enum sim_result result;
+	char msg[200];
+	struct sim_stats st;
+	sim_trap_observer obs;
+	void *obs_ctx;
+	uint64_t seq;
+	uint64_t rec_vtime; /* time to record for this trap, if not vtime */
+	uint64_t stuck_vtime;
+	unsigned stuck_exits;
+};
+
+/* uc_cpu.c: registers */
+void regs_pull(struct sim_cpu *c);
+/* Write what the core changed; 'natural_pc' is where Unicorn continues on
+ * its own (the PC is written only if the core wants another one). */
+void regs_push(struct sim_cpu *c, uint64_t natural_pc);
+uint64_t uc_get(struct sim_cpu *c, int reg);
+void uc_set(struct sim_cpu *c, int reg, uint64_t val);
+bool uc_cp_read(struct sim_cpu *c, uint32_t enc, uint64_t *val);
+bool uc_cp_write(struct sim_cpu *c, uint32_t enc, uint64_t val);
+void sim_fail(struct sim_cpu *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* SP_EL1 wherever Unicorn keeps it for the current PSTATE.SPSel. */
+uint64_t sim_read_sp_el1(struct sim_cpu *c);
+void sim_write_sp_el1(struct sim_cpu *c, uint64_t val);
+
+/* uc_backend.c: register c as the HAL CPU backend */
+void sim_attach_backend(struct sim_cpu *c);
+
+/* uc_mem.c: Stage-2 mappings and guest memory reads */
+bool sim_load_s2_config(struct sim_cpu *c);
+int sim_map_range(struct sim_cpu *c, uint64_t lo, uint64_t hi);
+void sim_apply_remap(struct sim_cpu *c);
+void sim_unmap_all(struct sim_cpu *c);
+bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa);
+bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn);
+
+/* uc_hooks.c: the hooks on blocks, exceptions and memory faults */
+int sim_install_hooks(struct sim_cpu *c);
+int sim_install_code_hook(struct sim_cpu *c);
+
+/* uc_sysreg.c: MRS/MSR/SYS routing and the counter/timer registers */
+int sim_install_sysreg_hooks(struct sim_cpu *c);
+
+/* uc_trap.c: time at a trap, exits to the core, entry into EL1 */
+void sim_request_stop(struct sim_cpu *c);
+uint64_t sim_now(const struct sim_cpu *c, uint64_t pc);
+void sim_give_back_time(struct sim_cpu *c, uint64_t insn_pc);
+/* Report a synchronous exception to the core: sim_sync_exit() first
+ * pulls the registers, sim_core_exit() expects them pulled. */
+enum exit_action sim_sync_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
+			       uint64_t hpfar, uint64_t elr);
+enum exit_action sim_core_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
+			       uint64_t hpfar, uint64_t elr);
+void sim_finish_trap(struct sim_cpu *c, enum exit_action act);
+/* Exception entry to EL1 on the pulled c->v->regs (the caller pushes). */
+bool sim_prepare_el1_entry(struct sim_cpu *c, bool irq, uint64_t esr,
+			   bool set_far, uint64_t far, uint64_t elr);
+/* The same, pulling and pushing the registers itself. */
+bool sim_enter_el1(struct sim_cpu *c, bool irq, uint64_t esr, bool set_far,
+		   uint64_t far, uint64_t elr);
+void sim_guest_undef(struct sim_cpu *c, uint64_t pc);
+bool sim_timer_read(struct sim_cpu *c, uint32_t enc, uint64_t now,
+		    uint64_t *val);
+bool sim_timer_write(struct sim_cpu *c, uint32_t enc, uint64_t now,
+		     uint64_t val);
+
+/* uc_abort.c: Stage-2 data and instruction aborts */
+void sim_data_abort(struct sim_cpu *c);
+void sim_insn_abort(struct sim_cpu *c);
+
+/* uc_run.c */
+void sim_update_lines(struct sim_cpu *c);
+bool sim_block_event(struct sim_cpu *c);
+void sim_record(struct sim_cpu *c, unsigned ec, uint32_t iss, uint64_t pc,
+		enum exit_action act);
+
+#endif

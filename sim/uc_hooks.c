@@ -1,0 +1,237 @@
+/*
+ * Unicorn hooks: where the simulated hardware notices that the guest must
+ * leave EL1, builds the syndrome an AArch64 CPU would report to EL2, and
+ * hands the exit to the core. Traps that Unicorn reports inside a hook are
+ * completed there (no uc_emu_start round trip): that is the fast path.
+ */
+#include <string.h>
+
+#include "a64_decode.h"
+#include "arch/esr.h"
+#include "el2_traps.h"
+#include "fake_gic.h"
+#include "fake_vcpuif.h"
+#include "hal.h"
+#include "sim_hal.h"
+#include "uc_cpu_priv.h"
+
+#define CPACR_FPEN_SHIFT 20
+#define ISS_FP_CV_COND (1u << 24 | 0xeu << 20)
+
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
+		       void *opaque)
+{
+	struct sim_cpu *c = opaque;
+
+	(void)uc;
+	if (c->vtime >= c->next_event) {
+		bool stop;
+
+		c->ctx = IN_BLOCK;
+		stop = sim_block_event(c);
+		c->ctx = IN_RUN_LOOP;
+		if (stop) {
+			c->stop_requested = true;
+			c->block_stop = true;
+			c->block_stop_pc = addr;
+			uc_emu_stop(c->uc);
+			return; /* the block does not run: not counted */
+		}
+	}
+	if (c->wfe_armed) {
+		/* The previous block ended in a WFE, which Unicorn ran as a
+		 * NOP: trap it now, before anything after it runs. */
+		c->wfe_armed = false;
+		if (addr == c->wfe_pc + 4) {
+			c->wfe_trap = true;
+			c->block_stop = true;
+			c->block_stop_pc = addr;
+			sim_request_stop(c);
+			uc_emu_stop(c->uc);
+			return;
+		}
+	}
+	c->blk_start = addr;
+	c->blk_end = addr + size;
+	c->phantom = false;
+	if (!c->cfg.precise)
+		c->vtime += size >> 2;
+	if (el2_traps_wfe()) {
+		uint32_t last;
+
+		if (sim_read_insn(c, c->blk_end - 4, &last) &&
+		    last == A64_WFE) {
+			c->wfe_armed = true;
+			c->wfe_pc = c->blk_end - 4;
+		}
+	}
+}
+
+static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
+{
+	struct sim_cpu *c = opaque;
+
+	(void)uc;
+	(void)size;
+	if (c->phantom) {
+		/* Unicorn calls the code hook of the instruction after an
+		 * MRS/MSR that asked to leave the block, then leaves: it does
+		 * not run now. */
+		c->phantom = false;
+		return;
+	}
+	c->cur_pc = addr;
+	c->vtime++;
+}
+
+static bool fp_trapped_at_el1(struct sim_cpu *c)
+{
+	uint64_t fpen =
+	    (uc_get(c, UC_ARM64_REG_CPACR_EL1) >> CPACR_FPEN_SHIFT) & 3u;
+
+	return fpen != 3;
+}
+
+static void udef(struct sim_cpu *c, uint64_t pc)
+{
+	uint32_t insn = 0;
+	uint16_t imm;
+
+	if (!sim_read_insn(c, pc, &insn)) {
+		sim_fail(c, "cannot read the instruction at %#llx",
+			 (unsigned long long)pc);
+		return;
+	}
+	if (a64_is_hvc(insn, &imm) && !el2_hvc_disabled()) {
+		enum exit_action act;
+
+		act =
+		    sim_sync_exit(c, esr_make(EC_HVC64, 1, imm), 0, 0, pc + 4);
+		regs_push(c, pc);
+		sim_finish_trap(c, act);
+		return;
+	}
+	if (a64_is_fpsimd(insn) && fp_trapped_at_el1(c)) {
+		sim_enter_el1(c, false,
+			      esr_make(EC_FP_ASIMD, 1, ISS_FP_CV_COND), false,
+			      0, pc);
+		return;
+	}
+	sim_guest_undef(c, pc);
+}
+
+static void smc(struct sim_cpu *c, uint64_t next_pc)
+{
+	uint64_t pc = next_pc - 4;
+	uint32_t insn = 0;
+	uint16_t imm = 0;
+
+	if (sim_read_insn(c, pc, &insn))
+		a64_is_smc(insn, &imm);
+	if (el2_traps_smc()) {
+		enum exit_action act;
+
+		/* A trapped SMC reports the SMC itself in ELR_EL2. */
+		act = sim_sync_exit(c, esr_make(EC_SMC64, 1, imm), 0, 0, pc);
+		regs_push(c, next_pc);
+		sim_finish_trap(c, act);
+		return;
+	}
+	/* Not trapped: the SMC reaches the (fake) EL3 firmware. */
+	{
+		uint64_t a[18];
+
+		regs_pull(c);
+		memcpy(a, c->v->regs.x, sizeof(a));
+		hal_smc_forward(a);
+		memcpy(c->v->regs.x, a, sizeof(a));
+		regs_push(c, next_pc);
+	}
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
+{
+	struct sim_cpu *c = opaque;
+	uint64_t pc = uc_get(c, UC_ARM64_REG_PC);
+	uint32_t insn = 0;
+	uint16_t imm = 0;
+
+	(void)uc;
+	c->ctx = IN_INTR;
+	switch (intno) {
+	case UC_EXCP_UDEF:
+		sim_give_back_time(c, pc);
+		udef(c, pc);
+		break;
+	case UC_EXCP_SWI: /* PC is past the SVC, as ELR wants it */
+		sim_give_back_time(c, pc - 4);
+		if (sim_read_insn(c, pc - 4, &insn))
+			a64_is_svc(insn, &imm);
+		sim_enter_el1(c, false, esr_make(EC_SVC64, 1, imm), false, 0,
+			      pc);
+		break;
+	case UC_EXCP_BKPT:
+		sim_give_back_time(c, pc);
+		if (sim_read_insn(c, pc, &insn))
+			a64_is_brk(insn, &imm);
+		sim_enter_el1(c, false, esr_make(EC_BRK64, 1, imm), false, 0,
+			      pc);
+		break;
+	case UC_EXCP_SMC: /* PC is past the SMC */
+		sim_give_back_time(c, pc - 4);
+		smc(c, pc);
+		break;
+	default:
+		/* Aborts Unicorn raises itself come from the guest's own
+		 * Stage-1 or alignment checks; their syndrome is not visible
+		 * through the Unicorn API. */
+		sim_fail(c, "Unicorn exception %u at %#llx is not modelled",
+			 intno, (unsigned long long)pc);
+		break;
+	}
+	c->ctx = IN_RUN_LOOP;
+}
+
+static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr,
+			     int size, int64_t value, void *opaque)
+{
+	struct sim_cpu *c = opaque;
+
+	(void)uc;
+	(void)value;
+	c->fault.valid = true;
+	c->fault.type = (int)type;
+	c->fault.addr = addr;
+	c->fault.size = size;
+	return false; /* stop: the run loop reports the abort */
+}
+
+int sim_install_hooks(struct sim_cpu *c)
+{
+	uc_engine *uc = c->uc;
+	uc_hook *h = c->hooks;
+	int err = 0;
+
+	err |= uc_hook_add(uc, h++, UC_HOOK_BLOCK, (void *)hook_block, c, 1, 0);
+	err |= uc_hook_add(uc, h++, UC_HOOK_INTR, (void *)hook_intr, c, 1, 0);
+	err |= uc_hook_add(uc, h++, UC_HOOK_MEM_INVALID,
+			   (void *)hook_mem_invalid, c, 1, 0);
+	c->nhooks = (unsigned)(h - c->hooks);
+	if (err || sim_install_sysreg_hooks(c) != 0)
+		return -1;
+	return c->cfg.precise ? sim_install_code_hook(c) : 0;
+}
+
+int sim_install_code_hook(struct sim_cpu *c)
+{
+	if (uc_hook_add(c->uc, &c->hooks[c->nhooks], UC_HOOK_CODE,
+			(void *)hook_code, c, 1, 0) != UC_ERR_OK)
+		return -1;
+	c->nhooks++;
+	/* Hooks are compiled into translated blocks: drop the old ones
+	 * (region by region: a full flush clears a 1 GiB buffer). */
+	for (unsigned i = 0; i < c->nregions; i++)
+		uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
+				    c->regions[i].ipa + c->regions[i].size);
+	return 0;
+}

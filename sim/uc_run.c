@@ -1,0 +1,299 @@
+/*
+ * The simulated CPU's main loop: run Unicorn until something needs the
+ * outside world (an abort, WFI, an interrupt, a stop), model what the
+ * hardware does about it, and go on. Everything is ordered by virtual
+ * time, so two runs of the same guest take the same path.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "a64_decode.h"
+#include "arch/esr.h"
+#include "el2_traps.h"
+#include "fake_gic.h"
+#include "fake_vcpuif.h"
+#include "hal.h"
+#include "sim_hal.h"
+#include "uc_cpu_priv.h"
+
+#define ISS_WFX_CV_COND (1u << 24 | 0xeu << 20)
+#define ISS_WFX_WFE 1u
+#define MAX_IRQ_REPEATS 64u
+
+void sim_update_lines(struct sim_cpu *c)
+{
+	uint64_t cntp = sim_counter(c->vtime);
+	uint64_t cntv = cntp - sim_sysreg_get(SYSREG_CNTVOFF_EL2);
+
+	fgic_set_level(c->gic, FGIC_PPI_VTIMER,
+		       vtimer_output(&c->vtimer, cntv));
+	fgic_set_level(c->gic, FGIC_PPI_PTIMER,
+		       vtimer_output(&c->ptimer, cntp));
+	fgic_set_level(c->gic, FGIC_PPI_MAINT, vcpuif_maint_level());
+}
+
+/* Next virtual time at which a timer output rises, if one is low now. */
+static uint64_t timer_deadline(const struct sim_cpu *c)
+{
+	uint64_t cntp = sim_counter(c->vtime);
+	uint64_t off = sim_sysreg_get(SYSREG_CNTVOFF_EL2);
+	uint64_t d = SIM_TIME_NEVER, t;
+
+	if (!vtimer_output(&c->vtimer, cntp - off)) {
+		t = vtimer_deadline(&c->vtimer, off);
+		d = t < d ? t : d;
+	}
+	if (!vtimer_output(&c->ptimer, cntp)) {
+		t = vtimer_deadline(&c->ptimer, 0);
+		d = t < d ? t : d;
+	}
+	return d;
+}
+
+static bool irqs_masked(struct sim_cpu *c)
+{
+	return (uc_get(c, UC_ARM64_REG_PSTATE) & PSR_I) != 0;
+}
+
+/*
+ * Decide when the block hook has to look again. Returns true if something
+ * must be handled before the next block (a physical IRQ, or a virtual one
+ * the guest does not mask).
+ */
+static bool evaluate_events(struct sim_cpu *c)
+{
+	uint64_t t = timer_deadline(c);
+
+	sim_update_lines(c);
+	if (fgic_irq_signaled(c->gic))
+		return true;
+	c->deadline = t < c->limit ? t : c->limit;
+	c->poll_virq = vcpuif_irq_signaled();
+	if (c->poll_virq) {
+		if (!irqs_masked(c))
+			return true;
+		c->next_event = c->vtime + 1; /* check PSTATE.I every block */
+	} else {
+		c->next_event = c->deadline;
+	}
+	return false;
+}
+
+bool sim_block_event(struct sim_cpu *c)
+{
+	if (c->stop_requested || c->result != SIM_RUNNING || c->apply_pending)
+		return true;
+	if (c->vtime >= c->limit) {
+		c->result = SIM_LIMIT;
+		return true;
+	}
+	if (c->next_event != 0 && c->poll_virq && c->vtime < c->deadline) {
+		/* Only watching for the guest to unmask IRQs. */
+		if (!irqs_masked(c))
+			return true;
+		c->next_event = c->vtime + 1;
+		return false;
+	}
+	return evaluate_events(c);
+}
+
+static void take_irq(struct sim_cpu *c)
+{
+	enum exit_action act;
+
+	regs_pull(c);
+	act = hv_handle_irq(c->v);
+	sim_record(c, SIM_EC_IRQ, (uint32_t)c->v->note.a, c->v->regs.pc, act);
+	regs_push(c, c->shadow.pc);
+	sim_finish_trap(c, act);
+}
+
+/* Interrupts at an instruction boundary, in the order the CPU sees them:
+ * a physical IRQ exits to EL2 first, then a virtual IRQ may be taken. */
+static void process_events(struct sim_cpu *c)
+{
+	if (c->vtime != c->irq_vtime)
+		c->irq_repeats = 0;
+	c->irq_vtime = c->vtime;
+	for (;;) {
+		if (c->result != SIM_RUNNING || c->stop_requested)
+			return;
+		sim_update_lines(c);
+		if (!fgic_irq_signaled(c->gic))
+			break;
+		if (++c->irq_repeats > MAX_IRQ_REPEATS) {
+			sim_fail(c,
+				 "physical IRQ still signaled after %u exits "
+				 "to the hypervisor without guest progress",
+				 MAX_IRQ_REPEATS);
+			return;
+		}
+		take_irq(c);
+	}
+	if (vcpuif_irq_signaled() && !irqs_masked(c))
+		sim_enter_el1(c, true, 0, false, 0, uc_get(c, UC_ARM64_REG_PC));
+	if (c->result == SIM_RUNNING && evaluate_events(c))
+		c->next_event = 0;
+}
+
+/* Idle in WFI: advance virtual time to whatever can wake the vCPU. */
+static void idle(struct sim_cpu *c)
+{
+	for (;;) {
+		uint64_t d;
+
+		sim_update_lines(c);
+		if (vcpuif_irq_signaled() || fgic_irq_signaled(c->gic))
+			return; /* process_events takes it */
+		d = timer_deadline(c);
+		if (d == SIM_TIME_NEVER || d <= c->vtime) {
+			c->result = SIM_DEADLOCK;
+			snprintf(c->msg, sizeof(c->msg),
+				 "WFI at virtual time %llu with no timer armed "
+				 "and no interrupt pending",
+				 (unsigned long long)c->vtime);
+			return;
+		}
+		if (d >= c->limit) {
+			c->st.idle += c->limit - c->vtime;
+			c->vtime = c->limit;
+			c->pending_idle = true; /* still waiting if resumed */
+			c->result = SIM_LIMIT;
+			return;
+		}
+		c->st.idle += d - c->vtime;
+		c->vtime = d;
+	}
+}
+
+static void wfi_executed(struct sim_cpu *c, uint64_t wfi_pc)
+{
+	enum exit_action act;
+
+	if (!el2_traps_wfi()) {
+		c->pending_idle = true;
+		return;
+	}
+	act = sim_sync_exit(c, esr_make(EC_WFX, 1, ISS_WFX_CV_COND), 0, 0,
+			    wfi_pc);
+	regs_push(c, wfi_pc + 4);
+	sim_finish_trap(c, act);
+}
+
+static void wfe_executed(struct sim_cpu *c)
+{
+	enum exit_action act;
+
+	act =
+	    sim_sync_exit(c, esr_make(EC_WFX, 1, ISS_WFX_CV_COND | ISS_WFX_WFE),
+			  0, 0, c->wfe_pc);
+	regs_push(c, c->wfe_pc + 4);
+	sim_finish_trap(c, act);
+}
+
+/* Unicorn stopped on its own: a WFI halts it with the PC after the WFI. */
+static void halted(struct sim_cpu *c)
+{
+	uint64_t pc = uc_get(c, UC_ARM64_REG_PC);
+	uint32_t insn = 0;
+
+	if (pc == c->blk_end && sim_read_insn(c, pc - 4, &insn) &&
+	    insn == A64_WFI) {
+		wfi_executed(c, pc - 4);
+		return;
+	}
+	sim_fail(c, "emulation stopped at %#llx for no known reason",
+		 (unsigned long long)pc);
+}
+
+static void unicorn_error(struct sim_cpu *c, uc_err err)
+{
+	bool mem = err == UC_ERR_READ_UNMAPPED ||
+		   err == UC_ERR_WRITE_UNMAPPED || err == UC_ERR_READ_PROT ||
+		   err == UC_ERR_WRITE_PROT;
+	bool fetch = err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT;
+
+	if ((mem || fetch) && c->fault.valid) {
+		if (mem)
+			sim_data_abort(c);
+		else
+			sim_insn_abort(c);
+		return;
+	}
+	sim_fail(c, "Unicorn: %s at %#llx", uc_strerror(err),
+		 (unsigned long long)uc_get(c, UC_ARM64_REG_PC));
+}
+
+/* A redirect asked for inside a sysreg hook (see redirect_from_sysreg()),
+ * checked now that Unicorn has stopped at a block boundary. */
+static void apply_pending(struct sim_cpu *c)
+{
+	const struct vcpu_regs *want = &c->apply_regs;
+
+	c->apply_pending = false;
+	regs_pull(c);
+	if (c->v->regs.pc == want->pc)
+		return; /* the PC written in the hook took effect */
+	if (c->v->regs.pc == c->apply_at + 4) {
+		c->v->regs = *want; /* nothing ran after the MRS/MSR */
+	} else {
+		c->st.late_redirects++;
+		c->v->regs.pc = want->pc;
+		c->v->regs.pstate = want->pstate;
+	}
+	regs_push(c, c->shadow.pc);
+}
+
+enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit)
+{
+	c->limit = vtime_limit;
+	if (c->result == SIM_LIMIT)
+		c->result = SIM_RUNNING;
+	while (c->result == SIM_RUNNING) {
+		uc_err err;
+
+		c->ctx = IN_RUN_LOOP;
+		c->stop_requested = false;
+		if (c->remap) {
+			sim_apply_remap(c);
+			continue;
+		}
+		if (c->apply_pending)
+			apply_pending(c);
+		if (c->wfe_trap) {
+			c->wfe_trap = false;
+			wfe_executed(c);
+			continue;
+		}
+		if (c->pending_idle) {
+			c->pending_idle = false;
+			idle(c);
+			continue;
+		}
+		process_events(c);
+		if (c->result != SIM_RUNNING || c->stop_requested)
+			continue;
+		if (c->vtime >= c->limit) {
+			c->result = SIM_LIMIT;
+			break;
+		}
+		c->fault.valid = false;
+		c->block_stop = false;
+		err = uc_emu_start(c->uc, uc_get(c, UC_ARM64_REG_PC), 0, 0, 0);
+		c->st.restarts++;
+		c->ctx = IN_RUN_LOOP;
+		/* With a code hook, Unicorn can report the PC of the last
+		 * instruction hooked instead of the block it did not enter. */
+		if (c->block_stop &&
+		    uc_get(c, UC_ARM64_REG_PC) != c->block_stop_pc)
+			uc_set(c, UC_ARM64_REG_PC, c->block_stop_pc);
+		if (c->result != SIM_RUNNING)
+			break;
+		if (err != UC_ERR_OK)
+			unicorn_error(c, err);
+		else if (!c->stop_requested)
+			halted(c);
+	}
+	c->st.vtime = c->vtime;
+	return c->result;
+}

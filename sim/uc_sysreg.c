@@ -1,0 +1,286 @@
+/*
+ * MRS/MSR/SYS from the guest: routed by the EL2 trap controls to the core
+ * (EC 0x18), to the sim's counter/timer or GIC CPU interface models, to an
+ * UNDEF, or left to Unicorn. The counter/timer registers are answered here
+ * so that Unicorn's host-clock timers never reach the guest.
+ */
+#include "a64_decode.h"
+#include "arch/esr.h"
+#include "el2_traps.h"
+#include "fake_gic.h"
+#include "fake_vcpuif.h"
+#include "hal.h"
+#include "sim_hal.h"
+#include "uc_cpu_priv.h"
+
+#define CNTP_TVAL SYSREG_ENC(3, 3, 14, 2, 0)
+#define CNTP_CTL SYSREG_ENC(3, 3, 14, 2, 1)
+#define CNTP_CVAL SYSREG_ENC(3, 3, 14, 2, 2)
+#define CNTV_TVAL SYSREG_ENC(3, 3, 14, 3, 0)
+
+bool sim_timer_read(struct sim_cpu *c, uint32_t enc, uint64_t now,
+		    uint64_t *val)
+{
+	uint64_t cntp = sim_counter(now);
+	uint64_t cntv = cntp - sim_sysreg_get(SYSREG_CNTVOFF_EL2);
+
+	switch (enc) {
+	case SYSREG_CNTFRQ_EL0:
+		*val = sim_sysreg_get(SYSREG_CNTFRQ_EL0);
+		return true;
+	case SYSREG_CNTPCT_EL0:
+		*val = cntp;
+		return true;
+	case SYSREG_CNTVCT_EL0:
+		*val = cntv;
+		return true;
+	case SYSREG_CNTV_CTL_EL0:
+		*val = vtimer_ctl_read(&c->vtimer, cntv);
+		return true;
+	case SYSREG_CNTV_CVAL_EL0:
+		*val = c->vtimer.cval;
+		return true;
+	case CNTV_TVAL:
+		*val = vtimer_tval_read(&c->vtimer, cntv);
+		return true;
+	case CNTP_CTL:
+		*val = vtimer_ctl_read(&c->ptimer, cntp);
+		return true;
+	case CNTP_CVAL:
+		*val = c->ptimer.cval;
+		return true;
+	case CNTP_TVAL:
+		*val = vtimer_tval_read(&c->ptimer, cntp);
+		return true;
+	case SYSREG_CNTKCTL_EL1:
+		*val = c->cntkctl;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool sim_timer_write(struct sim_cpu *c, uint32_t enc, uint64_t now,
+		     uint64_t val)
+{
+	uint64_t cntp = sim_counter(now);
+	uint64_t cntv = cntp - sim_sysreg_get(SYSREG_CNTVOFF_EL2);
+
+	switch (enc) {
+	case SYSREG_CNTV_CTL_EL0:
+		vtimer_ctl_write(&c->vtimer, val);
+		break;
+	case SYSREG_CNTV_CVAL_EL0:
+		c->vtimer.cval = val;
+		break;
+	case CNTV_TVAL:
+		vtimer_tval_write(&c->vtimer, cntv, val);
+		break;
+	case CNTP_CTL:
+		vtimer_ctl_write(&c->ptimer, val);
+		break;
+	case CNTP_CVAL:
+		c->ptimer.cval = val;
+		break;
+	case CNTP_TVAL:
+		vtimer_tval_write(&c->ptimer, cntp, val);
+		break;
+	case SYSREG_CNTKCTL_EL1:
+		c->cntkctl = val;
+		break;
+	default:
+		return false; /* counters and CNTFRQ are read-only */
+	}
+	c->next_event = 0;
+	return true;
+}
+
+static unsigned reg_number(uc_arm64_reg reg)
+{
+	if (reg >= UC_ARM64_REG_X0 && reg <= UC_ARM64_REG_X28)
+		return (unsigned)(reg - UC_ARM64_REG_X0);
+	if (reg == UC_ARM64_REG_X29)
+		return 29;
+	if (reg == UC_ARM64_REG_X30)
+		return 30;
+	return 31; /* XZR */
+}
+
+/*
+ * The guest must continue somewhere other than after the MRS/MSR at pc
+ * (an injected UNDEF, say). Unicorn honours a PC written in this hook only
+ * for registers it does not implement (it ends the block at pc); an MSR
+ * ends its block anyway, so stopping there is exact. So: write the state
+ * now, stop at the next block boundary, and in the run loop check where
+ * the guest really is. Only an implemented MRS is late: the rest of its
+ * block runs first (counted in late_redirects).
+ */
+static uint32_t redirect_from_sysreg(struct sim_cpu *c, uint64_t pc)
+{
+	c->apply_regs = c->v->regs;
+	c->apply_at = pc;
+	c->apply_pending = true;
+	regs_push(c, pc);
+	sim_request_stop(c);
+	return 1;
+}
+
+/*
+ * Where Unicorn goes on after a handled MRS/MSR at pc: it ends the block at
+ * a register it does not implement and then takes the PC written here (or
+ * restarts the block without one); for one it implements the block just
+ * goes on, and a PC write would only make it leave early.
+ */
+static uint64_t natural_next(struct sim_cpu *c, uint64_t pc)
+{
+	return c->blk_end == pc + 4 ? pc : pc + 4;
+}
+
+static uint32_t emulated(struct sim_cpu *c, uint64_t pc)
+{
+	if (natural_next(c, pc) == pc)
+		uc_set(c, UC_ARM64_REG_PC, pc + 4);
+	return 1;
+}
+
+static uint32_t sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
+			    unsigned rt, uint64_t pc)
+{
+	uint32_t iss = (SYSREG_OP0(enc) << 20) | (SYSREG_OP2(enc) << 17) |
+		       (SYSREG_OP1(enc) << 14) | (SYSREG_CRN(enc) << 10) |
+		       (rt << 5) | (SYSREG_CRM(enc) << 1) |
+		       (is_read ? ISS_SYSREG_DIR_READ : 0);
+	enum exit_action act;
+
+	/* No time to give back: Unicorn ends the block at a register it
+	 * does not implement and runs the rest of it for one it does. The
+	 * trace still shows the time at this instruction. */
+	c->rec_vtime = sim_now(c, pc) + 1;
+	act = sim_sync_exit(c, esr_make(EC_SYSREG, 1, iss), 0, 0, pc);
+	sim_finish_trap(c, act);
+	if (act != EXIT_RESUME && act != EXIT_WFI)
+		return 1; /* the vCPU or VM is stopping */
+	if (c->v->regs.pc == pc + 4 && c->v->regs.pstate == c->shadow.pstate) {
+		regs_push(c, natural_next(c, pc));
+		return 1;
+	}
+	return redirect_from_sysreg(c, pc);
+}
+
+static uint32_t undef_from_sysreg(struct sim_cpu *c, uint64_t pc)
+{
+	regs_pull(c);
+	if (!sim_prepare_el1_entry(c, false, esr_make(EC_UNKNOWN, 1, 0), false,
+				   0, pc))
+		return 1;
+	return redirect_from_sysreg(c, pc);
+}
+
+static void put_rt(struct sim_cpu *c, uc_arm64_reg reg, uint64_t val)
+{
+	if (reg_number(reg) != 31)
+		uc_reg_write(c->uc, reg, &val);
+}
+
+static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
+			      const uc_arm64_cp_reg *cp, bool is_read)
+{
+	uint32_t enc = SYSREG_ENC(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
+	enum el2_route route = el2_route_sysreg(enc, is_read);
+	uint64_t pc, val = 0;
+
+	if (route == ROUTE_NATIVE)
+		return 0;
+	pc = uc_get(c, UC_ARM64_REG_PC);
+	switch (route) {
+	case ROUTE_TRAP:
+		return sysreg_trap(c, enc, is_read, reg_number(reg), pc);
+	case ROUTE_VIRT_ID:
+		put_rt(c, reg,
+		       sim_sysreg_get(enc == SYSREG_MIDR_EL1
+					  ? SYSREG_VPIDR_EL2
+					  : SYSREG_VMPIDR_EL2));
+		return emulated(c, pc);
+	case ROUTE_TIMER:
+		if (is_read) {
+			if (!sim_timer_read(c, enc, sim_now(c, pc), &val))
+				return undef_from_sysreg(c, pc);
+			put_rt(c, reg, val);
+		} else if (!sim_timer_write(c, enc, sim_now(c, pc), cp->val)) {
+			return undef_from_sysreg(c, pc);
+		}
+		return emulated(c, pc);
+	case ROUTE_GIC:
+		c->next_event = 0;
+		if (is_read) {
+			if (!vcpuif_read(c->gic, enc, &val))
+				return undef_from_sysreg(c, pc);
+			put_rt(c, reg, val);
+		} else if (!vcpuif_write(c->gic, enc, cp->val)) {
+			return undef_from_sysreg(c, pc);
+		}
+		return emulated(c, pc);
+	default: /* ROUTE_UNDEF */
+		return undef_from_sysreg(c, pc);
+	}
+}
+
+static uint32_t hook_sysreg(uc_engine *uc, uc_arm64_reg reg,
+			    const uc_arm64_cp_reg *cp, void *opaque,
+			    bool is_read)
+{
+	struct sim_cpu *c = opaque;
+	uint32_t handled;
+
+	(void)uc;
+	c->ctx = IN_SYSREG;
+	handled = sysreg_access(c, reg, cp, is_read);
+	c->ctx = IN_RUN_LOOP;
+	return handled;
+}
+
+static uint32_t hook_mrs(uc_engine *uc, uc_arm64_reg reg,
+			 const uc_arm64_cp_reg *cp, void *opaque)
+{
+	return hook_sysreg(uc, reg, cp, opaque, true);
+}
+
+static uint32_t hook_msr(uc_engine *uc, uc_arm64_reg reg,
+			 const uc_arm64_cp_reg *cp, void *opaque)
+{
+	return hook_sysreg(uc, reg, cp, opaque, false);
+}
+
+static uint32_t hook_sys(uc_engine *uc, uc_arm64_reg reg,
+			 const uc_arm64_cp_reg *cp, void *opaque)
+{
+	return hook_sysreg(uc, reg, cp, opaque, false);
+}
+
+static uint32_t hook_sysl(uc_engine *uc, uc_arm64_reg reg,
+			  const uc_arm64_cp_reg *cp, void *opaque)
+{
+	return hook_sysreg(uc, reg, cp, opaque, true);
+}
+
+int sim_install_sysreg_hooks(struct sim_cpu *c)
+{
+	static const struct {
+		void *fn;
+		int insn;
+	} hooks[] = {
+	    {(void *)hook_mrs, UC_ARM64_INS_MRS},
+	    {(void *)hook_msr, UC_ARM64_INS_MSR},
+	    {(void *)hook_sys, UC_ARM64_INS_SYS},
+	    {(void *)hook_sysl, UC_ARM64_INS_SYSL},
+	};
+
+	for (unsigned i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+		if (uc_hook_add(c->uc, &c->hooks[c->nhooks], UC_HOOK_INSN,
+				hooks[i].fn, c, 1, 0,
+				hooks[i].insn) != UC_ERR_OK)
+			return -1;
+		c->nhooks++;
+	}
+	return 0;
+}

@@ -1,0 +1,189 @@
+/*
+ * What the simulated CPU does around an exception: virtual time at the
+ * trapping instruction, the exit to the core (syndrome in, exit action
+ * out, trace record), and exception entry into the guest's EL1.
+ */
+#include "a64_decode.h"
+#include "arch/esr.h"
+#include "el2_traps.h"
+#include "fake_gic.h"
+#include "fake_vcpuif.h"
+#include "hal.h"
+#include "sim_hal.h"
+#include "uc_cpu_priv.h"
+
+void sim_request_stop(struct sim_cpu *c)
+{
+	c->stop_requested = true;
+	c->next_event = 0;
+	/* From an interrupt hook the stop happens at the next block hook:
+	 * uc_emu_stop() there would be cancelled by a PC write, and without
+	 * one Unicorn re-executes the excepting instruction first. */
+	if (c->ctx == IN_SYSREG || c->ctx == IN_BLOCK)
+		uc_emu_stop(c->uc);
+	if (c->ctx == IN_SYSREG)
+		c->phantom = true;
+}
+
+/*
+ * Virtual time counts executed instructions. By default the block hook adds
+ * a whole block when it starts and a trap inside the block gives back what
+ * did not run; in precise mode the code hook counts each instruction as it
+ * starts. Either way the trapping instruction counts once.
+ */
+uint64_t sim_now(const struct sim_cpu *c, uint64_t pc)
+{
+	if (c->cfg.precise)
+		return c->vtime - 1; /* pc was counted as it started */
+	if (pc >= c->blk_start && pc < c->blk_end)
+		return c->vtime - (c->blk_end - pc) / 4;
+	return c->vtime;
+}
+
+/* The instruction at insn_pc trapped: the rest of its block never ran. */
+void sim_give_back_time(struct sim_cpu *c, uint64_t insn_pc)
+{
+	if (c->cfg.precise)
+		return;
+	if (insn_pc >= c->blk_start && insn_pc < c->blk_end) {
+		c->vtime -= (c->blk_end - insn_pc) / 4 - 1;
+		c->blk_end = insn_pc + 4;
+	}
+}
+
+void sim_record(struct sim_cpu *c, unsigned ec, uint32_t iss, uint64_t pc,
+		enum exit_action act)
+{
+	struct sim_trap_record r;
+
+	c->st.traps[ec < SIM_NR_CLASSES ? ec : 0]++;
+	c->st.traps_total++;
+	c->seq++;
+	/* An exception loop without a single guest instruction (say, a
+	 * vector table in unmapped memory) would never reach the time
+	 * limit: stop it as a guest error. */
+	if (c->vtime != c->stuck_vtime) {
+		c->stuck_vtime = c->vtime;
+		c->stuck_exits = 0;
+	} else if (++c->stuck_exits >= SIM_MAX_STUCK_EXITS) {
+		sim_fail(c,
+			 "%u exits to the hypervisor without a guest "
+			 "instruction executed (last: %s at %#llx)",
+			 SIM_MAX_STUCK_EXITS, sim_ec_name(ec),
+			 (unsigned long long)pc);
+	}
+	if (!c->obs)
+		return;
+	r.seq = c->seq;
+	r.vtime = c->rec_vtime ? c->rec_vtime : c->vtime;
+	c->rec_vtime = 0;
+	r.ec = ec;
+	r.iss = iss;
+	r.pc = pc;
+	r.what = c->v->note.what ? c->v->note.what : "";
+	r.a = c->v->note.a;
+	r.b = c->v->note.b;
+	r.result = c->v->note.result;
+	r.action = act;
+	c->obs(c->obs_ctx, &r);
+}
+
+enum exit_action sim_core_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
+			       uint64_t hpfar, uint64_t elr)
+{
+	enum exit_action act;
+
+	c->v->regs.pc = elr;
+	c->v->exit.esr = esr;
+	c->v->exit.far = far;
+	c->v->exit.hpfar = hpfar;
+	act = hv_handle_sync(c->v);
+	sim_record(c, esr_ec(esr), esr_iss(esr), elr, act);
+	return act;
+}
+
+enum exit_action sim_sync_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
+			       uint64_t hpfar, uint64_t elr)
+{
+	regs_pull(c);
+	return sim_core_exit(c, esr, far, hpfar, elr);
+}
+
+void sim_finish_trap(struct sim_cpu *c, enum exit_action act)
+{
+	switch (act) {
+	case EXIT_RESUME:
+		break;
+	case EXIT_WFI:
+		c->pending_idle = true;
+		sim_request_stop(c);
+		break;
+	case EXIT_VCPU_OFF:
+		c->result = SIM_VCPU_OFF;
+		sim_request_stop(c);
+		break;
+	case EXIT_VM_OFF:
+		c->result = SIM_VM_OFF;
+		sim_request_stop(c);
+		break;
+	case EXIT_VM_RESET:
+		c->result = SIM_VM_RESET;
+		sim_request_stop(c);
+		break;
+	default:
+		sim_fail(c, "core returned unknown exit action %d", (int)act);
+		break;
+	}
+	/* The core may have filled list registers or changed the timer. */
+	c->next_event = 0;
+}
+
+/* Exception entry to EL1 as the CPU performs it, on the pulled v->regs:
+ * the caller pushes the result. */
+bool sim_prepare_el1_entry(struct sim_cpu *c, bool irq, uint64_t esr,
+			   bool set_far, uint64_t far, uint64_t elr)
+{
+	struct vcpu_regs *r = &c->v->regs;
+	unsigned mode = (unsigned)r->pstate & PSR_MODE_MASK;
+
+	if ((r->pstate & PSR_MODE_32BIT) ||
+	    (mode != PSR_MODE_EL1T && mode != PSR_MODE_EL1H)) {
+		sim_fail(c,
+			 "exception entry from PSTATE %#llx (EL0 or "
+			 "AArch32) is not modelled",
+			 (unsigned long long)r->pstate);
+		return false;
+	}
+	uc_set(c, UC_ARM64_REG_ELR_EL1, elr);
+	uc_cp_write(c, SYSREG_SPSR_EL1, r->pstate);
+	if (!irq)
+		uc_set(c, UC_ARM64_REG_ESR_EL1, esr);
+	if (set_far)
+		uc_set(c, UC_ARM64_REG_FAR_EL1, far);
+	r->pc = uc_get(c, UC_ARM64_REG_VBAR_EL1) +
+		(mode == PSR_MODE_EL1T ? 0x000u : 0x200u) + (irq ? 0x80u : 0);
+	r->pstate = PSR_MODE_EL1H | PSR_DAIF;
+	if (irq)
+		c->st.virqs++;
+	else
+		c->st.guest_exceptions++;
+	return true;
+}
+
+bool sim_enter_el1(struct sim_cpu *c, bool irq, uint64_t esr, bool set_far,
+		   uint64_t far, uint64_t elr)
+{
+	uint64_t natural;
+
+	regs_pull(c);
+	natural = c->shadow.pc;
+	if (!sim_prepare_el1_entry(c, irq, esr, set_far, far, elr))
+		return false;
+	regs_push(c, natural);
+	return true;
+}
+
+void sim_guest_undef(struct sim_cpu *c, uint64_t pc)
+{
+	sim_enter_el1(c, false, esr_make(EC_UNKNOWN, 1, 0), false, 0, pc);
+}
