@@ -113,12 +113,33 @@ static void wfi_returns_when_interrupt_pending(void **state)
 {
 	struct test_vm *t = *state;
 
+	/* Group 1 enabled, priority mask open. */
+	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, (0xffull << 24) | 2);
 	assert_int_equal(vgic_lr_inject(27, false, 0, 0xa0), 0);
 	t->v->regs.pc = GUEST_RAM_BASE + 0x40;
 	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 0), 0, 0),
 			 EXIT_RESUME);
 	assert_int_equal(t->v->regs.pc, GUEST_RAM_BASE + 0x44);
 	hal_sysreg_write(SYSREG_ICH_LR(0), 0);
+}
+
+/* A pending interrupt the guest cannot take does not end a WFI. */
+static void wfi_ignores_undeliverable_interrupts(void **state)
+{
+	struct test_vm *t = *state;
+
+	assert_int_equal(vgic_lr_inject(27, false, 0, 0xa0), 0);
+	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, 0xffull << 24); /* Group 1 off */
+	t->v->regs.pc = GUEST_RAM_BASE + 0x40;
+	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 0), 0, 0),
+			 EXIT_WFI);
+	/* Group 1 on, but the priority mask (0xa0) does not let 0xa0 in. */
+	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, (0xa0ull << 24) | 2);
+	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 0), 0, 0),
+			 EXIT_WFI);
+	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, (0xa1ull << 24) | 2);
+	assert_int_equal(test_trap(t->v, esr_make(EC_WFX, 1, 0), 0, 0),
+			 EXIT_RESUME);
 }
 
 static void wfe_yields(void **state)
@@ -177,6 +198,8 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(wfi_returns_when_interrupt_pending,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		wfi_ignores_undeliverable_interrupts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(wfe_yields, setup, teardown),
 	    cmocka_unit_test_setup_teardown(pc_advance_follows_il, setup,
 					    teardown),

@@ -17,7 +17,7 @@ enum exit_action handle_wfx(struct vcpu *v)
 		vcpu_note(v, "wfe", 0, 0, 0);
 		return EXIT_RESUME;
 	}
-	if (vgic_lr_any_pending()) {
+	if (vgic_lr_can_wake()) {
 		vcpu_note(v, "wfi.pending", 0, 0, 0);
 		return EXIT_RESUME;
 	}

@@ -42,3 +42,21 @@ bool vgic_lr_any_pending(void)
 			return true;
 	return false;
 }
+
+bool vgic_lr_can_wake(void)
+{
+	uint64_t vmcr = hal_sysreg_read(SYSREG_ICH_VMCR_EL2);
+	unsigned pmr = (unsigned)(vmcr >> ICH_VMCR_VPMR_SHIFT) & 0xffu;
+	unsigned n = hal_gic_num_lrs();
+
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t lr = hal_sysreg_read(SYSREG_ICH_LR(i));
+		unsigned prio = (unsigned)(lr >> ICH_LR_PRIO_SHIFT) & 0xffu;
+		uint64_t eng =
+		    (lr & ICH_LR_GROUP1) ? ICH_VMCR_VENG1 : ICH_VMCR_VENG0;
+
+		if ((lr & ICH_LR_PENDING) && (vmcr & eng) && prio < pmr)
+			return true;
+	}
+	return false;
+}
