@@ -61,6 +61,9 @@ check-sim: $(HVSIM) fixtures
 	    if grep -q 'FAIL' $$o.uart; then \
 	      echo "FAILED: $$f run $$i: guest reported failures"; \
 	      grep 'FAIL' $$o.uart; fail=1; fi; \
+	    if ! grep -qx 'DONE: all checks passed' $$o.uart; then \
+	      echo "FAILED: $$f run $$i: guest did not finish its checks"; \
+	      tail -c 300 $$o.uart; echo; fail=1; fi; \
 	  done; \
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.2.trace; then \
 	    echo "FAILED: $$f: the two traces differ (non-determinism)"; \

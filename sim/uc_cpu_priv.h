@@ -114,6 +114,8 @@ struct sim_cpu {
 	uint64_t rec_vtime; /* time to record for this trap, if not vtime */
 	uint64_t stuck_vtime;
 	unsigned stuck_exits;
+	uint64_t last_trap_pc, last_trap_vtime;
+	unsigned same_pc_exits;
 };
 
 /* uc_cpu.c: registers */

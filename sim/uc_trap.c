@@ -72,6 +72,21 @@ void sim_record(struct sim_cpu *c, unsigned ec, uint32_t iss, uint64_t pc,
 			 SIM_MAX_STUCK_EXITS, sim_ec_name(ec),
 			 (unsigned long long)pc);
 	}
+	/* A trap that keeps returning to the instruction that trapped, with
+	 * nothing else executed in between, is a livelock (e.g. a handler
+	 * that forgot to advance the PC): real time would never end it. */
+	if (pc == c->last_trap_pc && c->vtime - c->last_trap_vtime <= 1) {
+		if (++c->same_pc_exits >= SIM_MAX_STUCK_EXITS)
+			sim_fail(c,
+				 "%u consecutive %s exits at %#llx without "
+				 "progress: the guest is livelocked",
+				 SIM_MAX_STUCK_EXITS, sim_ec_name(ec),
+				 (unsigned long long)pc);
+	} else {
+		c->same_pc_exits = 0;
+	}
+	c->last_trap_pc = pc;
+	c->last_trap_vtime = c->vtime;
 	if (!c->obs)
 		return;
 	r.seq = c->seq;
