@@ -175,20 +175,12 @@ static void print_summary(const struct hvsim_machine *m, enum sim_result res)
 {
 	const struct sim_stats *st = sim_cpu_stats(m->cpu);
 	const char *msg = sim_cpu_message(m->cpu);
-	const char *sep = " (";
+	char line[640];
 
 	fprintf(stderr, "hvsim: result: %s%s%s\n", sim_result_name(res),
 		msg[0] ? ": " : "", msg);
-	fprintf(stderr, "hvsim: traps: %llu",
-		(unsigned long long)st->traps_total);
-	for (unsigned ec = 0; ec < SIM_NR_CLASSES; ec++) {
-		if (!st->traps[ec])
-			continue;
-		fprintf(stderr, "%s%s %llu", sep, sim_ec_name(ec),
-			(unsigned long long)st->traps[ec]);
-		sep = ", ";
-	}
-	fprintf(stderr, "%s\n", sep[0] == ',' ? ")" : "");
+	exit_stats_format(&st->traps, line, sizeof(line));
+	fprintf(stderr, "hvsim: traps: %s\n", line);
 	fprintf(stderr,
 		"hvsim: instructions: %llu, virtual time: %llu (idle %llu), "
 		"guest exceptions: %llu, virtual IRQs: %llu\n",

@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "exit_stats.h"
+
 #include "exit.h"
 
 struct vcpu;
@@ -30,13 +32,11 @@ enum sim_result {
 };
 
 /* Pseudo exception class for physical IRQ exits in statistics/traces. */
-#define SIM_EC_IRQ 64u
-#define SIM_NR_CLASSES 65u
 
 struct sim_trap_record {
 	uint64_t seq;
 	uint64_t vtime;
-	unsigned ec; /* ESR_EL2.EC, or SIM_EC_IRQ */
+	unsigned ec; /* ESR_EL2.EC, or EXIT_CLASS_IRQ */
 	uint32_t iss;
 	uint64_t pc; /* ELR_EL2 as reported to the core */
 	const char *what;
@@ -47,7 +47,7 @@ struct sim_trap_record {
 typedef void (*sim_trap_observer)(void *ctx, const struct sim_trap_record *r);
 
 struct sim_stats {
-	uint64_t traps[SIM_NR_CLASSES];
+	struct exit_stats traps;
 	uint64_t traps_total;
 	uint64_t vtime;		   /* virtual time now */
 	uint64_t idle;		   /* virtual time spent waiting in WFI */
@@ -87,7 +87,7 @@ const char *sim_cpu_message(const struct sim_cpu *c);
 const struct sim_stats *sim_cpu_stats(const struct sim_cpu *c);
 void sim_cpu_set_observer(struct sim_cpu *c, sim_trap_observer fn, void *ctx);
 
-/* "HVC64", "DABT_LOW", ..., "IRQ" for SIM_EC_IRQ, "EC_xx" otherwise. */
+/* "HVC64", "DABT_LOW", ..., "IRQ" for EXIT_CLASS_IRQ, "EC_xx" otherwise. */
 const char *sim_ec_name(unsigned ec);
 
 #endif

@@ -299,23 +299,13 @@ void sim_cpu_set_observer(struct sim_cpu *c, sim_trap_observer fn, void *ctx)
 
 const char *sim_ec_name(unsigned ec)
 {
-	static char buf[SIM_NR_CLASSES][8];
-	static const char *const names[SIM_NR_CLASSES] = {
-	    [EC_UNKNOWN] = "UNKNOWN",	[EC_WFX] = "WFX",
-	    [EC_FP_ASIMD] = "FP_ASIMD", [EC_ILLEGAL_STATE] = "ILLEGAL",
-	    [EC_SVC64] = "SVC64",	[EC_HVC64] = "HVC64",
-	    [EC_SMC64] = "SMC64",	[EC_SYSREG] = "SYSREG",
-	    [EC_IABT_LOW] = "IABT_LOW", [EC_IABT_CUR] = "IABT_CUR",
-	    [EC_PC_ALIGN] = "PC_ALIGN", [EC_DABT_LOW] = "DABT_LOW",
-	    [EC_DABT_CUR] = "DABT_CUR", [EC_SP_ALIGN] = "SP_ALIGN",
-	    [EC_SERROR] = "SERROR",	[EC_BRK64] = "BRK64",
-	    [SIM_EC_IRQ] = "IRQ",
-	};
+	static char buf[EXIT_NR_CLASSES][8];
+	const char *name = exit_class_name(ec);
 
-	if (ec >= SIM_NR_CLASSES)
+	if (name)
+		return name;
+	if (ec >= EXIT_NR_CLASSES)
 		return "?";
-	if (names[ec])
-		return names[ec];
 	if (!buf[ec][0])
 		snprintf(buf[ec], sizeof(buf[ec]), "EC_%02x", ec);
 	return buf[ec];

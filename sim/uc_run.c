@@ -103,7 +103,7 @@ static void take_irq(struct sim_cpu *c)
 
 	regs_pull(c);
 	act = hv_handle_irq(c->v);
-	sim_record(c, SIM_EC_IRQ, (uint32_t)c->v->note.a, c->v->regs.pc, act);
+	sim_record(c, EXIT_CLASS_IRQ, (uint32_t)c->v->note.a, c->v->regs.pc, act);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);
 }

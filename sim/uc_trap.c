@@ -56,7 +56,7 @@ void sim_record(struct sim_cpu *c, unsigned ec, uint32_t iss, uint64_t pc,
 {
 	struct sim_trap_record r;
 
-	c->st.traps[ec < SIM_NR_CLASSES ? ec : 0]++;
+	c->st.traps.count[ec < EXIT_NR_CLASSES ? ec : 0]++;
 	c->st.traps_total++;
 	c->seq++;
 	/* An exception loop without a single guest instruction (say, a

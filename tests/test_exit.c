@@ -3,11 +3,13 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "arch/esr.h"
 #include "exit.h"
+#include "exit_stats.h"
 #include "hal.h"
 #include "test_vm.h"
 #include "trap/handlers.h"
@@ -184,10 +186,32 @@ static void lr_injection_reuses_and_fills(void **state)
 	assert_false(vgic_lr_any_pending());
 }
 
+static void stats_summary_names_every_class(void **state)
+{
+	struct exit_stats st = {0};
+	char buf[128], small[8];
+
+	(void)state;
+	assert_int_equal(exit_stats_format(&st, buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "0");
+	st.count[EC_HVC64] = 3;
+	st.count[0x3a] = 1; /* no name: printed as its number */
+	st.count[EXIT_CLASS_IRQ] = 2;
+	exit_stats_format(&st, buf, sizeof(buf));
+	assert_string_equal(buf, "6 (HVC64 3, EC_3a 1, IRQ 2)");
+	/* Truncation reports the full length and stays terminated. */
+	assert_int_equal(exit_stats_format(&st, small, sizeof(small)),
+			 (int)strlen(buf));
+	assert_string_equal(small, "6 (HVC6");
+	assert_string_equal(exit_class_name(EC_DABT_LOW), "DABT_LOW");
+	assert_null(exit_class_name(EXIT_NR_CLASSES));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(table_has_no_holes),
+	    cmocka_unit_test(stats_summary_names_every_class),
 	    cmocka_unit_test(known_ecs_have_handlers),
 	    cmocka_unit_test(undef_vector_depends_on_mode),
 	    cmocka_unit_test_setup_teardown(

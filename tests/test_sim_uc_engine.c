@@ -271,7 +271,7 @@ static void test_wfi_timer_interrupt(void **state)
 	assert_int_equal(run->rec[0].vtime, 13);
 	assert_int_equal(run->rec[0].iss, 0x1e00000); /* CV, COND = AL, WFI */
 	assert_int_equal(run->rec[0].action, EXIT_WFI);
-	assert_int_equal(run->rec[1].ec, SIM_EC_IRQ);
+	assert_int_equal(run->rec[1].ec, EXIT_CLASS_IRQ);
 	assert_int_equal(run->rec[1].vtime, 160); /* counter 10 */
 	assert_int_equal(run->rec[1].a, 27);
 	assert_int_equal(run->rec[2].a, 27); /* the guest acknowledged 27 */
