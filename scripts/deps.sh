@@ -32,7 +32,7 @@ fi
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "deps: not root. Run as root:" >&2
-  echo "  dpkg --add-architecture arm64 && apt-get update && apt-get install -y ${host_pkgs[*]}" >&2
+  echo "  dpkg --add-architecture arm64 && apt-get update${missing[*]:+ && apt-get install -y ${missing[*]}}" >&2
   echo "  then: scripts/deps.sh  (unpacks libfdt-dev:arm64 into build/)" >&2
   exit 1
 fi
