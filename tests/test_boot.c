@@ -13,21 +13,6 @@
 #include "vm/boot.h"
 #include "vm/guest_dtb.h"
 
-static struct test_vm tv;
-
-static int setup(void **state)
-{
-	test_vm_setup(&tv, 16 << 20, 2);
-	*state = &tv;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_vm_teardown(*state);
-	return 0;
-}
-
 static void put64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
@@ -190,7 +175,9 @@ static void dtb_too_small_buffer(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, test_vm_setup_smp,                  \
+					test_vm_teardown_state)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(probe_linux_and_raw),
 	    cmocka_unit_test(probe_rejects_lying_headers),

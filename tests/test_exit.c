@@ -16,21 +16,6 @@
 #include "trap/inject.h"
 #include "vgic/lr.h"
 
-static int setup(void **state)
-{
-	static struct test_vm t;
-
-	test_vm_setup(&t, 8 << 20, 1);
-	*state = &t;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_vm_teardown(*state);
-	return 0;
-}
-
 static void table_has_no_holes(void **state)
 {
 	(void)state;
@@ -209,26 +194,22 @@ static void stats_summary_names_every_class(void **state)
 
 int main(void)
 {
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, test_vm_setup_up,                   \
+					test_vm_teardown_state)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(table_has_no_holes),
 	    cmocka_unit_test(stats_summary_names_every_class),
 	    cmocka_unit_test(known_ecs_have_handlers),
 	    cmocka_unit_test(undef_vector_depends_on_mode),
-	    cmocka_unit_test_setup_teardown(
-		unknown_and_reserved_ecs_inject_undef, setup, teardown),
-	    cmocka_unit_test_setup_teardown(undef_from_el0_goes_to_lower_vector,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(wfi_idles_without_pending_interrupt,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(wfi_returns_when_interrupt_pending,
-					    setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		wfi_ignores_undeliverable_interrupts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(wfe_yields, setup, teardown),
-	    cmocka_unit_test_setup_teardown(pc_advance_follows_il, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(lr_injection_reuses_and_fills,
-					    setup, teardown),
+	    T(unknown_and_reserved_ecs_inject_undef),
+	    T(undef_from_el0_goes_to_lower_vector),
+	    T(wfi_idles_without_pending_interrupt),
+	    T(wfi_returns_when_interrupt_pending),
+	    T(wfi_ignores_undeliverable_interrupts),
+	    T(wfe_yields),
+	    T(pc_advance_follows_il),
+	    T(lr_injection_reuses_and_fills),
 	};
 	return cmocka_run_group_tests_name("exit", tests, NULL, NULL);
 }

@@ -15,28 +15,6 @@
 #define NOT_SUPPORTED 0xffffffffffffffffull
 #define PC0 (GUEST_RAM_BASE + 0x1000)
 
-static struct test_vm tv;
-
-static int setup1(void **state)
-{
-	test_vm_setup(&tv, 8 << 20, 1);
-	*state = &tv;
-	return 0;
-}
-
-static int setup2(void **state)
-{
-	test_vm_setup(&tv, 8 << 20, 2);
-	*state = &tv;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_vm_teardown(*state);
-	return 0;
-}
-
 /* Fill every GPR with a recognisable pattern. */
 static void poison(struct vcpu *v)
 {
@@ -245,8 +223,12 @@ static void cpu_off_and_suspend(void **state)
 
 int main(void)
 {
-#define T1(f) cmocka_unit_test_setup_teardown(f, setup1, teardown)
-#define T2(f) cmocka_unit_test_setup_teardown(f, setup2, teardown)
+#define T1(f)                                                                  \
+	cmocka_unit_test_setup_teardown(f, test_vm_setup_up,                   \
+					test_vm_teardown_state)
+#define T2(f)                                                                  \
+	cmocka_unit_test_setup_teardown(f, test_vm_setup_smp,                  \
+					test_vm_teardown_state)
 	const struct CMUnitTest tests[] = {
 	    T1(both_conduits_leave_pc_after_call),
 	    T1(versions),

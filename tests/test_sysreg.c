@@ -16,21 +16,6 @@
 
 #define PC0 (GUEST_RAM_BASE + 0x2000)
 
-static struct test_vm tv;
-
-static int setup(void **state)
-{
-	test_vm_setup(&tv, 8 << 20, 1);
-	*state = &tv;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_vm_teardown(*state);
-	return 0;
-}
-
 /* The ISS of a trapped MSR/MRS, built from the architectural layout. */
 static uint64_t sysreg_esr(uint32_t enc, unsigned rt, bool is_read)
 {
@@ -260,7 +245,9 @@ static void sgi_to_absent_cpu_is_dropped(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, test_vm_setup_up,                   \
+					test_vm_teardown_state)
 	const struct CMUnitTest tests[] = {
 	    T(table_is_sorted),
 	    cmocka_unit_test(order_check_catches_unsorted_and_duplicates),

@@ -20,21 +20,6 @@
 #define PC0 (GUEST_RAM_BASE + 0x3000)
 #define SCR GUEST_SCRATCH_BASE
 
-static struct test_vm tv;
-
-static int setup(void **state)
-{
-	test_vm_setup(&tv, 8 << 20, 1);
-	*state = &tv;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	test_vm_teardown(*state);
-	return 0;
-}
-
 struct acc {
 	unsigned sas, srt;
 	bool sse, sf, wnr;
@@ -231,7 +216,9 @@ static void instruction_abort_injects(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f)                                                                   \
+	cmocka_unit_test_setup_teardown(f, test_vm_setup_up,                   \
+					test_vm_teardown_state)
 	const struct CMUnitTest tests[] = {
 	    T(every_width_round_trips),
 	    T(sign_extension_honours_sf),

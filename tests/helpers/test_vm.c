@@ -51,3 +51,25 @@ enum exit_action test_trap(struct vcpu *v, uint64_t esr, uint64_t far,
 	v->exit.hpfar = hpfar;
 	return hv_handle_sync(v);
 }
+
+static struct test_vm fixture_vm;
+
+int test_vm_setup_up(void **state)
+{
+	test_vm_setup(&fixture_vm, 8 << 20, 1);
+	*state = &fixture_vm;
+	return 0;
+}
+
+int test_vm_setup_smp(void **state)
+{
+	test_vm_setup(&fixture_vm, 16 << 20, 2);
+	*state = &fixture_vm;
+	return 0;
+}
+
+int test_vm_teardown_state(void **state)
+{
+	test_vm_teardown(*state);
+	return 0;
+}

@@ -27,6 +27,12 @@ struct test_vm {
 void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus);
 void test_vm_teardown(struct test_vm *t);
 
+/* cmocka setup/teardown: *state becomes a fresh VM, uniprocessor (8 MiB,
+ * 1 vCPU) or SMP (16 MiB, 2 vCPUs); teardown destroys it. */
+int test_vm_setup_up(void **state);
+int test_vm_setup_smp(void **state);
+int test_vm_teardown_state(void **state);
+
 #define TEST_VBAR (GUEST_RAM_BASE + 0x10000)
 
 /* Take a synchronous exit with this syndrome, as a port would. */
