@@ -9,6 +9,9 @@
 #   make fuzz       fuzz the parsers of guest-supplied data
 
 BUILD ?= build
+# Where scripts/deps.sh unpacks what is not installed system-wide (Unicorn
+# 2.1.1, the aarch64 libfdt.a): fixed, whatever BUILD a sub-make uses.
+DEPS_DIR := $(CURDIR)/build/deps
 HOST_CC ?= gcc
 CROSS ?= aarch64-linux-gnu-
 TARGET_CC := $(CROSS)gcc

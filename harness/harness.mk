@@ -106,7 +106,8 @@ SAN_OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 sanitize: fixtures
 	$(Q)$(MAKE) --no-print-directory BUILD=$(SAN_BUILD) HOST_OPT="$(SAN_OPT)" \
 	  unit-tests $(SAN_BUILD)/host/hvsim
-	@fail=0; \
+	@fail=0; export LSAN_OPTIONS=suppressions=$(CURDIR)/harness/lsan.supp:print_suppressions=0 \
+	  ASAN_OPTIONS=fast_unwind_on_malloc=0; \
 	for t in $(UNIT_BINS:$(BUILD)/%=$(SAN_BUILD)/%); do \
 	  $$t >$$t.san.log 2>&1 || { echo "FAILED: $$t"; tail -30 $$t.san.log; fail=1; }; \
 	done; \

@@ -13,8 +13,13 @@ SIM_UC_SRCS := sim/uc_cpu.c sim/uc_backend.c sim/uc_mem.c sim/uc_hooks.c \
                sim/uc_sysreg.c sim/uc_trap.c sim/uc_abort.c sim/uc_run.c
 SIM_UC_OBJS := $(SIM_UC_SRCS:%.c=$(HOST_OBJ)/%.o)
 LIBSIM := $(BUILD)/host/libsim.a
-UNICORN_CFLAGS := $(shell pkg-config --cflags unicorn 2>/dev/null)
-UNICORN_LIBS := $(or $(shell pkg-config --libs unicorn 2>/dev/null),-lunicorn)
+# Unicorn 2.1.1 (Debian trixie), unpacked into build/ by scripts/deps.sh:
+# bookworm's 2.0.1 can neither rebuild its cached EL after an exception
+# entry from EL0 nor run a guest with its MMU on (no TLB-fill hook).
+UNICORN_DIR := $(DEPS_DIR)/unicorn/usr
+UNICORN_LIBDIR := $(UNICORN_DIR)/lib/x86_64-linux-gnu
+UNICORN_CFLAGS := -isystem $(UNICORN_DIR)/include
+UNICORN_LIBS := -L$(UNICORN_LIBDIR) -Wl,-rpath,$(UNICORN_LIBDIR) -lunicorn
 
 $(HOST_OBJ)/sim/%.o: sim/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)

@@ -7,7 +7,7 @@
 TGT_BUILD := $(BUILD)/target
 TGT_OBJ := $(TGT_BUILD)/obj
 HV_ELF := $(TGT_BUILD)/hv.elf
-LIBFDT_ARM64 := $(BUILD)/deps/libfdt-arm64/usr
+LIBFDT_ARM64 := $(DEPS_DIR)/libfdt-arm64/usr
 LIBFDT_A := $(LIBFDT_ARM64)/lib/aarch64-linux-gnu/libfdt.a
 
 # Our libfdt_env.h (src/lib/include, in CORE_CFLAGS) must shadow Debian's,
@@ -15,13 +15,15 @@ LIBFDT_A := $(LIBFDT_ARM64)/lib/aarch64-linux-gnu/libfdt.a
 # No host headers: only the compiler's own (stdint.h, stdarg.h, ...). Its
 # limits.h would #include_next the host's unless told there is no libc one.
 TGT_ARCH := -march=armv8-a -mgeneral-regs-only -mno-outline-atomics
-TGT_STDINC := -nostdinc -isystem $(shell $(TARGET_CC) -print-file-name=include) \
-              -D_LIBC_LIMITS_H_
-TGT_CFLAGS := $(CORE_CFLAGS) $(TGT_STDINC) -isystem $(LIBFDT_ARM64)/include $(TGT_ARCH) \
+# Asked of the compiler when first used (a recipe), not when the Makefile is
+# parsed: on a fresh machine the deps step installs the compiler first.
+TGT_GCC_INC = $(eval TGT_GCC_INC := $$(shell $(TARGET_CC) -print-file-name=include))$(TGT_GCC_INC)
+TGT_STDINC = -nostdinc -isystem $(TGT_GCC_INC) -D_LIBC_LIMITS_H_
+TGT_CFLAGS = $(CORE_CFLAGS) $(TGT_STDINC) -isystem $(LIBFDT_ARM64)/include $(TGT_ARCH) \
               -O2 -g -fno-pie -fno-pic -fno-stack-protector \
               -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
               -ffunction-sections -fdata-sections -MMD -MP
-TGT_PORT_CFLAGS := $(TGT_CFLAGS) -Itarget
+TGT_PORT_CFLAGS = $(TGT_CFLAGS) -Itarget
 TGT_ASFLAGS := -march=armv8-a -Itarget -g -D__ASSEMBLY__ -MMD -MP
 TGT_LDFLAGS := -nostdlib -static -no-pie -T target/hv.ld -Wl,--gc-sections \
                -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack

@@ -4,7 +4,7 @@ UNIT_SRCS := $(sort $(wildcard tests/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/%.c=$(BUILD)/host/tests/%)
 TEST_HELPERS := $(sort $(wildcard tests/helpers/*.c))
 TEST_HELPER_OBJS := $(TEST_HELPERS:%.c=$(HOST_OBJ)/%.o)
-VALGRIND := valgrind --error-exitcode=99 --leak-check=full \
+VALGRIND := valgrind --error-exitcode=99 --leak-check=full --suppressions=harness/valgrind.supp \
             --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
 
 $(HOST_OBJ)/tests/%.o: tests/%.c | $(DEPS_STAMP)
