@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "arch/sysreg_enc.h"
+#include "vgic/vgic.h"
 
 struct vm;
 
@@ -72,6 +73,7 @@ struct vcpu {
 	struct vcpu_fpsimd fp;
 	uint64_t el1[VCPU_EL1_COUNT];
 	struct vcpu_debug dbg;
+	struct vgic_cpu vgic; /* SGI/PPI state and the virtual CPU interface */
 	struct exit_note note;
 	struct vm *vm;
 	unsigned id;

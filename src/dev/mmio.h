@@ -58,7 +58,9 @@ enum mmio_status {
 	MMIO_BAD_ACCESS, /* width not allowed, unaligned, or crosses a region */
 };
 
-#define MMIO_BUS_MAX 16
+/* GICD, one GICR per vCPU (VM_MAX_VCPUS = 8), UART, RTC, scratch, and room
+ * for virtio-mmio devices. */
+#define MMIO_BUS_MAX 24
 
 struct mmio_bus {
 	const struct mmio_device *devs[MMIO_BUS_MAX]; /* sorted by base */

@@ -1,5 +1,6 @@
 /* VM lifecycle and the EL2 configuration a VM's vCPUs run under. */
 #include "vm/vm.h"
+#include "vgic/vgic.h"
 #include "hal.h"
 #include "hv_err.h"
 #include "lib/mem.h"
@@ -87,13 +88,8 @@ struct vm *vm_create(const struct vm_config *cfg, struct page_pool *pool,
 	e = stage2_init(&vm->s2, pool, (uint16_t)(vm->id + 1));
 	if (e != HV_OK)
 		goto fail;
-	e = stage2_map(&vm->s2, vm->ram_ipa, vm->ram_pa, vm->ram_size, ram);
-	if (e == HV_OK)
-		e = vm_add_devices(vm, cfg);
-	if (e != HV_OK) {
-		stage2_destroy(&vm->s2);
-		goto fail;
-	}
+	/* The vGIC's redistributors and SPI routes need the vCPUs' ids and
+	 * affinities, so those come first. */
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
@@ -101,6 +97,15 @@ struct vm *vm_create(const struct vm_config *cfg, struct page_pool *pool,
 		v->id = i;
 		v->mpidr = MPIDR_RES1 | (vm->nvcpus == 1 ? MPIDR_UP : 0) | i;
 		v->power = VCPU_POWER_OFF;
+	}
+	e = stage2_map(&vm->s2, vm->ram_ipa, vm->ram_pa, vm->ram_size, ram);
+	if (e == HV_OK)
+		e = vm_add_devices(vm, cfg);
+	if (e == HV_OK)
+		e = vgic_init(vm);
+	if (e != HV_OK) {
+		stage2_destroy(&vm->s2);
+		goto fail;
 	}
 	vm->in_use = true;
 	vm->state = VM_RUNNING;

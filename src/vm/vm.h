@@ -44,6 +44,7 @@ struct vm {
 	struct mmio_bus bus;
 	struct pl011 uart;
 	struct scratch scratch;
+	struct vgic_dist gicd; /* SPI state and the distributor device */
 	uint64_t ram_ipa, ram_pa, ram_size;
 	unsigned nvcpus;
 	struct vcpu vcpus[VM_MAX_VCPUS];

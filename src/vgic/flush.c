@@ -1,0 +1,157 @@
+/*
+ * The list registers as a cache of the interrupt model.
+ *
+ * vgic_flush() runs right before a vCPU enters the guest: it ranks every
+ * interrupt the vCPU could need (active ones first, since the guest must be
+ * able to deactivate them; then pending ones by priority, then INTID) and
+ * writes as many as there are list registers. If some did not fit, it asks
+ * for a maintenance interrupt when the guest has consumed what it was given,
+ * so the rest get in without waiting for an unrelated exit.
+ *
+ * vgic_sync() runs right after the vCPU exits: the state of each LR (empty,
+ * pending, active, pending+active) goes back into the model. An edge's
+ * pending event belongs to the LR while it is there; a level interrupt's
+ * pending state is recomputed from its line, so one still asserted after
+ * the guest deactivated it is pending again, and nothing is ever lost.
+ */
+#include "hal.h"
+#include "vcpu.h"
+#include "vgic/vgic_priv.h"
+#include "vm/vm.h"
+
+struct candidate {
+	uint16_t intid;
+	uint8_t priority;
+	bool active;
+	bool pending;
+};
+
+/* Does c go into the list registers before d? */
+static bool ranks_before(const struct candidate *c, const struct candidate *d)
+{
+	if (c->active != d->active)
+		return c->active;
+	if (c->priority != d->priority)
+		return c->priority < d->priority;
+	return c->intid < d->intid;
+}
+
+/* Interrupts that need a list register for v: pending ones the
+ * distributor would forward (enabled, group enabled, routed here) and
+ * every active one. Sorted by rank (insertion sort: at most 96). */
+static unsigned collect(struct vm *vm, struct vcpu *v, struct candidate *out)
+{
+	unsigned n = 0;
+
+	for (unsigned intid = 0; intid < VGIC_NR_INTIDS; intid++) {
+		const struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
+		struct candidate c;
+		unsigned j;
+
+		if (intid >= VGIC_NR_PRIVATE && irq->target != v->id)
+			continue;
+		c.intid = (uint16_t)intid;
+		c.priority = irq->priority;
+		c.active = irq->active;
+		c.pending = vgic_irq_pending(irq) && irq->enabled &&
+			    vgic_group_enabled(vm, irq);
+		/* A forwarded interrupt that is active cannot be pending in
+		 * its LR as well: its physical side is still active. */
+		if (irq->hw && c.active)
+			c.pending = false;
+		if (!c.pending && !c.active)
+			continue;
+		for (j = n; j > 0 && ranks_before(&c, &out[j - 1]); j--)
+			out[j] = out[j - 1];
+		out[j] = c;
+		n++;
+	}
+	return n;
+}
+
+static uint64_t lr_value(struct vgic_irq *irq, const struct candidate *c)
+{
+	uint64_t lr = c->intid | ((uint64_t)c->priority << VGIC_LR_PRIO_SHIFT);
+
+	if (irq->group1)
+		lr |= VGIC_LR_GROUP1;
+	if (c->active)
+		lr |= VGIC_LR_STATE_ACTIVE;
+	if (c->pending) {
+		lr |= VGIC_LR_STATE_PENDING;
+		/* The event now lives in the LR; sync gives it back if the
+		 * guest has not acknowledged it. */
+		if (irq->edge)
+			irq->pending_latch = false;
+	}
+	if (irq->hw)
+		lr |=
+		    VGIC_LR_HW | ((uint64_t)(irq->pintid & VGIC_LR_PINTID_MASK)
+				  << VGIC_LR_PINTID_SHIFT);
+	else if (!irq->edge)
+		/* Deactivation of a level interrupt exits, so a line still
+		 * high makes it pending again at once. */
+		lr |= VGIC_LR_EOI;
+	return lr;
+}
+
+void vgic_flush(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	struct vgic_cpu *gc = &v->vgic;
+	struct candidate cand[VGIC_NR_INTIDS];
+	unsigned nlr = hal_gic_num_lrs();
+	unsigned n, used, i;
+	bool any_pending = false;
+	uint64_t hcr;
+
+	if (nlr > VGIC_MAX_LRS)
+		nlr = VGIC_MAX_LRS;
+	n = collect(vm, v, cand);
+	used = n < nlr ? n : nlr;
+	gc->lr_written_pending = 0;
+	for (i = 0; i < used; i++) {
+		struct vgic_irq *irq = vgic_irq_get(vm, v, cand[i].intid);
+
+		hal_sysreg_write(SYSREG_ICH_LR(i), lr_value(irq, &cand[i]));
+		gc->lr_intid[i] = cand[i].intid;
+		if (cand[i].pending)
+			gc->lr_written_pending |= (uint16_t)(1u << i);
+		any_pending |= cand[i].pending;
+	}
+	for (; i < nlr; i++)
+		hal_sysreg_write(SYSREG_ICH_LR(i), 0);
+	gc->nr_lr = (uint8_t)used;
+
+	/* More work than LRs: NPIE fires once no LR is pending any more.
+	 * If every LR holds an active interrupt, wait instead for all but
+	 * one to be deactivated (UIE): NPIE would fire at once. */
+	hcr = hal_sysreg_read(SYSREG_ICH_HCR_EL2) &
+	      ~(VGIC_HCR_NPIE | VGIC_HCR_UIE);
+	if (n > used)
+		hcr |= any_pending ? VGIC_HCR_NPIE : VGIC_HCR_UIE;
+	hal_sysreg_write(SYSREG_ICH_HCR_EL2, hcr | VGIC_HCR_EN);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	struct vgic_cpu *gc = &v->vgic;
+
+	for (unsigned i = 0; i < gc->nr_lr; i++) {
+		uint64_t lr = hal_sysreg_read(SYSREG_ICH_LR(i));
+		struct vgic_irq *irq = vgic_irq_get(v->vm, v, gc->lr_intid[i]);
+
+		irq->active = (lr & VGIC_LR_STATE_ACTIVE) != 0;
+		if (!((gc->lr_written_pending >> i) & 1u))
+			continue;
+		if (lr & VGIC_LR_STATE_PENDING) {
+			if (irq->edge)
+				irq->pending_latch = true;
+		} else if (!irq->edge) {
+			/* Acknowledged: a level interrupt's latch (ISPENDR)
+			 * is consumed; its line alone decides from now. */
+			irq->pending_latch = false;
+		}
+	}
+	gc->nr_lr = 0;
+}

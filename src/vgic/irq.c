@@ -1,0 +1,146 @@
+/*
+ * Interrupt state in memory: lookup, reset, input lines, routing, and the
+ * question a WFI asks. Nothing here touches a list register.
+ */
+#include "hal.h"
+#include "hv_err.h"
+#include "vcpu.h"
+#include "vgic/vgic.h"
+#include "vgic/vgic_priv.h"
+#include "vm/vm.h"
+
+struct vgic_irq *vgic_irq_get(struct vm *vm, struct vcpu *v, uint32_t intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return v ? &v->vgic.priv[intid] : NULL;
+	if (intid < VGIC_NR_INTIDS)
+		return &vm->gicd.spi[intid - VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+static void irq_reset(struct vgic_irq *irq, bool edge)
+{
+	*irq = (struct vgic_irq){.edge = edge, .target = VGIC_NO_TARGET};
+}
+
+uint8_t vgic_route_target(const struct vm *vm, uint64_t irouter)
+{
+	/* Interrupt_Routing_Mode = 1: any participating PE. We pick the
+	 * first vCPU that is on, so the choice is deterministic. */
+	if (irouter & VGIC_IROUTER_IRM) {
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			if (vm->vcpus[i].power == VCPU_POWER_ON)
+				return (uint8_t)i;
+		return 0;
+	}
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		if ((vm->vcpus[i].mpidr & VGIC_MPIDR_AFF_MASK) ==
+		    (irouter & VGIC_MPIDR_AFF_MASK))
+			return (uint8_t)i;
+	/* No such PE: the SPI stays pending in the distributor until the
+	 * guest routes it somewhere real. */
+	return VGIC_NO_TARGET;
+}
+
+int vgic_init(struct vm *vm)
+{
+	int err;
+
+	vm->gicd.ctlr = 0;
+	for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
+		irq_reset(&vm->gicd.spi[i], false);
+		vm->gicd.irouter[i] = 0;
+		vm->gicd.spi[i].target = vgic_route_target(vm, 0);
+	}
+	vgic_gicd_init(vm, VGIC_GICD_BASE);
+	err = mmio_bus_add(&vm->bus, &vm->gicd.dev);
+	for (unsigned c = 0; c < vm->nvcpus && err == HV_OK; c++) {
+		struct vcpu *v = &vm->vcpus[c];
+		struct vgic_cpu *gc = &v->vgic;
+
+		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
+			irq_reset(&gc->priv[i], i < VGIC_NR_SGIS);
+		gc->nr_lr = 0;
+		gc->sleep = true;
+		gc->vmcr = 0;
+		gc->ap0r = gc->ap1r = 0;
+		vgic_gicr_init(v, VGIC_GICR_BASE + c * VGIC_GICR_STRIDE);
+		err = mmio_bus_add(&vm->bus, &gc->rdist);
+	}
+	return err;
+}
+
+struct vcpu *vgic_set_line(struct vm *vm, struct vcpu *v, uint32_t intid,
+			   bool level)
+{
+	struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
+
+	if (!irq)
+		return NULL;
+	if (irq->edge) {
+		/* A rising edge latches one event; a second one before the
+		 * first is acknowledged merges with it, as on hardware. */
+		if (level && !irq->line_level)
+			irq->pending_latch = true;
+	}
+	irq->line_level = level;
+	if (intid < VGIC_NR_PRIVATE)
+		return v;
+	return irq->target < vm->nvcpus ? &vm->vcpus[irq->target] : NULL;
+}
+
+void vgic_set_hw(struct vcpu *v, uint32_t intid, uint32_t pintid)
+{
+	if (intid >= VGIC_NR_PRIVATE)
+		return;
+	v->vgic.priv[intid].hw = true;
+	v->vgic.priv[intid].pintid = (uint16_t)pintid;
+}
+
+/* Group enables in the distributor (GICD_CTLR) and the vCPU's interface
+ * (ICH_VMCR_EL2.VENG0/1) both gate delivery. */
+bool vgic_group_enabled(const struct vm *vm, const struct vgic_irq *irq)
+{
+	return (vm->gicd.ctlr &
+		(irq->group1 ? VGIC_GICD_CTLR_GRP1 : VGIC_GICD_CTLR_GRP0)) != 0;
+}
+
+bool vgic_vcpu_has_deliverable(struct vm *vm, struct vcpu *v)
+{
+	/* While loaded, the guest's priority mask and group enables are
+	 * live in ICH_VMCR_EL2 (ICC_PMR/IGRPEN writes go there). */
+	uint64_t vmcr =
+	    v->loaded ? hal_sysreg_read(SYSREG_ICH_VMCR_EL2) : v->vgic.vmcr;
+	unsigned pmr = (unsigned)(vmcr >> VGIC_VMCR_VPMR_SHIFT) & 0xffu;
+
+	for (unsigned intid = 0; intid < VGIC_NR_INTIDS; intid++) {
+		const struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
+		uint64_t eng = irq->group1 ? VGIC_VMCR_VENG1 : VGIC_VMCR_VENG0;
+
+		if (intid >= VGIC_NR_PRIVATE && irq->target != v->id)
+			continue;
+		if (vgic_irq_pending(irq) && !irq->active && irq->enabled &&
+		    vgic_group_enabled(vm, irq) && (vmcr & eng) &&
+		    irq->priority < pmr)
+			return true;
+	}
+	return false;
+}
+
+void vgic_vcpu_load(struct vcpu *v)
+{
+	struct vgic_cpu *gc = &v->vgic;
+
+	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, gc->vmcr);
+	hal_sysreg_write(SYSREG_ICH_AP0R0_EL2, gc->ap0r);
+	hal_sysreg_write(SYSREG_ICH_AP1R0_EL2, gc->ap1r);
+}
+
+void vgic_vcpu_put(struct vcpu *v)
+{
+	struct vgic_cpu *gc = &v->vgic;
+
+	gc->vmcr = hal_sysreg_read(SYSREG_ICH_VMCR_EL2);
+	gc->ap0r = hal_sysreg_read(SYSREG_ICH_AP0R0_EL2);
+	gc->ap1r = hal_sysreg_read(SYSREG_ICH_AP1R0_EL2);
+}

@@ -1,0 +1,123 @@
+/*
+ * The virtual GICv3: every interrupt's state lives here, in memory, per vCPU
+ * (SGIs and PPIs) and per VM (SPIs). The list registers are only a cache of
+ * it: vgic_flush() writes the highest-priority work for the vCPU into them
+ * before it runs, vgic_sync() reads back what the guest did (acknowledge,
+ * deactivate) when it exits. The distributor and redistributor registers
+ * the guest sees (gicd.c, gicr.c) read and write this state.
+ *
+ * One security state (GICD_CTLR.DS = 1) and affinity routing always on
+ * (ARE RAO/WI), as a guest of a hypervisor sees a GICv3; no LPIs.
+ */
+#ifndef HV_VGIC_VGIC_H
+#define HV_VGIC_VGIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dev/mmio.h"
+
+struct vm;
+struct vcpu;
+
+#define VGIC_NR_SGIS 16u
+#define VGIC_NR_PRIVATE 32u /* SGIs 0..15 and PPIs 16..31, per vCPU */
+#define VGIC_NR_SPIS 64u    /* SPIs 32..95, per VM */
+#define VGIC_NR_INTIDS (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_MAX_LRS 16u
+#define VGIC_NO_TARGET 0xffu
+
+/* Distributor and redistributor frames in the guest-physical map. */
+#define VGIC_GICD_SIZE 0x10000u
+#define VGIC_GICR_STRIDE 0x20000u /* RD_base frame + SGI_base frame */
+
+struct vgic_irq {
+	uint8_t priority;
+	uint8_t target;	 /* SPIs: the vCPU IROUTER names, or VGIC_NO_TARGET */
+	uint16_t pintid; /* hw: the physical INTID the guest deactivates */
+	bool enabled;
+	bool group1;
+	bool grpmod; /* IGRPMODR: stored for read-back (one security state) */
+	bool edge;   /* ICFGR: edge-triggered, else level-sensitive */
+	bool pending_latch; /* edge event, or ISPENDR; level: until acked */
+	bool line_level;    /* level-sensitive input, as the device drives it */
+	bool active;
+	bool hw; /* forwarded physical interrupt: LR.HW with pINTID */
+};
+
+struct vgic_dist {
+	uint32_t ctlr; /* EnableGrp0/EnableGrp1 as the guest wrote them */
+	struct vgic_irq spi[VGIC_NR_SPIS];
+	uint64_t irouter[VGIC_NR_SPIS];
+	struct mmio_device dev;
+};
+
+struct vgic_cpu {
+	struct vgic_irq priv[VGIC_NR_PRIVATE];
+	/* What the last flush put in the list registers. */
+	uint16_t lr_intid[VGIC_MAX_LRS];
+	uint16_t lr_written_pending; /* bit i: LR i went in pending */
+	uint8_t nr_lr;
+	bool sleep; /* GICR_WAKER.ProcessorSleep */
+	/* Virtual CPU interface state that a world switch moves. */
+	uint64_t vmcr;
+	/* Active priorities: with 5 preemption bits (ICH_VTR_EL2.PREbits,
+	 * Cortex-A57 and QEMU) only AP0R0/AP1R0 exist. */
+	uint64_t ap0r;
+	uint64_t ap1r;
+	struct mmio_device rdist; /* this vCPU's RD + SGI frames */
+};
+
+/* Reset state: everything disabled, inactive, not pending, priority 0,
+ * Group 0, SGIs edge and PPIs/SPIs level; redistributors asleep. Registers
+ * the GICD and each vCPU's GICR on the VM's bus. */
+int vgic_init(struct vm *vm);
+
+/* The state of intid as seen by vCPU v (v may be NULL for SPIs only).
+ * NULL for an INTID that is not modelled (or private without a vCPU). */
+struct vgic_irq *vgic_irq_get(struct vm *vm, struct vcpu *v, uint32_t intid);
+
+/* Is the interrupt pending: latched, or level-sensitive with its line
+ * high? */
+static inline bool vgic_irq_pending(const struct vgic_irq *irq)
+{
+	return irq->pending_latch || (!irq->edge && irq->line_level);
+}
+
+/*
+ * A device or timer drives an interrupt input. For a level-sensitive
+ * interrupt 'level' is the line; for an edge-triggered one a rising call
+ * (level = true) latches one pending event. v names the vCPU for private
+ * INTIDs and is ignored for SPIs. Returns the vCPU that should notice (the
+ * target), or NULL.
+ */
+struct vcpu *vgic_set_line(struct vm *vm, struct vcpu *v, uint32_t intid,
+			   bool level);
+
+/* Link a private interrupt of v to a physical one (e.g. the virtual timer
+ * PPI 27 to the physical PPI 27): the guest's deactivation of the virtual
+ * INTID then deactivates the physical one. */
+void vgic_set_hw(struct vcpu *v, uint32_t intid, uint32_t pintid);
+
+/* Would v take an interrupt now (pending, enabled, group enabled in the
+ * distributor and in ICH_VMCR, above the priority mask)? A WFI returns only
+ * for such an interrupt. Reads the saved VMCR, so sync first. */
+bool vgic_vcpu_has_deliverable(struct vm *vm, struct vcpu *v);
+
+/* Model -> list registers, for the vCPU about to run on this CPU. */
+void vgic_flush(struct vcpu *v);
+/* List registers -> model, right after v exited. */
+void vgic_sync(struct vcpu *v);
+
+/* World switch of ICH_VMCR_EL2 and ICH_AP0R/AP1R<n>_EL2. */
+void vgic_vcpu_load(struct vcpu *v);
+void vgic_vcpu_put(struct vcpu *v);
+
+/* Device models (gicd.c, gicr.c). */
+void vgic_gicd_init(struct vm *vm, uint64_t base);
+void vgic_gicr_init(struct vcpu *v, uint64_t base);
+
+/* IROUTER resolution, also used when a route or an MPIDR changes. */
+uint8_t vgic_route_target(const struct vm *vm, uint64_t irouter);
+
+#endif
