@@ -7,10 +7,11 @@
 #include "hal.h"
 #include "trap/handlers.h"
 #include "trap/inject.h"
-#include "vgic/lr.h"
+#include "vgic/vgic.h"
+#include "vm/vm.h"
 
 #define VTIMER_PPI 27u
-#define VTIMER_PRIO 0xa0u
+#define MAINTENANCE_PPI 25u
 #define CNTV_CTL_IMASK (1ull << 1)
 
 static const exit_handler_fn exit_handlers[EC_COUNT] = {
@@ -28,11 +29,21 @@ exit_handler_fn exit_handler_for(unsigned ec)
 	return exit_handlers[ec & ESR_EC_MASK];
 }
 
+/*
+ * Around every exit: what the guest did to its list registers goes back
+ * into the interrupt model first, so handlers see the truth; whatever the
+ * handler changed goes back into the list registers before the guest runs.
+ */
 enum exit_action hv_handle_sync(struct vcpu *v)
 {
+	enum exit_action act;
+
+	vgic_sync(v);
 	v->note.what = "";
 	v->note.a = v->note.b = v->note.result = 0;
-	return exit_handlers[esr_ec(v->exit.esr)](v);
+	act = exit_handlers[esr_ec(v->exit.esr)](v);
+	vgic_flush(v);
+	return act;
 }
 
 enum exit_action handle_unknown_ec(struct vcpu *v)
@@ -50,23 +61,31 @@ enum exit_action handle_unknown_ec(struct vcpu *v)
  */
 enum exit_action hv_handle_irq(struct vcpu *v)
 {
-	uint32_t intid = hal_gic_ack();
+	uint32_t intid;
 
+	vgic_sync(v);
+	intid = hal_gic_ack();
 	v->note.what = "irq.spurious";
 	v->note.a = intid;
 	v->note.b = v->note.result = 0;
-	if (intid >= 1020)
+	if (intid >= 1020) {
+		vgic_flush(v);
 		return EXIT_RESUME;
+	}
 	if (intid == VTIMER_PPI) {
 		uint64_t ctl = hal_sysreg_read(SYSREG_CNTV_CTL_EL0);
 
 		hal_sysreg_write(SYSREG_CNTV_CTL_EL0, ctl | CNTV_CTL_IMASK);
 		v->note.what = "irq.vtimer";
-		v->note.result =
-		    (uint64_t)vgic_lr_inject(VTIMER_PPI, false, 0, VTIMER_PRIO);
+		vgic_inject(v->vm, v, VTIMER_PPI);
+	} else if (intid == MAINTENANCE_PPI) {
+		/* The guest consumed what its LRs held and more is waiting:
+		 * the sync above and the flush below are the whole job. */
+		v->note.what = "irq.maintenance";
 	} else {
 		v->note.what = "irq.unrouted";
 	}
 	hal_gic_eoi(intid);
+	vgic_flush(v);
 	return EXIT_RESUME;
 }

@@ -5,7 +5,7 @@
 #include "hal.h"
 #include "lib/mem.h"
 #include "vcpu.h"
-#include "vgic/lr.h"
+#include "vgic/vgic.h"
 
 /* target/ assembly saves the frame at these offsets. */
 _Static_assert(offsetof(struct vcpu, regs) == 0, "regs first");
@@ -14,8 +14,6 @@ _Static_assert(offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "pc");
 _Static_assert(offsetof(struct vcpu_regs, pstate) == VCPU_REGS_PSTATE, "ps");
 _Static_assert(sizeof(struct vcpu_regs) == VCPU_REGS_SIZE, "regs size");
 _Static_assert(offsetof(struct vcpu, exit) == VCPU_EXIT_OFFSET, "exit");
-
-#define VCPU_SGI_PRIO 0xa0u
 
 #define EL1_ENC(name, op0, op1, crn, crm, op2)                                 \
 	SYSREG_ENC(op0, op1, crn, crm, op2),
@@ -41,6 +39,11 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
 	 * protocol requires. */
 	v->el1[VCPU_SCTLR_EL1] = 0x30d00800;
 	v->dbg.os_lock = true; /* OSLSR_EL1.OSLK resets to 1 */
+	/* The virtual CPU interface resets (groups off, mask 0, nothing
+	 * active); the redistributor's state belongs to the VM's GIC and
+	 * survives a CPU power cycle, as on hardware. */
+	v->vgic.vmcr = 0;
+	v->vgic.ap0r = v->vgic.ap1r = 0;
 	v->power = VCPU_POWER_ON;
 }
 
@@ -51,14 +54,9 @@ void vcpu_load(struct vcpu *v)
 	hal_fpsimd_restore(&v->fp);
 	v->loaded = true;
 	hal_set_current_vcpu(v);
-	/* SGIs sent to this vCPU while it was not running. */
-	for (unsigned intid = 0; v->pending_sgi && intid < 16; intid++) {
-		uint16_t bit = (uint16_t)(1u << intid);
-
-		if ((v->pending_sgi & bit) &&
-		    vgic_lr_inject(intid, false, 0, VCPU_SGI_PRIO) == 0)
-			v->pending_sgi &= (uint16_t)~bit;
-	}
+	vgic_vcpu_load(v);
+	/* The LRs hold another vCPU's interrupts, or nothing. */
+	vgic_flush_all(v);
 }
 
 void vcpu_put(struct vcpu *v)
@@ -66,5 +64,7 @@ void vcpu_put(struct vcpu *v)
 	for (unsigned i = 0; i < VCPU_EL1_COUNT; i++)
 		v->el1[i] = hal_sysreg_read(el1_encodings[i]);
 	hal_fpsimd_save(&v->fp);
+	vgic_sync(v);
+	vgic_vcpu_put(v);
 	v->loaded = false;
 }

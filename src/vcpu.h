@@ -79,7 +79,6 @@ struct vcpu {
 	unsigned id;
 	uint64_t mpidr; /* virtual MPIDR_EL1 (Aff0 = id) */
 	enum vcpu_power power;
-	uint16_t pending_sgi; /* SGIs raised while not running (bit = INTID) */
 	bool loaded; /* EL1 state live in the (physical or simulated) CPU */
 };
 

@@ -19,7 +19,7 @@
 #include "run.h"
 #include "trap_stats.h"
 #include "uart_pl011.h"
-#include "vgic/lr.h"
+#include "vgic/vgic.h"
 
 /* vectors.S and fpsimd.S use these offsets. */
 _Static_assert(offsetof(struct vcpu, regs.sp_el0) == TGT_VCPU_REGS_SP_EL0,
@@ -34,8 +34,6 @@ _Static_assert(offsetof(struct vcpu, exit.hpfar) == TGT_VCPU_EXIT_HPFAR,
 _Static_assert(offsetof(struct vcpu_fpsimd, fpsr) == TGT_FPSIMD_FPSR, "fpsr");
 _Static_assert(offsetof(struct vcpu_fpsimd, fpcr) == TGT_FPSIMD_FPCR, "fpcr");
 
-#define UART_RX_PRIO 0xa0u
-
 /* An eret to EL2 would hand the guest the hypervisor's privilege. */
 static bool pstate_is_guest(uint64_t pstate)
 {
@@ -44,19 +42,19 @@ static bool pstate_is_guest(uint64_t pstate)
 	return ((pstate & PSR_MODE_MASK) >> 2) <= 1;
 }
 
-/* Host UART input goes to the guest's emulated PL011. */
-static void host_uart_rx(const struct run_ctx *rc)
+/* Host UART input goes to the guest's emulated PL011, whose interrupt
+ * line then reaches the guest through the vGIC. */
+static void host_uart_rx(const struct run_ctx *rc, struct vcpu *v)
 {
 	uint32_t intid = gicv3_ack();
 	int c;
-	bool pushed = false;
 
+	vgic_sync(v);
 	while ((c = uart_getc()) >= 0)
-		pushed |= pl011_rx_push(&rc->vm->uart, (uint8_t)c) == 0;
+		(void)pl011_rx_push(&rc->vm->uart, (uint8_t)c);
 	uart_rx_irq_clear();
 	gicv3_eoi(intid);
-	if (pushed && pl011_irq_level(&rc->vm->uart))
-		(void)vgic_lr_inject(GUEST_UART_INTID, false, 0, UART_RX_PRIO);
+	vgic_flush(v);
 }
 
 static enum exit_action handle_exit(const struct run_ctx *rc, struct vcpu *v,
@@ -70,7 +68,7 @@ static enum exit_action handle_exit(const struct run_ctx *rc, struct vcpu *v,
 	case GUEST_EXC_IRQ:
 		trap_stats_irq();
 		if (rc->uart_intid && gicv3_pending() == rc->uart_intid) {
-			host_uart_rx(rc);
+			host_uart_rx(rc, v);
 			return EXIT_RESUME;
 		}
 		return hv_handle_irq(v);

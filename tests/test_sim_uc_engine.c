@@ -235,7 +235,16 @@ static const uint32_t wfi_code[] = {
     0xd5184601, /* msr icc_pmr_el1, x1 */
     0xd2800021, /* mov x1, #1 */
     0xd518cce1, /* msr icc_igrpen1_el1, x1 */
-    0xd53be042, /* mrs x2, cntvct_el0 (6 retired: 0) */
+    /* As a driver would: Group 1 on in GICD_CTLR, PPI 27 in Group 1 and
+     * enabled in the redistributor (vCPU 0's SGI frame at 0x080b0000). */
+    0xd2a10003, /* mov x3, #0x08000000 */
+    0x52800041, /* mov w1, #2 */
+    0xb9000061, /* str w1, [x3]: GICD_CTLR.EnableGrp1 */
+    0xd2a10163, /* mov x3, #0x080b0000 */
+    0x52a10001, /* mov w1, #(1 << 27) */
+    0xb9008061, /* str w1, [x3, #0x80]: GICR_IGROUPR0 */
+    0xb9010061, /* str w1, [x3, #0x100]: GICR_ISENABLER0 */
+    0xd53be042, /* mrs x2, cntvct_el0 (13 retired: 0) */
     0x91002842, /* add x2, x2, #10 */
     0xd51be342, /* msr cntv_cval_el0, x2 (deadline: time 160) */
     0xd2800021, /* mov x1, #1 */
@@ -266,17 +275,19 @@ static void test_wfi_timer_interrupt(void **state)
 	(void)state;
 	run_both(img, 2, run);
 	assert_int_equal(run->result, SIM_VM_OFF);
-	assert_int_equal(run->n, 4);
-	assert_int_equal(run->rec[0].ec, EC_WFX);
-	assert_int_equal(run->rec[0].vtime, 13);
-	assert_int_equal(run->rec[0].iss, 0x1e00000); /* CV, COND = AL, WFI */
-	assert_int_equal(run->rec[0].action, EXIT_WFI);
-	assert_int_equal(run->rec[1].ec, EXIT_CLASS_IRQ);
-	assert_int_equal(run->rec[1].vtime, 160); /* counter 10 */
-	assert_int_equal(run->rec[1].a, 27);
-	assert_int_equal(run->rec[2].a, 27); /* the guest acknowledged 27 */
+	assert_int_equal(run->n, 7);
+	for (unsigned i = 0; i < 3; i++) /* the three GIC register writes */
+		assert_int_equal(run->rec[i].ec, 0x24);
+	assert_int_equal(run->rec[3].ec, EC_WFX);
+	assert_int_equal(run->rec[3].vtime, 20);
+	assert_int_equal(run->rec[3].iss, 0x1e00000); /* CV, COND = AL, WFI */
+	assert_int_equal(run->rec[3].action, EXIT_WFI);
+	assert_int_equal(run->rec[4].ec, EXIT_CLASS_IRQ);
+	assert_int_equal(run->rec[4].vtime, 160); /* counter 10 */
+	assert_int_equal(run->rec[4].a, 27);
+	assert_int_equal(run->rec[5].a, 27); /* the guest acknowledged 27 */
 	assert_int_equal(run->st.virqs, 1);
-	assert_int_equal(run->st.idle, 160 - 13);
+	assert_int_equal(run->st.idle, 160 - 20);
 	free(run);
 }
 

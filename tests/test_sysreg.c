@@ -6,13 +6,15 @@
 
 #include <cmocka.h>
 
+#include "bus_access.h"
+#include "vgic/vgic.h"
+
 #include "arch/esr.h"
 #include "exit.h"
 #include "hal.h"
 #include "sim_hal.h"
 #include "sysreg/sysreg.h"
 #include "test_vm.h"
-#include "vgic/lr.h"
 
 #define PC0 (GUEST_RAM_BASE + 0x2000)
 
@@ -220,12 +222,18 @@ static void sgi_to_self_is_injected(void **state)
 {
 	struct test_vm *t = *state;
 
+	test_vm_gic_enable(t, 5, 0x80);
 	/* INTID 5, Aff3.2.1 = 0, TargetList bit 0 (this vCPU). */
 	msr(t->v, SYSREG_ICC_SGI1R_EL1, 2, (5ull << 24) | 1);
 	assert_emulated(t->v);
-	assert_int_equal(hal_sysreg_read(SYSREG_ICH_LR(0)) & ICH_LR_VINTID_MASK,
-			 5);
-	assert_true(vgic_lr_any_pending());
+	/* In the LRs when the exit ends: pending, Group 1, priority 0x80,
+	 * edge (no EOI maintenance), vINTID 5. */
+	assert_int_equal(hal_sysreg_read(SYSREG_ENC(3, 4, 12, 12, 0)),
+			 0x5080000000000005ull);
+	/* GICR_ISPENDR0 of vCPU 0 agrees, once the LRs are read back as a
+	 * guest's access to it would (through an exit). */
+	vgic_sync(t->v);
+	assert_int_equal(bus_rd(&t->vm->bus, 0x080b0200, 4), 1u << 5);
 	/* Reads of the write-only register UNDEF. */
 	mrs(t->v, SYSREG_ICC_SGI1R_EL1, 2);
 	assert_undef(t->v);
@@ -235,12 +243,15 @@ static void sgi_to_absent_cpu_is_dropped(void **state)
 {
 	struct test_vm *t = *state;
 
+	test_vm_gic_enable(t, 5, 0x80);
+	test_vm_gic_enable(t, 3, 0x80);
 	msr(t->v, SYSREG_ICC_SGI1R_EL1, 2, (5ull << 24) | 2);
 	assert_emulated(t->v);
-	assert_false(vgic_lr_any_pending());
+	assert_int_equal(bus_rd(&t->vm->bus, 0x080b0200, 4), 0);
 	/* IRM: everyone but self, i.e. nobody here. */
 	msr(t->v, SYSREG_ICC_SGI1R_EL1, 2, (1ull << 40) | (3ull << 24));
-	assert_false(vgic_lr_any_pending());
+	assert_int_equal(bus_rd(&t->vm->bus, 0x080b0200, 4), 0);
+	assert_int_equal(hal_sysreg_read(SYSREG_ENC(3, 4, 12, 12, 0)), 0);
 }
 
 int main(void)

@@ -308,10 +308,10 @@ static void flush_ranks_by_priority(void **state)
 	}
 	vgic_flush(tvm.v);
 	/* Highest priority (lowest value) first: INTID 45 at 0x30. */
-	assert_int_equal(lr(0), LR_P | LR_G1 | LR_EOI | LR_PRIO(0x30) | 45);
-	assert_int_equal(lr(1), LR_P | LR_G1 | LR_EOI | LR_PRIO(0x40) | 44);
-	assert_int_equal(lr(2), LR_P | LR_G1 | LR_EOI | LR_PRIO(0x50) | 43);
-	assert_int_equal(lr(3), LR_P | LR_G1 | LR_EOI | LR_PRIO(0x60) | 42);
+	assert_int_equal(lr(0), LR_P | LR_G1 | LR_PRIO(0x30) | 45);
+	assert_int_equal(lr(1), LR_P | LR_G1 | LR_PRIO(0x40) | 44);
+	assert_int_equal(lr(2), LR_P | LR_G1 | LR_PRIO(0x50) | 43);
+	assert_int_equal(lr(3), LR_P | LR_G1 | LR_PRIO(0x60) | 42);
 	/* Two did not fit: ICH_HCR_EL2.NPIE [3] asks for a maintenance
 	 * interrupt once no LR is pending; En [0] stays set. */
 	assert_int_equal(hal_sysreg_read(ICH_HCR_ENC) & 0xf, 0x9);
@@ -417,9 +417,9 @@ static void active_outranks_pending(void **state)
 	}
 	vgic_flush(tvm.v);
 	/* The guest must be able to deactivate 37, so it keeps an LR. */
-	assert_int_equal(lr(0), LR_A | LR_G1 | LR_EOI | LR_PRIO(0xf0) | 37);
-	assert_int_equal(lr(1), LR_P | LR_G1 | LR_EOI | LR_PRIO(0x10) | 40);
-	assert_int_equal(lr(3), LR_P | LR_G1 | LR_EOI | LR_PRIO(0x10) | 42);
+	assert_int_equal(lr(0), LR_A | LR_G1 | LR_PRIO(0xf0) | 37);
+	assert_int_equal(lr(1), LR_P | LR_G1 | LR_PRIO(0x10) | 40);
+	assert_int_equal(lr(3), LR_P | LR_G1 | LR_PRIO(0x10) | 42);
 }
 
 static void icpendr_leaves_an_asserted_level_pending(void **state)
@@ -463,7 +463,7 @@ static void gating_by_enable_group_and_route(void **state)
 	vgic_flush(tvm.v);
 	assert_int_equal(lr(0), 0);
 	vgic_flush(&tvm.vm->vcpus[1]);
-	assert_int_equal(lr(0), LR_P | LR_G1 | LR_EOI | LR_PRIO(0x80) | 34);
+	assert_int_equal(lr(0), LR_P | LR_G1 | LR_PRIO(0x80) | 34);
 }
 
 static void active_is_cached_even_when_disabled(void **state)
@@ -475,7 +475,7 @@ static void active_is_cached_even_when_disabled(void **state)
 	bus_wr(bus(), GICD + 0x0184, 4, 0x8); /* disabled */
 	bus_wr(bus(), GICD + 0x0204, 4, 0x8); /* ISPENDR latch */
 	vgic_flush(tvm.v);
-	assert_int_equal(lr(0), LR_A | LR_G1 | LR_EOI | LR_PRIO(0x80) | 35);
+	assert_int_equal(lr(0), LR_A | LR_G1 | LR_PRIO(0x80) | 35);
 	vgic_sync(tvm.v);
 	/* The latch survives: the LR never held it pending. */
 	assert_int_equal(bus_rd(bus(), GICD + 0x0204, 4), 0x8);

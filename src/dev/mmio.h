@@ -50,6 +50,10 @@ struct mmio_device {
 	const struct mmio_region *regions; /* sorted by offset, no overlap */
 	size_t nregions;
 	void *ctx;
+	/* Called after every access the bus completed (NULL: none): where a
+	 * device re-evaluates its interrupt output, once, whatever register
+	 * changed its state. */
+	void (*after_access)(void *ctx);
 };
 
 enum mmio_status {

@@ -176,5 +176,7 @@ enum mmio_status mmio_bus_access(const struct mmio_bus *bus,
 			      ? r->read(d->ctx, (uint32_t)off, a->width) & mask
 			      : 0;
 	}
+	if (d->after_access)
+		d->after_access(d->ctx);
 	return MMIO_OK;
 }

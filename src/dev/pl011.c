@@ -73,21 +73,38 @@ static void rx_enqueue(struct pl011 *u, uint8_t byte)
 	u->rx_count++;
 }
 
+int pl011_irq_level(const struct pl011 *u)
+{
+	return (pl011_ris(u) & u->imsc) != 0;
+}
+
+static void update_irq(void *ctx)
+{
+	struct pl011 *u = to_uart(ctx);
+
+	vgic_line_set(&u->irq, pl011_irq_level(u));
+}
+
 int pl011_rx_push(struct pl011 *u, uint8_t byte)
 {
+	int err = HV_OK;
+
 	if (u->rx_count >= PL011_RX_FIFO) {
 		/* The FIFO keeps its contents; the new byte is lost. */
 		u->rsr |= RSR_OE;
 		u->ris |= INT_OE;
-		return HV_ENOMEM;
+		err = HV_ENOMEM;
+	} else {
+		rx_enqueue(u, byte);
 	}
-	rx_enqueue(u, byte);
-	return HV_OK;
+	update_irq(u);
+	return err;
 }
 
-int pl011_irq_level(const struct pl011 *u)
+void pl011_connect_irq(struct pl011 *u, struct vm *vm, uint32_t intid)
 {
-	return (pl011_ris(u) & u->imsc) != 0;
+	vgic_line_init(&u->irq, vm, intid);
+	update_irq(u);
 }
 
 /* Only byte lane 0 carries data; the error bits above it are not modelled,
@@ -257,6 +274,7 @@ void pl011_init(struct pl011 *u, uint64_t base, unsigned vm_id)
 		    .nregions =
 			sizeof(pl011_regions) / sizeof(pl011_regions[0]),
 		    .ctx = u,
+		    .after_access = update_irq,
 		},
 	    .vm_id = vm_id,
 	    .cr = CR_RESET,

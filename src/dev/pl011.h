@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "dev/mmio.h"
+#include "vgic/vgic.h"
 
 #define PL011_SIZE 0x1000u
 #define PL011_RX_FIFO 16u
@@ -17,6 +18,7 @@ struct pl011 {
 	uint8_t rsr;
 	uint8_t rx[PL011_RX_FIFO];
 	uint8_t rx_head, rx_count;
+	struct vgic_line irq; /* UARTINTR: RIS & IMSC, to the guest's vGIC */
 };
 
 void pl011_init(struct pl011 *u, uint64_t base, unsigned vm_id);
@@ -25,5 +27,8 @@ void pl011_init(struct pl011 *u, uint64_t base, unsigned vm_id);
 int pl011_rx_push(struct pl011 *u, uint8_t byte);
 /* Level of the UART's interrupt line (RIS & IMSC != 0). */
 int pl011_irq_level(const struct pl011 *u);
+/* Connect UARTINTR to intid of vm's vGIC (unconnected: the line goes
+ * nowhere). */
+void pl011_connect_irq(struct pl011 *u, struct vm *vm, uint32_t intid);
 
 #endif

@@ -3,7 +3,7 @@
  * HCR_EL2.IMO routes the guest's interrupt controller to us.
  */
 #include "sysreg/sysreg.h"
-#include "vgic/lr.h"
+#include "vgic/vgic.h"
 #include "vm/vm.h"
 
 #define SGI1R_TARGETS(v) ((v)&0xffffu)
@@ -13,7 +13,6 @@
 #define SGI1R_IRM (1ull << 40)
 #define SGI1R_RS(v) (((v) >> 44) & 0xfu)
 #define SGI1R_AFF3(v) (((v) >> 48) & 0xffu)
-#define SGI_PRIO 0xa0u
 
 static bool sgi_targets(uint64_t sgi, const struct vcpu *self,
 			const struct vcpu *t)
@@ -44,13 +43,11 @@ bool sysreg_icc_sgi1r(struct vcpu *v, const struct sysreg_desc *d,
 	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
 		struct vcpu *t = &v->vm->vcpus[i];
 
-		if (!sgi_targets(*val, v, t))
-			continue;
-		/* Only the running vCPU's list registers are in reach; others
-		 * pick their SGIs up when they are next loaded. */
-		if (t == v && vgic_lr_inject(intid, false, 0, SGI_PRIO) == 0)
-			continue;
-		t->pending_sgi |= (uint16_t)(1u << intid);
+		/* Pending in the target's model: the running vCPU's LRs get
+		 * it at the flush that ends this exit, another vCPU's at its
+		 * next entry. */
+		if (sgi_targets(*val, v, t))
+			vgic_inject(v->vm, t, intid);
 	}
 	return true;
 }

@@ -2,7 +2,8 @@
  * moves past it (IL gives the length). */
 #include "arch/esr.h"
 #include "trap/handlers.h"
-#include "vgic/lr.h"
+#include "vgic/vgic.h"
+#include "vm/vm.h"
 
 #define ISS_WFX_TI_MASK 3u
 #define ISS_WFX_TI_WFE 1u
@@ -17,7 +18,7 @@ enum exit_action handle_wfx(struct vcpu *v)
 		vcpu_note(v, "wfe", 0, 0, 0);
 		return EXIT_RESUME;
 	}
-	if (vgic_lr_can_wake()) {
+	if (vgic_vcpu_has_deliverable(v->vm, v)) {
 		vcpu_note(v, "wfi.pending", 0, 0, 0);
 		return EXIT_RESUME;
 	}

@@ -88,23 +88,44 @@ static uint64_t lr_value(struct vgic_irq *irq, const struct candidate *c)
 		lr |=
 		    VGIC_LR_HW | ((uint64_t)(irq->pintid & VGIC_LR_PINTID_MASK)
 				  << VGIC_LR_PINTID_SHIFT);
-	else if (!irq->edge)
-		/* Deactivation of a level interrupt exits, so a line still
-		 * high makes it pending again at once. */
+	else if (!irq->edge && irq->line_level)
+		/* Deactivation of a level interrupt whose line is high
+		 * exits, so it is pending again at once if the line stays
+		 * high. A low line can only rise through the hypervisor,
+		 * which flushes then: no exit is needed for that. */
 		lr |= VGIC_LR_EOI;
 	return lr;
 }
 
+static void flush(struct vcpu *v);
+
+/* The common exit has no interrupt work at all: it pays these two
+ * compares, not the ranking's stack frame. */
 void vgic_flush(struct vcpu *v)
+{
+	/* Empty LRs stay empty (a guest cannot fill one), and nothing changed
+	 * that could need one. */
+	if (v->vgic.nr_lr == 0 && v->vgic.flushed_gen == v->vm->gicd.gen)
+		return;
+	flush(v);
+}
+
+void vgic_flush_all(struct vcpu *v)
+{
+	flush(v);
+}
+
+static void flush(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	struct vgic_cpu *gc = &v->vgic;
 	struct candidate cand[VGIC_NR_INTIDS];
-	unsigned nlr = hal_gic_num_lrs();
-	unsigned n, used, i;
+	unsigned nlr, n, used, i;
 	bool any_pending = false;
 	uint64_t hcr;
 
+	gc->flushed_gen = vm->gicd.gen;
+	nlr = hal_gic_num_lrs();
 	if (nlr > VGIC_MAX_LRS)
 		nlr = VGIC_MAX_LRS;
 	n = collect(vm, v, cand);
@@ -133,7 +154,15 @@ void vgic_flush(struct vcpu *v)
 	hal_sysreg_write(SYSREG_ICH_HCR_EL2, hcr | VGIC_HCR_EN);
 }
 
+static void sync_lrs(struct vcpu *v);
+
 void vgic_sync(struct vcpu *v)
+{
+	if (v->vgic.nr_lr)
+		sync_lrs(v);
+}
+
+static void sync_lrs(struct vcpu *v)
 {
 	struct vgic_cpu *gc = &v->vgic;
 
@@ -153,5 +182,6 @@ void vgic_sync(struct vcpu *v)
 			irq->pending_latch = false;
 		}
 	}
-	gc->nr_lr = 0;
+	/* nr_lr stays: the next flush rewrites the LRs from the model, and
+	 * a second sync before it reads the same values to the same effect. */
 }

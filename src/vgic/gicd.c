@@ -37,6 +37,7 @@ static void ctlr_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 	(void)w;
 	vm->gicd.ctlr =
 	    (uint32_t)val & (VGIC_GICD_CTLR_GRP0 | VGIC_GICD_CTLR_GRP1);
+	vgic_changed(vm);
 }
 
 static uint64_t typer_read(void *ctx, uint32_t off, unsigned w)
@@ -141,6 +142,7 @@ static void irouter_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 	if (w == 4)
 		val = (*slot & ~(0xffffffffull << shift)) | (val << shift);
 	*slot = val & IROUTER_MASK;
+	vgic_changed(vm);
 	vm->gicd.spi[intid - VGIC_NR_PRIVATE].target =
 	    vgic_route_target(vm, *slot);
 }

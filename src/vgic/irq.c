@@ -9,6 +9,11 @@
 #include "vgic/vgic_priv.h"
 #include "vm/vm.h"
 
+struct vgic_dist *vgic_dist_of(struct vm *vm)
+{
+	return &vm->gicd;
+}
+
 struct vgic_irq *vgic_irq_get(struct vm *vm, struct vcpu *v, uint32_t intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
@@ -77,6 +82,8 @@ struct vcpu *vgic_set_line(struct vm *vm, struct vcpu *v, uint32_t intid,
 
 	if (!irq)
 		return NULL;
+	if (level != irq->line_level)
+		vgic_changed(vm);
 	if (irq->edge) {
 		/* A rising edge latches one event; a second one before the
 		 * first is acknowledged merges with it, as on hardware. */
@@ -89,12 +96,38 @@ struct vcpu *vgic_set_line(struct vm *vm, struct vcpu *v, uint32_t intid,
 	return irq->target < vm->nvcpus ? &vm->vcpus[irq->target] : NULL;
 }
 
+void vgic_inject(struct vm *vm, struct vcpu *v, uint32_t intid)
+{
+	struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
+
+	if (!irq)
+		return;
+	irq->pending_latch = true;
+	vgic_changed(vm);
+}
+
+void vgic_line_init(struct vgic_line *l, struct vm *vm, uint32_t intid)
+{
+	l->vm = vm;
+	l->intid = intid;
+	l->level = false;
+}
+
+void vgic_line_set(struct vgic_line *l, bool level)
+{
+	if (!l->vm || level == l->level)
+		return;
+	l->level = level;
+	(void)vgic_set_line(l->vm, NULL, l->intid, level);
+}
+
 void vgic_set_hw(struct vcpu *v, uint32_t intid, uint32_t pintid)
 {
 	if (intid >= VGIC_NR_PRIVATE)
 		return;
 	v->vgic.priv[intid].hw = true;
 	v->vgic.priv[intid].pintid = (uint16_t)pintid;
+	vgic_changed(v->vm);
 }
 
 /* Group enables in the distributor (GICD_CTLR) and the vCPU's interface

@@ -84,6 +84,7 @@ uint32_t vgic_bits_read(struct vm *vm, struct vcpu *v, enum vgic_bitop op,
 void vgic_bits_write(struct vm *vm, struct vcpu *v, enum vgic_bitop op,
 		     uint32_t first, uint32_t val)
 {
+	vgic_changed(vm);
 	for (unsigned i = 0; i < 32; i++) {
 		struct vgic_irq *irq = vgic_irq_get(vm, v, first + i);
 		bool one = (val >> i) & 1u;
@@ -112,6 +113,7 @@ uint64_t vgic_prio_read(struct vm *vm, struct vcpu *v, uint32_t first,
 void vgic_prio_write(struct vm *vm, struct vcpu *v, uint32_t first,
 		     unsigned width, uint64_t val)
 {
+	vgic_changed(vm);
 	for (unsigned i = 0; i < width; i++) {
 		struct vgic_irq *irq = vgic_irq_get(vm, v, first + i);
 
@@ -135,6 +137,7 @@ uint32_t vgic_cfg_read(struct vm *vm, struct vcpu *v, uint32_t first)
 
 void vgic_cfg_write(struct vm *vm, struct vcpu *v, uint32_t first, uint32_t val)
 {
+	vgic_changed(vm);
 	for (unsigned i = 0; i < 16; i++) {
 		struct vgic_irq *irq = vgic_irq_get(vm, v, first + i);
 

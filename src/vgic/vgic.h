@@ -46,6 +46,11 @@ struct vgic_irq {
 };
 
 struct vgic_dist {
+	/* Bumped by every change to interrupt state outside the list
+	 * registers, so a vCPU whose LRs are empty and whose model did not
+	 * change skips its flush: the common exit pays a compare, not a scan
+	 * of every INTID. */
+	uint32_t gen;
 	uint32_t ctlr; /* EnableGrp0/EnableGrp1 as the guest wrote them */
 	struct vgic_irq spi[VGIC_NR_SPIS];
 	uint64_t irouter[VGIC_NR_SPIS];
@@ -58,7 +63,8 @@ struct vgic_cpu {
 	uint16_t lr_intid[VGIC_MAX_LRS];
 	uint16_t lr_written_pending; /* bit i: LR i went in pending */
 	uint8_t nr_lr;
-	bool sleep; /* GICR_WAKER.ProcessorSleep */
+	uint32_t flushed_gen; /* vgic_dist.gen at the last flush */
+	bool sleep;	      /* GICR_WAKER.ProcessorSleep */
 	/* Virtual CPU interface state that a world switch moves. */
 	uint64_t vmcr;
 	/* Active priorities: with 5 preemption bits (ICH_VTR_EL2.PREbits,
@@ -94,6 +100,24 @@ static inline bool vgic_irq_pending(const struct vgic_irq *irq)
 struct vcpu *vgic_set_line(struct vm *vm, struct vcpu *v, uint32_t intid,
 			   bool level);
 
+/* Make intid pending once, as an edge or a GICD_ISPENDR write would: SGIs,
+ * and one-shot events. */
+void vgic_inject(struct vm *vm, struct vcpu *v, uint32_t intid);
+
+/* Record that interrupt state changed outside a flush/sync. */
+static inline void vgic_changed(struct vm *vm);
+
+/* A device's interrupt output: the one way a device model drives the
+ * vGIC. The device sets its current level after any change of state;
+ * only a change reaches the vGIC. */
+struct vgic_line {
+	struct vm *vm;
+	uint32_t intid;
+	bool level;
+};
+void vgic_line_init(struct vgic_line *l, struct vm *vm, uint32_t intid);
+void vgic_line_set(struct vgic_line *l, bool level);
+
 /* Link a private interrupt of v to a physical one (e.g. the virtual timer
  * PPI 27 to the physical PPI 27): the guest's deactivation of the virtual
  * INTID then deactivates the physical one. */
@@ -106,6 +130,8 @@ bool vgic_vcpu_has_deliverable(struct vm *vm, struct vcpu *v);
 
 /* Model -> list registers, for the vCPU about to run on this CPU. */
 void vgic_flush(struct vcpu *v);
+/* The same when the LRs may hold another vCPU's state (vcpu_load). */
+void vgic_flush_all(struct vcpu *v);
 /* List registers -> model, right after v exited. */
 void vgic_sync(struct vcpu *v);
 
@@ -119,5 +145,13 @@ void vgic_gicr_init(struct vcpu *v, uint64_t base);
 
 /* IROUTER resolution, also used when a route or an MPIDR changes. */
 uint8_t vgic_route_target(const struct vm *vm, uint64_t irouter);
+
+/* struct vm embeds a struct vgic_dist named gicd (vm/vm.h); only the
+ * counter is touched here, through this accessor. */
+struct vgic_dist *vgic_dist_of(struct vm *vm);
+static inline void vgic_changed(struct vm *vm)
+{
+	vgic_dist_of(vm)->gen++;
+}
 
 #endif

@@ -103,6 +103,8 @@ struct vm *vm_create(const struct vm_config *cfg, struct page_pool *pool,
 		e = vm_add_devices(vm, cfg);
 	if (e == HV_OK)
 		e = vgic_init(vm);
+	if (e == HV_OK)
+		pl011_connect_irq(&vm->uart, vm, GUEST_UART_INTID);
 	if (e != HV_OK) {
 		stage2_destroy(&vm->s2);
 		goto fail;

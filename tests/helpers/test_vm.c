@@ -8,6 +8,7 @@
 #include "hal.h"
 #include "hv.h"
 #include "sim_hal.h"
+#include "bus_access.h"
 #include "test_vm.h"
 
 void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus)
@@ -41,6 +42,21 @@ void test_vm_teardown(struct test_vm *t)
 	free(t->ram);
 	free(t->pool_mem);
 	sim_hal_reset();
+}
+
+void test_vm_gic_enable(struct test_vm *t, uint32_t intid, uint8_t prio)
+{
+	/* GICD at 0x08000000; vCPU 0's SGI frame at 0x080a0000 + 0x10000. */
+	uint64_t base = intid < 32 ? 0x080b0000ull : 0x08000000ull;
+	uint64_t word = (intid / 32) * 4;
+	uint32_t bit = 1u << (intid % 32);
+	const struct mmio_bus *bus = &t->vm->bus;
+
+	bus_wr(bus, 0x08000000ull, 4, 0x2); /* GICD_CTLR.EnableGrp1 */
+	bus_wr(bus, base + 0x080 + word, 4,
+	       bus_rd(bus, base + 0x080 + word, 4) | bit); /* IGROUPR */
+	bus_wr(bus, base + 0x400 + intid, 1, prio);	   /* IPRIORITYR */
+	bus_wr(bus, base + 0x100 + word, 4, bit);	   /* ISENABLER */
 }
 
 enum exit_action test_trap(struct vcpu *v, uint64_t esr, uint64_t far,

@@ -35,6 +35,11 @@ int test_vm_teardown_state(void **state);
 
 #define TEST_VBAR (GUEST_RAM_BASE + 0x10000)
 
+/* As a guest driver would, through the emulated GICv3 (vCPU 0's
+ * redistributor for INTIDs below 32): Group 1 on in GICD_CTLR, intid in
+ * Group 1, enabled, at priority prio. */
+void test_vm_gic_enable(struct test_vm *t, uint32_t intid, uint8_t prio);
+
 /* Take a synchronous exit with this syndrome, as a port would. */
 enum exit_action test_trap(struct vcpu *v, uint64_t esr, uint64_t far,
 			   uint64_t hpfar);
