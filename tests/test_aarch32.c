@@ -90,6 +90,81 @@ static void no_it_state_outside_t32(void **state)
 	assert_int_equal(t->v->regs.pstate, 0x02001c00);
 }
 
+/* WFI from AArch32: EC=0x01, CV (bit 24), COND in 23:20, TI=0 (WFI). */
+static void failed_condition_is_skipped(void **state)
+{
+	struct test_vm *t = *state;
+
+	/* WFIEQ (A32, IL) with Z clear: fails, so it is a NOP. */
+	t->v->regs.pc = PC0;
+	t->v->regs.pstate = 0x10; /* A32 usr, NZCV=0 */
+	assert_int_equal(test_trap(t->v, 0x07000000, 0, 0), EXIT_RESUME);
+	assert_int_equal(t->v->regs.pc, PC0 + 4);
+	assert_string_equal(t->v->note.what, "aa32.cond_fail");
+	/* Same with Z set: it passes and idles. */
+	t->v->regs.pc = PC0;
+	t->v->regs.pstate = 0x40000010;
+	assert_int_equal(test_trap(t->v, 0x07000000, 0, 0), EXIT_WFI);
+	assert_int_equal(t->v->regs.pc, PC0 + 4);
+
+	/* WFIGT (COND=0xc) with N!=V: fails. */
+	t->v->regs.pc = PC0;
+	t->v->regs.pstate = 0x80000010;
+	assert_int_equal(test_trap(t->v, 0x07c00000, 0, 0), EXIT_RESUME);
+	/* COND=0xe (AL) and 0xf never fail, whatever the flags. */
+	t->v->regs.pstate = 0x00000010;
+	assert_int_equal(test_trap(t->v, 0x07e00000, 0, 0), EXIT_WFI);
+	assert_int_equal(test_trap(t->v, 0x07f00000, 0, 0), EXIT_WFI);
+}
+
+/* T32 may report CV=0: the condition is then the IT block's, IT[7:4]. */
+static void t32_condition_from_it_state(void **state)
+{
+	struct test_vm *t = *state;
+
+	/* 16-bit WFI, second of ITTE NE (IT=0b0001_0100), Z set: fails, and
+	 * the block moves on to its EQ slot (IT=0b0000_1000). */
+	t->v->regs.pc = PC0;
+	t->v->regs.pstate = 0x40001430;
+	assert_int_equal(test_trap(t->v, 0x04000000, 0, 0), EXIT_RESUME);
+	assert_int_equal(t->v->regs.pc, PC0 + 2);
+	assert_int_equal(t->v->regs.pstate, 0x40000830);
+	/* The third, WFI in the EQ slot with Z set, passes and idles. */
+	t->v->regs.pc = PC0 + 2;
+	assert_int_equal(test_trap(t->v, 0x04000000, 0, 0), EXIT_WFI);
+	assert_int_equal(t->v->regs.pc, PC0 + 4);
+	assert_int_equal(t->v->regs.pstate, 0x40000030);
+	/* CV=0 outside any IT block: unconditional. */
+	t->v->regs.pstate = 0x30;
+	assert_int_equal(test_trap(t->v, 0x04000000, 0, 0), EXIT_WFI);
+}
+
+/* A trapped coprocessor access nobody emulates (EC=0x03 MCR/MRC) UNDEFs
+ * only if it would have executed. ECs from 0x10 up (but SMC32) have no
+ * COND field. */
+static void condition_applies_only_to_conditional_ecs(void **state)
+{
+	struct test_vm *t = *state;
+
+	t->v->regs.pc = PC0;
+	t->v->regs.pstate = 0x10; /* A32 usr, Z clear */
+	/* MCREQ: CV=1, COND=0 (EQ) fails, so it is skipped, not UNDEFed. */
+	assert_int_equal(test_trap(t->v, 0x0f000000, 0, 0), EXIT_RESUME);
+	assert_int_equal(t->v->regs.pc, PC0 + 4);
+	assert_string_equal(t->v->note.what, "aa32.cond_fail");
+	/* MCR (AL): passes, and UNDEF at the A32 lower-EL vector. */
+	t->v->regs.pc = PC0;
+	assert_int_equal(test_trap(t->v, 0x0fe00000, 0, 0), EXIT_RESUME);
+	assert_string_equal(t->v->note.what, "undef.ec");
+	assert_int_equal(t->v->regs.pc, 0x40010000 + 0x600);
+	/* A data abort (EC=0x24) with ISS bits 24:20 set is not a COND. */
+	t->v->regs.pc = PC0;
+	t->v->regs.pstate = 0x10;
+	assert_int_equal(test_trap(t->v, ESR_STR_T32, SCR, (SCR >> 12) << 4),
+			 EXIT_RESUME);
+	assert_string_equal(t->v->note.what, "mmio.write");
+}
+
 int main(void)
 {
 #define T(f)                                                                   \
@@ -99,6 +174,9 @@ int main(void)
 	    T(it_block_advances_through_emulated_store),
 	    T(it_state_crosses_both_fields),
 	    T(no_it_state_outside_t32),
+	    T(failed_condition_is_skipped),
+	    T(t32_condition_from_it_state),
+	    T(condition_applies_only_to_conditional_ecs),
 	};
 	return cmocka_run_group_tests_name("aarch32", tests, NULL, NULL);
 }

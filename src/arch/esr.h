@@ -110,4 +110,9 @@ static inline uint64_t esr_make(unsigned ec, int il, uint32_t iss)
 #define PSR_AA32_IT_HI_SHIFT 10
 #define PSR_AA32_IT_HI_MASK (0x3fu << 10)
 
+/* Traps of AArch32 instructions that may be conditional report the
+ * condition in ISS[24:20]: CV (COND valid) and COND. */
+#define ISS_CV (1u << 24)
+#define ISS_COND_SHIFT 20
+
 #endif
