@@ -29,6 +29,76 @@ exit_handler_fn exit_handler_for(unsigned ec)
 	return exit_handlers[ec & ESR_EC_MASK];
 }
 
+/* ECs whose ISS has CV/COND (ISS[24:20]) when trapped from AArch32: WFx,
+ * MCR/MRC, MCRR/MRRC, LDC/STC, FP/SIMD, VMRS, MRRC (cp14), SMC. */
+#define EC_COND_MASK                                                           \
+	((1u << 0x01) | (1u << 0x03) | (1u << 0x04) | (1u << 0x05) |           \
+	 (1u << 0x06) | (1u << 0x07) | (1u << 0x08) | (1u << 0x0c) |           \
+	 (1u << 0x13))
+
+/* ConditionHolds() from the Arm ARM, flags as PSTATE.NZCV (N in bit 3). */
+static bool cond_holds(unsigned cond, unsigned nzcv)
+{
+	bool n = nzcv & 8u, z = nzcv & 4u, c = nzcv & 2u, v = nzcv & 1u;
+	bool r;
+
+	switch (cond >> 1) {
+	case 0:
+		r = z; /* EQ/NE */
+		break;
+	case 1:
+		r = c; /* CS/CC */
+		break;
+	case 2:
+		r = n; /* MI/PL */
+		break;
+	case 3:
+		r = v; /* VS/VC */
+		break;
+	case 4:
+		r = c && !z; /* HI/LS */
+		break;
+	case 5:
+		r = n == v; /* GE/LT */
+		break;
+	case 6:
+		r = n == v && !z; /* GT/LE */
+		break;
+	default:
+		return true; /* AL, and 0b1111 which is not inverted */
+	}
+	return (cond & 1u) ? !r : r;
+}
+
+/*
+ * Whether a trapped AArch32 instruction passed its condition check. It is
+ * IMPLEMENTATION DEFINED whether a conditional instruction that fails the
+ * check traps at all, so one that does must be skipped like the NOP it is,
+ * not emulated. T32 traps may leave COND invalid (CV=0): the condition is
+ * then the IT block's, IT[7:4], or none outside a block (IT[3:0] zero).
+ */
+static bool aa32_cond_passed(const struct vcpu *v)
+{
+	unsigned ec = esr_ec(v->exit.esr);
+	uint32_t iss = esr_iss(v->exit.esr);
+	unsigned cond;
+
+	if (!(v->regs.pstate & PSR_MODE_32BIT) || ec >= 32 ||
+	    !((EC_COND_MASK >> ec) & 1u))
+		return true;
+	if (iss & ISS_CV) {
+		cond = (iss >> ISS_COND_SHIFT) & 0xfu;
+	} else {
+		uint32_t it = vcpu_aa32_itstate(v->regs.pstate);
+
+		if ((it & 0xfu) == 0)
+			return true;
+		cond = it >> 4;
+	}
+	return cond_holds(
+	    cond, (unsigned)(v->regs.pstate >> PSR_AA32_NZCV_SHIFT) & 0xfu);
+}
+
 /*
  * Around every exit: what the guest did to its list registers goes back
  * into the interrupt model first, so handlers see the truth; whatever the
@@ -41,7 +111,14 @@ enum exit_action hv_handle_sync(struct vcpu *v)
 	vgic_sync(v);
 	v->note.what = "";
 	v->note.a = v->note.b = v->note.result = 0;
-	act = exit_handlers[esr_ec(v->exit.esr)](v);
+	if (!aa32_cond_passed(v)) {
+		vcpu_note(v, "aa32.cond_fail", esr_ec(v->exit.esr), v->exit.esr,
+			  0);
+		vcpu_advance_pc(v);
+		act = EXIT_RESUME;
+	} else {
+		act = exit_handlers[esr_ec(v->exit.esr)](v);
+	}
 	vgic_flush(v);
 	return act;
 }

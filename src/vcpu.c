@@ -21,9 +21,43 @@ static const uint32_t el1_encodings[VCPU_EL1_COUNT] = {
     HAL_SYSREGS_EL1(EL1_ENC)};
 #undef EL1_ENC
 
+uint32_t vcpu_aa32_itstate(uint64_t pstate)
+{
+	if (!(pstate & PSR_MODE_32BIT))
+		return 0;
+	return (uint32_t)((pstate & PSR_AA32_IT_HI_MASK) >>
+			  (PSR_AA32_IT_HI_SHIFT - 2)) |
+	       (uint32_t)((pstate & PSR_AA32_IT_LO_MASK) >>
+			  PSR_AA32_IT_LO_SHIFT);
+}
+
+/*
+ * ITAdvance() from the Arm ARM: the last instruction of an IT block (IT[2:0]
+ * zero) ends it, any other shifts IT[4:0] left by one so IT[7:4] becomes the
+ * next instruction's condition. The CPU does this as part of executing the
+ * instruction, so skipping an emulated one in an IT block must do it too or
+ * the rest of the block runs under the wrong conditions.
+ */
+static uint64_t aa32_it_advance(uint64_t pstate)
+{
+	uint32_t it = vcpu_aa32_itstate(pstate);
+
+	if ((it & 7u) == 0)
+		it = 0;
+	else
+		it = (it & 0xe0u) | ((it << 1) & 0x1fu);
+	pstate &= ~(uint64_t)(PSR_AA32_IT_HI_MASK | PSR_AA32_IT_LO_MASK);
+	return pstate | ((uint64_t)(it >> 2) << PSR_AA32_IT_HI_SHIFT) |
+	       ((uint64_t)(it & 3u) << PSR_AA32_IT_LO_SHIFT);
+}
+
 void vcpu_advance_pc(struct vcpu *v)
 {
 	v->regs.pc += esr_insn_len(v->exit.esr);
+	/* Only T32 has IT blocks; in AArch64 these SPSR bits mean other
+	 * things (BTYPE, SSBS, TCO) and must be left alone. */
+	if ((v->regs.pstate & PSR_MODE_32BIT) && (v->regs.pstate & PSR_AA32_T))
+		v->regs.pstate = aa32_it_advance(v->regs.pstate);
 }
 
 void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)

@@ -102,8 +102,12 @@ static inline void vcpu_note(struct vcpu *v, const char *what, uint64_t a,
 	v->note.result = result;
 }
 
-/* Skip the trapped instruction (length from ESR.IL). */
+/* Skip the trapped instruction: length from ESR.IL (2 or 4 bytes), and for
+ * a T32 guest the IT state advanced as executing the instruction would. */
 void vcpu_advance_pc(struct vcpu *v);
+
+/* ITSTATE[7:0] gathered from an AArch32 SPSR (0 for AArch64). */
+uint32_t vcpu_aa32_itstate(uint64_t pstate);
 
 /* Put the vCPU in its architectural reset state, entering at 'entry' at
  * EL1h with x0 = arg0 and all interrupts masked (Linux boot protocol). */

@@ -90,11 +90,12 @@ static void boot_loads_image_and_dtb(void **state)
 	make_image(img, sizeof(img), 0x80000, 0x10000, 0);
 	memset(t->ram + 0x80000 + sizeof(img), 0xee, 64); /* stale BSS */
 	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), 0);
-	assert_int_equal(bi.entry_ipa, GUEST_RAM_BASE + 0x80000);
+	/* RAM at IPA 0x40000000 + text_offset */
+	assert_int_equal(bi.entry_ipa, 0x40080000);
 	assert_memory_equal(t->ram + 0x80000, img, sizeof(img));
 	assert_int_equal(t->ram[0x80000 + sizeof(img)], 0); /* BSS cleared */
-	assert_int_equal(bi.dtb_ipa % 0x200000, 0);
-	assert_true(bi.dtb_ipa >= bi.entry_ipa + 0x10000);
+	/* The last 2 MiB of the 16 MiB of RAM. */
+	assert_int_equal(bi.dtb_ipa, 0x40e00000);
 
 	/* vCPU 0 enters the image with x0 = DTB, EL1h, DAIF masked; vCPU 1
 	 * waits for CPU_ON. */
@@ -103,7 +104,7 @@ static void boot_loads_image_and_dtb(void **state)
 	assert_int_equal(t->v->regs.pstate, 0x3c5);
 	assert_int_equal(t->vm->vcpus[1].power, VCPU_POWER_OFF);
 
-	fdt = t->ram + (bi.dtb_ipa - GUEST_RAM_BASE);
+	fdt = t->ram + (bi.dtb_ipa - TEST_RAM_IPA);
 	assert_int_equal(fdt_check_header(fdt), 0);
 	assert_int_equal(fdt_totalsize(fdt), bi.dtb_size);
 	chosen = fdt_path_offset(fdt, "/chosen");
@@ -126,6 +127,70 @@ static void boot_loads_image_and_dtb(void **state)
 	assert_int_equal(attrs.perm, S2_PERM_R | S2_PERM_W | S2_PERM_X);
 }
 
+/* A property of 32-bit cells equals want[0..n). */
+static void expect_cells(const void *fdt, const char *path, const char *prop,
+			 const uint32_t *want, int n)
+{
+	int node = fdt_path_offset(fdt, path), len = -1;
+	const fdt32_t *got;
+
+	assert_true(node >= 0);
+	got = fdt_getprop(fdt, node, prop, &len);
+	assert_non_null(got);
+	assert_int_equal(len, n * 4);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(fdt32_to_cpu(got[i]), want[i]);
+}
+
+/* The generated DTB against the README's guest map and the DT bindings:
+ * reg is <addr-hi addr-lo size-hi size-lo>, a GIC interrupt is <type number
+ * flags> with type 0 = SPI, 1 = PPI (number = INTID - 32 or - 16). */
+static void dtb_describes_the_guest_map(void **state)
+{
+	struct test_vm *t = *state;
+	uint8_t img[64] = {0};
+	struct guest_boot_args a = {img, sizeof(img), NULL, 0, NULL};
+	struct guest_boot_info bi;
+	const char *why = NULL;
+	const void *fdt;
+
+	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), 0);
+	fdt = t->ram + (bi.dtb_ipa - TEST_RAM_IPA);
+	/* PL011 at 0x09000000, one 4 KiB page, INTID 33 (SPI 1) level-high */
+	expect_cells(fdt, "/pl011@9000000", "reg",
+		     (const uint32_t[]){0, 0x09000000, 0, 0x1000}, 4);
+	expect_cells(fdt, "/pl011@9000000", "interrupts",
+		     (const uint32_t[]){0, 1, 4}, 3);
+	/* GICv3: 64 KiB distributor, 128 KiB of redistributor per vCPU */
+	expect_cells(fdt, "/intc@8000000", "reg",
+		     (const uint32_t[]){0, 0x08000000, 0, 0x10000, 0,
+					0x080a0000, 0, 2 * 0x20000},
+		     8);
+	expect_cells(fdt, "/intc@8000000", "#interrupt-cells",
+		     (const uint32_t[]){3}, 1);
+	/* 16 MiB of RAM at 0x40000000 */
+	expect_cells(fdt, "/memory@40000000", "reg",
+		     (const uint32_t[]){0, 0x40000000, 0, 0x01000000}, 4);
+	expect_cells(fdt, "/scratch@b000000", "reg",
+		     (const uint32_t[]){0, 0x0b000000, 0, 0x1000}, 4);
+	/* Timer PPIs in binding order: secure phys 13 (INTID 29), phys 14
+	 * (30), virt 11 (27), hyp 10 (26). */
+	{
+		int node = fdt_path_offset(fdt, "/timer"), len = -1;
+		const fdt32_t *irq = fdt_getprop(fdt, node, "interrupts", &len);
+		static const uint32_t ppi[4] = {13, 14, 11, 10};
+
+		assert_non_null(irq);
+		assert_int_equal(len, 12 * 4);
+		for (int i = 0; i < 4; i++) {
+			assert_int_equal(fdt32_to_cpu(irq[3 * i]), 1);
+			assert_int_equal(fdt32_to_cpu(irq[3 * i + 1]), ppi[i]);
+		}
+	}
+	/* CPU reg is MPIDR Aff0: 0 and 1 */
+	expect_cells(fdt, "/cpus/cpu@1", "reg", (const uint32_t[]){1}, 1);
+}
+
 static void boot_adopts_user_dtb(void **state)
 {
 	struct test_vm *t = *state;
@@ -140,7 +205,7 @@ static void boot_adopts_user_dtb(void **state)
 	memset(img, 0, sizeof(img));
 	assert_int_equal(fdt_create_empty_tree(user, sizeof(user)), 0);
 	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), 0);
-	fdt = t->ram + (bi.dtb_ipa - GUEST_RAM_BASE);
+	fdt = t->ram + (bi.dtb_ipa - TEST_RAM_IPA);
 	assert_string_equal(
 	    fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", &len),
 	    "x=1");
@@ -182,6 +247,7 @@ int main(void)
 	    cmocka_unit_test(probe_linux_and_raw),
 	    cmocka_unit_test(probe_rejects_lying_headers),
 	    T(boot_loads_image_and_dtb),
+	    T(dtb_describes_the_guest_map),
 	    T(boot_adopts_user_dtb),
 	    T(boot_refuses_images_that_do_not_fit),
 	    T(dtb_too_small_buffer),

@@ -15,6 +15,9 @@
 #include "mm/page_pool.h"
 
 #define POOL_PA 0x40000000ull
+/* Pool pages hold Stage-2 tables: one 4 KiB translation granule each,
+ * written out so a wrong PG in the core cannot pass here. */
+#define PG 4096u
 
 struct fx {
 	uint8_t *mem;
@@ -28,9 +31,9 @@ static struct fx *fx_new(size_t npages)
 
 	assert_non_null(f);
 	f->npages = npages;
-	f->mem = aligned_alloc(PAGE_SIZE, npages * PAGE_SIZE);
+	f->mem = aligned_alloc(PG, npages * PG);
 	assert_non_null(f->mem);
-	memset(f->mem, 0xa5, npages * PAGE_SIZE);
+	memset(f->mem, 0xa5, npages * PG);
 	assert_int_equal(page_pool_init(&f->pool, f->mem, POOL_PA, npages),
 			 HV_OK);
 	return f;
@@ -54,12 +57,12 @@ static size_t free_list_len(const struct fx *f)
 	while (pa != 0) {
 		uint64_t off = pa - POOL_PA;
 
-		if (pa < POOL_PA || off % PAGE_SIZE != 0 ||
-		    off / PAGE_SIZE >= f->npages || seen[off / PAGE_SIZE]) {
+		if (pa < POOL_PA || off % PG != 0 || off / PG >= f->npages ||
+		    seen[off / PG]) {
 			n = SIZE_MAX;
 			break;
 		}
-		seen[off / PAGE_SIZE] = 1;
+		seen[off / PG] = 1;
 		n++;
 		memcpy(&pa, f->mem + off, sizeof(pa));
 	}
@@ -71,7 +74,7 @@ static bool page_is_zero(const void *p)
 {
 	const uint8_t *b = p;
 
-	for (size_t i = 0; i < PAGE_SIZE; i++)
+	for (size_t i = 0; i < PG; i++)
 		if (b[i] != 0)
 			return false;
 	return true;
@@ -80,7 +83,7 @@ static bool page_is_zero(const void *p)
 static void test_init_rejects_bad_args(void **state)
 {
 	static struct page_pool p, before;
-	uint8_t *mem = aligned_alloc(PAGE_SIZE, 2 * PAGE_SIZE);
+	uint8_t *mem = aligned_alloc(PG, 2 * PG);
 
 	(void)state;
 	assert_non_null(mem);
@@ -120,12 +123,12 @@ static void test_alloc_all_then_empty(void **state)
 
 		assert_non_null(va);
 		/* Lowest page first, each page exactly once. */
-		assert_int_equal(pa, POOL_PA + i * PAGE_SIZE);
-		assert_ptr_equal(va, f->mem + i * PAGE_SIZE);
+		assert_int_equal(pa, POOL_PA + i * PG);
+		assert_ptr_equal(va, f->mem + i * PG);
 		assert_true(page_is_zero(va));
 		assert_ptr_equal(page_pool_va(&f->pool, pa), va);
 		assert_int_equal(f->pool.nfree, 70 - i - 1);
-		memset(va, 0xee, PAGE_SIZE); /* dirty it for the reuse test */
+		memset(va, 0xee, PG); /* dirty it for the reuse test */
 	}
 	seen_pa = 0x1234;
 	assert_null(page_pool_alloc(&f->pool, &seen_pa));
@@ -136,15 +139,15 @@ static void test_alloc_all_then_empty(void **state)
 	assert_int_equal(free_list_len(f), 0);
 
 	/* Freed pages come back zeroed, most recently freed first. */
-	page_pool_free(&f->pool, POOL_PA + 3 * PAGE_SIZE);
-	page_pool_free(&f->pool, POOL_PA + 65 * PAGE_SIZE);
+	page_pool_free(&f->pool, POOL_PA + 3 * PG);
+	page_pool_free(&f->pool, POOL_PA + 65 * PG);
 	assert_int_equal(f->pool.nfree, 2);
 	assert_int_equal(free_list_len(f), 2);
 	uint8_t *va = page_pool_alloc(&f->pool, &pa);
-	assert_int_equal(pa, POOL_PA + 65 * PAGE_SIZE);
+	assert_int_equal(pa, POOL_PA + 65 * PG);
 	assert_true(page_is_zero(va));
 	va = page_pool_alloc(&f->pool, NULL);
-	assert_ptr_equal(va, f->mem + 3 * PAGE_SIZE);
+	assert_ptr_equal(va, f->mem + 3 * PG);
 	assert_true(page_is_zero(va));
 	assert_int_equal(f->pool.bad_frees, 0);
 	fx_free(f);
@@ -163,13 +166,13 @@ static void test_bad_frees_are_ignored(void **state)
 
 	const uint64_t bad[] = {
 	    0,
-	    POOL_PA - PAGE_SIZE,
-	    POOL_PA + 8 * PAGE_SIZE, /* one past the end */
-	    POOL_PA + 100 * PAGE_SIZE,
+	    POOL_PA - PG,
+	    POOL_PA + 8 * PG, /* one past the end */
+	    POOL_PA + 100 * PG,
 	    a + 8, /* inside an allocated page */
-	    b + PAGE_SIZE / 2,
-	    POOL_PA + 5 * PAGE_SIZE, /* a page that is already free */
-	    ~0ull & ~(uint64_t)(PAGE_SIZE - 1),
+	    b + PG / 2,
+	    POOL_PA + 5 * PG, /* a page that is already free */
+	    ~0ull & ~(uint64_t)(PG - 1),
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		page_pool_free(&f->pool, bad[i]);
@@ -203,11 +206,10 @@ static void test_va_lookup(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < 4; i++)
-		assert_ptr_equal(
-		    page_pool_va(&f->pool, POOL_PA + i * PAGE_SIZE),
-		    f->mem + i * PAGE_SIZE);
-	assert_null(page_pool_va(&f->pool, POOL_PA + 4 * PAGE_SIZE));
-	assert_null(page_pool_va(&f->pool, POOL_PA - PAGE_SIZE));
+		assert_ptr_equal(page_pool_va(&f->pool, POOL_PA + i * PG),
+				 f->mem + i * PG);
+	assert_null(page_pool_va(&f->pool, POOL_PA + 4 * PG));
+	assert_null(page_pool_va(&f->pool, POOL_PA - PG));
 	assert_null(page_pool_va(&f->pool, POOL_PA + 8));
 	assert_null(page_pool_va(&f->pool, 0));
 	assert_null(page_pool_va(&f->pool, ~0ull));
@@ -225,7 +227,7 @@ static void test_corrupted_free_list(void **state)
 	assert_non_null(page_pool_alloc(&f->pool, &a));
 	assert_non_null(page_pool_alloc(&f->pool, &b));
 	/* Free page 3 is next after page 2; make page 2 point at b. */
-	va = (uint64_t *)(void *)(f->mem + 2 * PAGE_SIZE);
+	va = (uint64_t *)(void *)(f->mem + 2 * PG);
 	va[0] = b;
 	assert_ptr_equal(page_pool_alloc(&f->pool, NULL), va);
 	assert_null(page_pool_alloc(&f->pool, NULL)); /* b is in use */
@@ -264,7 +266,7 @@ static void test_random_against_model(void **state)
 	for (int step = 0; step < 20000; step++) {
 		uint64_t r = xorshift64(&seed);
 		size_t i = (size_t)(r >> 32) % N;
-		uint64_t pa = POOL_PA + i * PAGE_SIZE;
+		uint64_t pa = POOL_PA + i * PG;
 
 		if ((r & 3) < 2) {
 			uint64_t got;
@@ -275,10 +277,10 @@ static void test_random_against_model(void **state)
 				continue;
 			}
 			assert_non_null(va);
-			i = (size_t)((got - POOL_PA) / PAGE_SIZE);
+			i = (size_t)((got - POOL_PA) / PG);
 			assert_false(used[i]);
 			assert_true(page_is_zero(va));
-			memset(va, (int)r | 1, PAGE_SIZE);
+			memset(va, (int)r | 1, PG);
 			used[i] = 1;
 			nused++;
 		} else {

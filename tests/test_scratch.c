@@ -13,6 +13,12 @@
 #include "hv_err.h"
 
 #define BASE 0x0b000000ull
+/* The device as README and dev/scratch.h describe it, written out: one
+ * 4 KiB page, 256 bytes of storage, a read-only ID "SCRATCH1" at 0x100. */
+#define DEV_SIZE 0x1000u
+#define NBYTES 0x100u
+#define ID_OFF 0x100u
+#define ID_VALUE 0x5343524154434831ull
 
 static struct scratch dev;
 static struct mmio_bus bus;
@@ -50,9 +56,9 @@ static void test_init(void **state)
 	(void)state;
 	assert_string_equal(dev.dev.name, "scratch");
 	assert_int_equal(dev.dev.base, BASE);
-	assert_int_equal(dev.dev.size, SCRATCH_SIZE);
+	assert_int_equal(dev.dev.size, DEV_SIZE);
 	assert_ptr_equal(dev.dev.ctx, &dev);
-	for (unsigned i = 0; i < SCRATCH_BYTES; i++)
+	for (unsigned i = 0; i < NBYTES; i++)
 		assert_int_equal(dev.bytes[i], 0);
 	assert_int_equal(rd(0, 8), 0);
 }
@@ -63,7 +69,7 @@ static void test_every_width_round_trips(void **state)
 
 	(void)state;
 	for (unsigned w = 1; w <= 8; w *= 2) {
-		for (uint32_t off = 0; off < SCRATCH_BYTES; off += w) {
+		for (uint32_t off = 0; off < NBYTES; off += w) {
 			uint64_t val =
 			    (pattern ^ (off * 0x0101010101010101ull)) + w;
 
@@ -74,7 +80,7 @@ static void test_every_width_round_trips(void **state)
 	/* The last 8-byte slot ends exactly where the ID starts. */
 	wr(0xf8, 8, pattern);
 	assert_int_equal(rd(0xf8, 8), pattern);
-	assert_int_equal(rd(SCRATCH_ID_OFFSET, 8), SCRATCH_ID_VALUE);
+	assert_int_equal(rd(ID_OFF, 8), ID_VALUE);
 }
 
 static void test_little_endian_layout(void **state)
@@ -129,7 +135,7 @@ static void test_unaligned_rejected(void **state)
 		    scr_rw(cases[i].off, cases[i].width, false, &v),
 		    MMIO_BAD_ACCESS);
 	}
-	for (unsigned i = 0; i < SCRATCH_BYTES; i++)
+	for (unsigned i = 0; i < NBYTES; i++)
 		assert_int_equal(dev.bytes[i], 0);
 }
 
@@ -138,22 +144,19 @@ static void test_id_register(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(rd(SCRATCH_ID_OFFSET, 8), 0x5343524154434831ull);
-	assert_int_equal(rd(SCRATCH_ID_OFFSET, 4), 0x54434831u);
-	assert_int_equal(rd(SCRATCH_ID_OFFSET + 4, 4), 0x53435241u);
+	assert_int_equal(rd(ID_OFF, 8), 0x5343524154434831ull);
+	assert_int_equal(rd(ID_OFF, 4), 0x54434831u);
+	assert_int_equal(rd(ID_OFF + 4, 4), 0x53435241u);
 	/* Writes are ignored, whatever the width. */
-	wr(SCRATCH_ID_OFFSET, 8, 0);
-	wr(SCRATCH_ID_OFFSET + 4, 4, 0);
-	assert_int_equal(rd(SCRATCH_ID_OFFSET, 8), SCRATCH_ID_VALUE);
+	wr(ID_OFF, 8, 0);
+	wr(ID_OFF + 4, 4, 0);
+	assert_int_equal(rd(ID_OFF, 8), ID_VALUE);
 	/* Byte and halfword accesses are not offered. */
 	v = 0;
-	assert_int_equal(scr_rw(SCRATCH_ID_OFFSET, 1, false, &v),
-			 MMIO_BAD_ACCESS);
-	assert_int_equal(scr_rw(SCRATCH_ID_OFFSET + 6, 2, false, &v),
-			 MMIO_BAD_ACCESS);
-	assert_int_equal(scr_rw(SCRATCH_ID_OFFSET, 2, true, &v),
-			 MMIO_BAD_ACCESS);
-	assert_int_equal(rd(SCRATCH_ID_OFFSET, 8), SCRATCH_ID_VALUE);
+	assert_int_equal(scr_rw(ID_OFF, 1, false, &v), MMIO_BAD_ACCESS);
+	assert_int_equal(scr_rw(ID_OFF + 6, 2, false, &v), MMIO_BAD_ACCESS);
+	assert_int_equal(scr_rw(ID_OFF, 2, true, &v), MMIO_BAD_ACCESS);
+	assert_int_equal(rd(ID_OFF, 8), ID_VALUE);
 	/* Storage is not aliased by the ID. */
 	assert_int_equal(rd(0xf8, 8), 0);
 }
@@ -169,11 +172,11 @@ static void test_rest_of_page_is_raz_wi(void **state)
 			assert_int_equal(rd(offs[i], w), 0);
 		}
 	}
-	for (unsigned i = 0; i < SCRATCH_BYTES; i++)
+	for (unsigned i = 0; i < NBYTES; i++)
 		assert_int_equal(dev.bytes[i], 0);
 	/* One past the page is not the device. */
 	uint64_t v = 0;
-	assert_int_equal(scr_rw(SCRATCH_SIZE, 4, false, &v), MMIO_NO_DEVICE);
+	assert_int_equal(scr_rw(DEV_SIZE, 4, false, &v), MMIO_NO_DEVICE);
 }
 
 static void test_two_devices_are_independent(void **state)
@@ -181,12 +184,12 @@ static void test_two_devices_are_independent(void **state)
 	struct scratch other;
 
 	(void)state;
-	scratch_init(&other, BASE + SCRATCH_SIZE);
+	scratch_init(&other, BASE + DEV_SIZE);
 	assert_int_equal(mmio_bus_add(&bus, &other.dev), HV_OK);
 	wr(0x40, 8, 0x1111111111111111ull);
-	wr(SCRATCH_SIZE + 0x40, 8, 0x2222222222222222ull);
+	wr(DEV_SIZE + 0x40, 8, 0x2222222222222222ull);
 	assert_int_equal(rd(0x40, 8), 0x1111111111111111ull);
-	assert_int_equal(rd(SCRATCH_SIZE + 0x40, 8), 0x2222222222222222ull);
+	assert_int_equal(rd(DEV_SIZE + 0x40, 8), 0x2222222222222222ull);
 	assert_int_equal(other.bytes[0x40], 0x22);
 	assert_int_equal(dev.bytes[0x40], 0x11);
 }

@@ -6,14 +6,19 @@
 
 #include <cmocka.h>
 
-#include "arch/esr.h"
 #include "exit.h"
-#include "smccc/psci.h"
-#include "smccc/smccc.h"
 #include "test_vm.h"
 
-#define NOT_SUPPORTED 0xffffffffffffffffull
-#define PC0 (GUEST_RAM_BASE + 0x1000)
+/* Function IDs and return codes are written out from SMCCC (DEN0028) and
+ * PSCI (DEN0022), never taken from the core's headers. */
+#define NOT_SUPPORTED 0xffffffffffffffffull /* -1, sign-extended */
+#define PC0 (TEST_RAM_IPA + 0x1000)
+
+/* HVC #0 / SMC #0 from AArch64: EC=0x16 / 0x17, IL, imm16=0. */
+#define ESR_HVC0 0x5a000000ull
+#define ESR_SMC0 0x5e000000ull
+
+enum conduit { HVC, SMC };
 
 /* Fill every GPR with a recognisable pattern. */
 static void poison(struct vcpu *v)
@@ -24,25 +29,24 @@ static void poison(struct vcpu *v)
 
 /* Make a call: the port's view is ESR + registers; HVC leaves PC after the
  * instruction, a trapped SMC at it. */
-static enum exit_action call(struct vcpu *v, enum smccc_conduit c, uint64_t x0,
+static enum exit_action call(struct vcpu *v, enum conduit c, uint64_t x0,
 			     uint64_t x1, uint64_t x2, uint64_t x3)
 {
 	v->regs.x[0] = x0;
 	v->regs.x[1] = x1;
 	v->regs.x[2] = x2;
 	v->regs.x[3] = x3;
-	v->regs.pc = c == SMCCC_HVC ? PC0 + 4 : PC0;
-	return test_trap(
-	    v, esr_make(c == SMCCC_HVC ? EC_HVC64 : EC_SMC64, 1, 0), 0, 0);
+	v->regs.pc = c == HVC ? PC0 + 4 : PC0;
+	return test_trap(v, c == HVC ? ESR_HVC0 : ESR_SMC0, 0, 0);
 }
 
 static void both_conduits_leave_pc_after_call(void **state)
 {
 	struct test_vm *t = *state;
 
-	call(t->v, SMCCC_HVC, PSCI_VERSION, 0, 0, 0);
+	call(t->v, HVC, 0x84000000 /* PSCI_VERSION */, 0, 0, 0);
 	assert_int_equal(t->v->regs.pc, PC0 + 4);
-	call(t->v, SMCCC_SMC, PSCI_VERSION, 0, 0, 0);
+	call(t->v, SMC, 0x84000000 /* PSCI_VERSION */, 0, 0, 0);
 	assert_int_equal(t->v->regs.pc, PC0 + 4);
 }
 
@@ -50,11 +54,12 @@ static void versions(void **state)
 {
 	struct test_vm *t = *state;
 
-	for (int c = SMCCC_HVC; c <= SMCCC_SMC; c++) {
-		call(t->v, c, SMCCC_VERSION, 0, 0, 0);
-		assert_int_equal(t->v->regs.x[0], 0x10002);
-		call(t->v, c, PSCI_VERSION, 0, 0, 0);
+	for (enum conduit c = HVC; c <= SMC; c++) {
+		call(t->v, c, 0x80000000 /* SMCCC_VERSION */, 0, 0, 0);
+		assert_int_equal(t->v->regs.x[0], 0x10002); /* SMCCC 1.2 */
+		call(t->v, c, 0x84000000 /* PSCI_VERSION */, 0, 0, 0);
 		assert_int_equal(t->v->regs.x[0], 0x10001);
+		/* PSCI 1.1 */ /* PSCI 1.1 */
 	}
 }
 
@@ -64,8 +69,9 @@ static void calling_convention_preserves_registers(void **state)
 	struct test_vm *t = *state;
 
 	poison(t->v);
-	call(t->v, SMCCC_HVC, 0xffffffff00000000ull | PSCI_VERSION, 7, 8, 9);
-	assert_int_equal(t->v->regs.x[0], 0x10001);
+	call(t->v, HVC, 0xffffffff00000000ull | 0x84000000 /* PSCI_VERSION */,
+	     7, 8, 9);
+	assert_int_equal(t->v->regs.x[0], 0x10001); /* PSCI 1.1 */
 	assert_int_equal(t->v->regs.x[1], 0);
 	assert_int_equal(t->v->regs.x[2], 0);
 	assert_int_equal(t->v->regs.x[3], 0);
@@ -90,7 +96,7 @@ static void unknown_ids_not_supported(void **state)
 	};
 
 	for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-		for (int c = SMCCC_HVC; c <= SMCCC_SMC; c++) {
+		for (enum conduit c = HVC; c <= SMC; c++) {
 			poison(t->v);
 			assert_int_equal(call(t->v, c, ids[i], 1, 2, 3),
 					 EXIT_RESUME);
@@ -105,9 +111,9 @@ static void nonzero_immediate_rejected(void **state)
 {
 	struct test_vm *t = *state;
 
-	t->v->regs.x[0] = PSCI_SYSTEM_OFF;
+	t->v->regs.x[0] = 0x84000008 /* SYSTEM_OFF */;
 	t->v->regs.pc = PC0 + 4;
-	assert_int_equal(test_trap(t->v, esr_make(EC_HVC64, 1, 0x42), 0, 0),
+	assert_int_equal(test_trap(t->v, 0x5a000042 /* HVC #0x42 */, 0, 0),
 			 EXIT_RESUME);
 	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
 	assert_int_equal(t->vm->state, VM_RUNNING);
@@ -117,12 +123,14 @@ static void arch_features(void **state)
 {
 	struct test_vm *t = *state;
 
-	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_VERSION, 0, 0);
+	call(t->v, HVC, 0x80000001 /* SMCCC_ARCH_FEATURES */,
+	     0x80000000 /* SMCCC_VERSION */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], 0);
-	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_ARCH_FEATURES, 0, 0);
+	call(t->v, HVC, 0x80000001 /* SMCCC_ARCH_FEATURES */,
+	     0x80000001 /* SMCCC_ARCH_FEATURES */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], 0);
-	call(t->v, SMCCC_HVC, SMCCC_ARCH_FEATURES, SMCCC_ARCH_WORKAROUND_1, 0,
-	     0);
+	call(t->v, HVC, 0x80000001 /* SMCCC_ARCH_FEATURES */,
+	     0x80008000 /* SMCCC_ARCH_WORKAROUND_1 */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
 }
 
@@ -130,19 +138,24 @@ static void psci_features_query(void **state)
 {
 	struct test_vm *t = *state;
 
-	call(t->v, SMCCC_HVC, PSCI_FEATURES, PSCI_CPU_ON, 0, 0);
+	call(t->v, HVC, 0x8400000a /* PSCI_FEATURES */,
+	     0x84000003 /* CPU_ON (SMC32) */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], 0);
-	call(t->v, SMCCC_HVC, PSCI_FEATURES, 0xc4000003, 0, 0);
+	call(t->v, HVC, 0x8400000a /* PSCI_FEATURES */,
+	     0xc4000003 /* CPU_ON (SMC64) */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], 0);
-	call(t->v, SMCCC_HVC, PSCI_FEATURES, SMCCC_VERSION, 0, 0);
+	call(t->v, HVC, 0x8400000a /* PSCI_FEATURES */,
+	     0x80000000 /* SMCCC_VERSION */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], 0);
-	call(t->v, SMCCC_HVC, PSCI_FEATURES, PSCI_MIGRATE, 0, 0);
+	call(t->v, HVC, 0x8400000a /* PSCI_FEATURES */,
+	     0x84000005 /* MIGRATE */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
-	call(t->v, SMCCC_HVC, PSCI_FEATURES, 0xc4000000, 0, 0);
+	call(t->v, HVC, 0x8400000a /* PSCI_FEATURES */,
+	     0xc4000000 /* no SMC64 PSCI_VERSION */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], NOT_SUPPORTED);
 	/* The SMC32 form truncates the argument to 32 bits. */
-	call(t->v, SMCCC_HVC, PSCI_FEATURES,
-	     0x1234567800000000ull | PSCI_VERSION, 0, 0);
+	call(t->v, HVC, 0x8400000a /* PSCI_FEATURES */,
+	     0x1234567800000000ull | 0x84000000 /* PSCI_VERSION */, 0, 0);
 	assert_int_equal(t->v->regs.x[0], 0);
 }
 
@@ -150,7 +163,8 @@ static void migrate_info_type(void **state)
 {
 	struct test_vm *t = *state;
 
-	call(t->v, SMCCC_HVC, PSCI_MIGRATE_INFO_TYPE, 0, 0, 0);
+	call(t->v, HVC, 0x84000006 /* MIGRATE_INFO_TYPE */, 0, 0, 0);
+	/* 2: no Trusted OS, or one that needs no migration */
 	assert_int_equal(t->v->regs.x[0], 2);
 }
 
@@ -158,10 +172,11 @@ static void system_off_and_reset(void **state)
 {
 	struct test_vm *t = *state;
 
-	assert_int_equal(call(t->v, SMCCC_HVC, PSCI_SYSTEM_RESET, 0, 0, 0),
-			 EXIT_VM_RESET);
+	assert_int_equal(
+	    call(t->v, HVC, 0x84000009 /* SYSTEM_RESET */, 0, 0, 0),
+	    EXIT_VM_RESET);
 	assert_int_equal(t->vm->state, VM_RESET_REQUESTED);
-	assert_int_equal(call(t->v, SMCCC_SMC, PSCI_SYSTEM_OFF, 0, 0, 0),
+	assert_int_equal(call(t->v, SMC, 0x84000008 /* SYSTEM_OFF */, 0, 0, 0),
 			 EXIT_VM_OFF);
 	assert_int_equal(t->vm->state, VM_OFF);
 }
@@ -170,18 +185,18 @@ static void single_vcpu_affinity_and_cpu_on(void **state)
 {
 	struct test_vm *t = *state;
 
-	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 0, 0, 0);
-	assert_int_equal(t->v->regs.x[0], PSCI_AFF_ON);
-	call(t->v, SMCCC_HVC, 0xc4000004, 0, 0, 0);
-	assert_int_equal(t->v->regs.x[0], PSCI_AFF_ON);
-	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 1, 0, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_PARAMETERS);
-	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 0, 4, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_PARAMETERS);
-	call(t->v, SMCCC_HVC, 0xc4000003, 0, GUEST_RAM_BASE, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_ALREADY_ON);
-	call(t->v, SMCCC_HVC, 0xc4000003, 1, GUEST_RAM_BASE, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_PARAMETERS);
+	call(t->v, HVC, 0x84000004 /* AFFINITY_INFO */, 0, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 0 /* ON */);
+	call(t->v, HVC, 0xc4000004 /* AFFINITY_INFO (SMC64) */, 0, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 0 /* ON */);
+	call(t->v, HVC, 0x84000004 /* AFFINITY_INFO */, 1, 0, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], -2 /* INVALID_PARAMETERS */);
+	call(t->v, HVC, 0x84000004 /* AFFINITY_INFO */, 0, 4, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], -2 /* INVALID_PARAMETERS */);
+	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 0, TEST_RAM_IPA, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], -4 /* ALREADY_ON */);
+	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1, TEST_RAM_IPA, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], -2 /* INVALID_PARAMETERS */);
 }
 
 static void cpu_on_powers_secondary(void **state)
@@ -189,34 +204,39 @@ static void cpu_on_powers_secondary(void **state)
 	struct test_vm *t = *state;
 	struct vcpu *v1 = &t->vm->vcpus[1];
 
-	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 1, 0, 0);
-	assert_int_equal(t->v->regs.x[0], PSCI_AFF_OFF);
+	call(t->v, HVC, 0x84000004 /* AFFINITY_INFO */, 1, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 1 /* OFF */);
 	/* Entry outside RAM, or misaligned. */
-	call(t->v, SMCCC_HVC, 0xc4000003, 1, 0x1000, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_ADDRESS);
-	call(t->v, SMCCC_HVC, 0xc4000003, 1, GUEST_RAM_BASE + 2, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_INVALID_ADDRESS);
+	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1, 0x1000, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], -9 /* INVALID_ADDRESS */);
+	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1, TEST_RAM_IPA + 2,
+	     0);
+	assert_int_equal((int64_t)t->v->regs.x[0], -9 /* INVALID_ADDRESS */);
 	assert_int_equal(v1->power, VCPU_POWER_OFF);
 
-	call(t->v, SMCCC_HVC, 0xc4000003, 1, GUEST_RAM_BASE + 0x800, 0xabcd);
+	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1,
+	     TEST_RAM_IPA + 0x800, 0xabcd);
 	assert_int_equal(t->v->regs.x[0], 0);
 	assert_int_equal(v1->power, VCPU_POWER_ON);
-	assert_int_equal(v1->regs.pc, GUEST_RAM_BASE + 0x800);
+	assert_int_equal(v1->regs.pc, TEST_RAM_IPA + 0x800);
 	assert_int_equal(v1->regs.x[0], 0xabcd);
-	assert_int_equal(v1->regs.pstate, PSR_MODE_EL1H | PSR_DAIF);
-	call(t->v, SMCCC_HVC, PSCI_AFFINITY_INFO, 1, 0, 0);
-	assert_int_equal(t->v->regs.x[0], PSCI_AFF_ON);
-	call(t->v, SMCCC_HVC, 0xc4000003, 1, GUEST_RAM_BASE + 0x800, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], PSCI_ALREADY_ON);
+	assert_int_equal(v1->regs.pstate, 0x3c5 /* EL1h, DAIF masked */);
+	call(t->v, HVC, 0x84000004 /* AFFINITY_INFO */, 1, 0, 0);
+	assert_int_equal(t->v->regs.x[0], 0 /* ON */);
+	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1,
+	     TEST_RAM_IPA + 0x800, 0);
+	assert_int_equal((int64_t)t->v->regs.x[0], -4 /* ALREADY_ON */);
 }
 
 static void cpu_off_and_suspend(void **state)
 {
 	struct test_vm *t = *state;
 
-	assert_int_equal(call(t->v, SMCCC_HVC, 0xc4000001, 0, 0, 0), EXIT_WFI);
+	assert_int_equal(
+	    call(t->v, HVC, 0xc4000001 /* CPU_SUSPEND (SMC64) */, 0, 0, 0),
+	    EXIT_WFI);
 	assert_int_equal(t->v->regs.x[0], 0);
-	assert_int_equal(call(t->v, SMCCC_HVC, PSCI_CPU_OFF, 0, 0, 0),
+	assert_int_equal(call(t->v, HVC, 0x84000002 /* CPU_OFF */, 0, 0, 0),
 			 EXIT_VCPU_OFF);
 	assert_int_equal(t->v->power, VCPU_POWER_OFF);
 }

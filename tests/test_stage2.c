@@ -160,12 +160,13 @@ static void test_init_args(void **state)
 	memcpy(&before, &s2, sizeof(s2));
 	assert_int_equal(stage2_init(&s2, NULL, 1), HV_EINVAL);
 	assert_int_equal(stage2_init(NULL, pool, 1), HV_EINVAL);
-	assert_int_equal(stage2_init(&s2, pool, S2_VMID_MAX + 1), HV_ERANGE);
+	/* VTCR_EL2.VS=0: VMIDs are 8 bits, so 255 is the largest */
+	assert_int_equal(stage2_init(&s2, pool, 256), HV_ERANGE);
 	assert_memory_equal(&s2, &before, sizeof(s2));
 	assert_int_equal(pool->nfree, nfree);
 
-	assert_int_equal(stage2_init(&s2, pool, S2_VMID_MAX), HV_OK);
-	assert_int_equal(stage2_vttbr(&s2) >> 48, S2_VMID_MAX);
+	assert_int_equal(stage2_init(&s2, pool, 255), HV_OK);
+	assert_int_equal(stage2_vttbr(&s2) >> 48, 255); /* VMID: bits 55:48 */
 	assert_int_equal(pool->nfree, nfree - 1);
 	stage2_destroy(&s2);
 	assert_int_equal(pool->nfree, nfree);
@@ -195,6 +196,9 @@ static void test_leaf_1g(void **state)
 	assert_int_equal(stage2_map(&f->s2, G1, 3 * G1, G1, RW_NORMAL), HV_OK);
 	struct s2w_result r = expect_leaf(f, G1, 3 * G1, 1);
 	assert_int_equal(r.desc & 3, 1); /* block descriptor */
+	/* OA 0xc0000000, block (0b01), MemAttr 0b1111 (Normal WB), S2AP 0b11
+	 * (RW), SH 0b11 (Inner), AF, XN[1] (bit 54): 0x7fd | bit 54 */
+	assert_int_equal(r.desc, 0x00400000c00007fdull);
 	assert_int_equal(r.leaf_size, G1);
 	expect_leaf(f, 2 * G1 - K4 + 0x123, 4 * G1 - K4 + 0x123, 1);
 	expect_unmapped(f, G1 - K4);
@@ -313,6 +317,17 @@ static void test_attr_encoding(void **state)
 				assert_int_equal(r.sh, 3);
 			assert_int_equal(r.sw, a.sw);
 			assert_false(r.contiguous);
+			/* The whole page descriptor from the VMSAv8-64 stage 2
+			 * layout: 0b11 page, MemAttr [5:2] 0b1111 Normal WB or
+			 * 0b0000 Device-nGnRnE, S2AP [7:6] (6 read, 7 write),
+			 * SH [9:8] 0b11, AF [10], XN[1] [54] unless executable,
+			 * software bits [58:55]; perm is R=1, W=2, X=4. */
+			assert_int_equal(r.desc,
+					 pa | 0x703 | (mt ? 0x00 : 0x3c) |
+					     (perm & 1 ? 0x40 : 0) |
+					     (perm & 2 ? 0x80 : 0) |
+					     (perm & 4 ? 0 : 1ull << 54) |
+					     (uint64_t)a.sw << 55);
 
 			assert_int_equal(
 			    stage2_lookup(&f->s2, ipa, NULL, &got, NULL),

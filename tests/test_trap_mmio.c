@@ -11,14 +11,14 @@
 
 #include <cmocka.h>
 
-#include "arch/esr.h"
 #include "exit.h"
 #include "hal.h"
 #include "sim_hal.h"
 #include "test_vm.h"
 
-#define PC0 (GUEST_RAM_BASE + 0x3000)
-#define SCR GUEST_SCRATCH_BASE
+#define PC0 (TEST_RAM_IPA + 0x3000)
+#define SCR TEST_SCRATCH_IPA
+#define VA_TOP 0xffff000000000000ull /* FAR is the guest VA */
 
 struct acc {
 	unsigned sas, srt;
@@ -26,16 +26,18 @@ struct acc {
 	unsigned fsc;
 };
 
+/* A Stage-2 data abort from EL1 as the Arm ARM encodes it: EC=0x24
+ * (DABT_LOW) in [31:26], IL [25], then the ISS: ISV [24], SAS [23:22],
+ * SSE [21], SRT [20:16], SF [15], WnR [6], DFSC [5:0] (default 0x07,
+ * translation fault at level 3). HPFAR_EL2.FIPA [43:4] holds IPA[51:12]. */
 static enum exit_action dabt(struct vcpu *v, uint64_t ipa, struct acc a)
 {
-	uint32_t iss = ISS_DABT_ISV | (a.sas << ISS_DABT_SAS_SHIFT) |
-		       (a.srt << ISS_DABT_SRT_SHIFT) |
-		       (a.sse ? ISS_DABT_SSE : 0) | (a.sf ? ISS_DABT_SF : 0) |
-		       (a.wnr ? ISS_DABT_WNR : 0) | (a.fsc ? a.fsc : 0x07);
-	uint64_t va = 0xffff000000000000ull | ipa; /* FAR is the VA */
+	uint32_t iss = (1u << 24) | (a.sas << 22) | (a.srt << 16) |
+		       (a.sse ? 1u << 21 : 0) | (a.sf ? 1u << 15 : 0) |
+		       (a.wnr ? 1u << 6 : 0) | (a.fsc ? a.fsc : 0x07);
 
 	v->regs.pc = PC0;
-	return test_trap(v, esr_make(EC_DABT_LOW, 1, iss), va,
+	return test_trap(v, 0x92000000ull /* EC=0x24, IL */ | iss, VA_TOP | ipa,
 			 (ipa >> 12) << 4);
 }
 
@@ -47,17 +49,20 @@ static void store(struct vcpu *v, uint64_t ipa, unsigned sas, uint64_t val)
 	assert_int_equal(v->regs.pc, PC0 + 4);
 }
 
+#define ESR_EL1 SYSREG_ENC(3, 0, 5, 2, 0)
+#define FAR_EL1 SYSREG_ENC(3, 0, 6, 0, 0)
+#define ELR_EL1 SYSREG_ENC(3, 0, 4, 0, 1)
+
+/* What the guest's EL1 sees for the external abort the core injects:
+ * ESR_EL1 = EC=0x25 (DABT_CUR, taken from EL1h), IL, DFSC=0x10 (synchronous
+ * external abort, not on a walk), and WnR (bit 6) kept from the access. */
 static void assert_sea(const struct vcpu *v, uint64_t ipa, bool wnr)
 {
-	uint64_t esr = hal_sysreg_read(SYSREG_ESR_EL1);
-
-	assert_int_equal(v->regs.pc, TEST_VBAR + 0x200);
-	assert_int_equal(esr >> 26, EC_DABT_CUR);
-	assert_int_equal(esr & 0x3f, FSC_SEA);
-	assert_int_equal((esr & ISS_DABT_WNR) != 0, wnr);
-	assert_int_equal(hal_sysreg_read(SYSREG_FAR_EL1),
-			 0xffff000000000000ull | ipa);
-	assert_int_equal(hal_sysreg_read(SYSREG_ELR_EL1), PC0);
+	assert_int_equal(v->regs.pc, TEST_VBAR + 0x200); /* current EL, SPx */
+	assert_int_equal(hal_sysreg_read(ESR_EL1),
+			 wnr ? 0x96000050 : 0x96000010);
+	assert_int_equal(hal_sysreg_read(FAR_EL1), VA_TOP | ipa);
+	assert_int_equal(hal_sysreg_read(ELR_EL1), PC0);
 }
 
 static void every_width_round_trips(void **state)
@@ -127,10 +132,11 @@ static void pl011_output_reaches_console(void **state)
 	size_t len;
 
 	for (const char *s = "hi\n"; *s; s++)
-		store(t->v, GUEST_UART_BASE, 2, (uint8_t)*s);
+		store(t->v, TEST_UART_IPA, 2, (uint8_t)*s);
 	assert_string_equal(sim_guest_uart_text(t->vm->id, &len), "hi\n");
-	/* PeriphID0 reads through a W register. */
-	dabt(t->v, GUEST_UART_BASE + 0xfe0, (struct acc){.sas = 2, .srt = 4});
+	/* UARTPeriphID0 (offset 0xfe0, 0x11 for the PL011) reads through a W
+	 * register. */
+	dabt(t->v, TEST_UART_IPA + 0xfe0, (struct acc){.sas = 2, .srt = 4});
 	assert_int_equal(t->v->regs.x[4], 0x11);
 }
 
@@ -139,12 +145,12 @@ static void unclaimed_ipa_gets_external_abort(void **state)
 	struct test_vm *t = *state;
 
 	t->v->regs.x[5] = 0x1234;
-	t->v->regs.pstate = PSR_MODE_EL1H;
+	t->v->regs.pstate = 0x5; /* EL1h */
 	dabt(t->v, 0x0c000000, (struct acc){.sas = 2, .srt = 5});
 	assert_sea(t->v, 0x0c000000, false);
 	assert_int_equal(t->v->regs.x[5], 0x1234);
 	assert_string_equal(t->v->note.what, "mmio.no_device");
-	t->v->regs.pstate = PSR_MODE_EL1H;
+	t->v->regs.pstate = 0x5;
 	dabt(t->v, 0x0c000008, (struct acc){.sas = 3, .srt = 5, .wnr = true});
 	assert_sea(t->v, 0x0c000008, true);
 }
@@ -156,25 +162,23 @@ static void unaligned_and_bad_width_abort(void **state)
 	dabt(t->v, SCR + 2, (struct acc){.sas = 2, .srt = 1}); /* unaligned */
 	assert_sea(t->v, SCR + 2, false);
 	assert_string_equal(t->v->note.what, "mmio.bad_access");
-	dabt(t->v, GUEST_UART_BASE,
-	     (struct acc){.sas = 3, .srt = 1, .sf = true});
-	assert_sea(t->v, GUEST_UART_BASE, false); /* PL011 has no 64-bit regs */
+	dabt(t->v, TEST_UART_IPA, (struct acc){.sas = 3, .srt = 1, .sf = true});
+	assert_sea(t->v, TEST_UART_IPA, false); /* PL011 has no 64-bit regs */
 }
 
 static void permission_fault_and_s1ptw_abort(void **state)
 {
 	struct test_vm *t = *state;
 
-	dabt(t->v, GUEST_RAM_BASE + 0x5000,
+	/* DFSC=0x0f: permission fault, level 3 */
+	dabt(t->v, TEST_RAM_IPA + 0x5000,
 	     (struct acc){.sas = 2, .srt = 1, .wnr = true, .fsc = 0x0f});
-	assert_sea(t->v, GUEST_RAM_BASE + 0x5000, true);
+	assert_sea(t->v, TEST_RAM_IPA + 0x5000, true);
 	assert_string_equal(t->v->note.what, "dabt.denied");
 
 	t->v->regs.pc = PC0;
-	test_trap(
-	    t->v,
-	    esr_make(EC_DABT_LOW, 1, ISS_DABT_S1PTW | ISS_DABT_ISV | 0x07),
-	    0xffff000000000000ull | SCR, (SCR >> 12) << 4);
+	/* EC=0x24, IL, ISV, S1PTW (bit 7), DFSC=0x07 */
+	test_trap(t->v, 0x93000087, VA_TOP | SCR, (SCR >> 12) << 4);
 	assert_sea(t->v, SCR, false);
 }
 
@@ -183,8 +187,8 @@ static void missing_syndrome_aborts(void **state)
 	struct test_vm *t = *state;
 
 	t->v->regs.pc = PC0;
-	test_trap(t->v, esr_make(EC_DABT_LOW, 1, 0x07),
-		  0xffff000000000000ull | SCR, (SCR >> 12) << 4);
+	/* EC=0x24, IL, ISV=0, DFSC=0x07 */
+	test_trap(t->v, 0x92000007, VA_TOP | SCR, (SCR >> 12) << 4);
 	assert_sea(t->v, SCR, false);
 }
 
@@ -193,9 +197,8 @@ static void cache_maintenance_is_skipped(void **state)
 	struct test_vm *t = *state;
 
 	t->v->regs.pc = PC0;
-	test_trap(t->v,
-		  esr_make(EC_DABT_LOW, 1, ISS_DABT_CM | ISS_DABT_WNR | 0x07),
-		  SCR, (SCR >> 12) << 4);
+	/* DC CIVAC: EC=0x24, IL, CM (bit 8), WnR, DFSC=0x07 */
+	test_trap(t->v, 0x92000147, SCR, (SCR >> 12) << 4);
 	assert_int_equal(t->v->regs.pc, PC0 + 4);
 }
 
@@ -205,12 +208,14 @@ static void instruction_abort_injects(void **state)
 	uint64_t esr;
 
 	t->v->regs.pc = SCR;
-	t->v->regs.pstate = PSR_MODE_EL1H;
-	test_trap(t->v, esr_make(EC_IABT_LOW, 1, 0x07), SCR, (SCR >> 12) << 4);
-	esr = hal_sysreg_read(SYSREG_ESR_EL1);
-	assert_int_equal(esr >> 26, EC_IABT_CUR);
-	assert_int_equal(esr & 0x3f, FSC_SEA);
-	assert_int_equal(hal_sysreg_read(SYSREG_ELR_EL1), SCR);
+	t->v->regs.pstate = 0x5; /* EL1h */
+	/* EC=0x20 (IABT_LOW), IL, IFSC=0x07 */
+	test_trap(t->v, 0x82000007, SCR, (SCR >> 12) << 4);
+	esr = hal_sysreg_read(ESR_EL1);
+	/* EC=0x21 (IABT_CUR), IL, IFSC=0x10 (synchronous external abort) */
+	assert_int_equal(esr, 0x86000010);
+	assert_int_equal(hal_sysreg_read(FAR_EL1), SCR);
+	assert_int_equal(hal_sysreg_read(ELR_EL1), SCR);
 	assert_int_equal(t->v->regs.pc, TEST_VBAR + 0x200);
 }
 

@@ -98,4 +98,21 @@ static inline uint64_t esr_make(unsigned ec, int il, uint32_t iss)
 #define PSR_SS (1u << 21)
 #define PSR_PAN (1u << 22)
 
+/*
+ * SPSR_EL2 for an exception taken from AArch32 (PSR_MODE_32BIT set): T32
+ * state, the condition flags, and ITSTATE split as IT[1:0] in bits 26:25
+ * and IT[7:2] in bits 15:10.
+ */
+#define PSR_AA32_T (1u << 5)
+#define PSR_AA32_NZCV_SHIFT 28
+#define PSR_AA32_IT_LO_SHIFT 25
+#define PSR_AA32_IT_LO_MASK (3u << 25)
+#define PSR_AA32_IT_HI_SHIFT 10
+#define PSR_AA32_IT_HI_MASK (0x3fu << 10)
+
+/* Traps of AArch32 instructions that may be conditional report the
+ * condition in ISS[24:20]: CV (COND valid) and COND. */
+#define ISS_CV (1u << 24)
+#define ISS_COND_SHIFT 20
+
 #endif

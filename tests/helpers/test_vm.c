@@ -30,7 +30,7 @@ void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus)
 	assert_non_null(t->vm);
 	assert_int_equal(err, 0);
 	t->v = &t->vm->vcpus[0];
-	vcpu_reset(t->v, GUEST_RAM_BASE, 0);
+	vcpu_reset(t->v, TEST_RAM_IPA, 0);
 	t->v->el1[VCPU_VBAR_EL1] = TEST_VBAR;
 	vm_activate_vcpu(t->v);
 	vcpu_load(t->v);

@@ -23,7 +23,7 @@ struct test_vm {
 };
 
 /* Resets the host HAL, creates the VM, resets vCPU 0 at RAM base and makes
- * it current with its EL1 state loaded. VBAR_EL1 = RAM base + 0x10000. */
+ * it current with its EL1 state loaded. VBAR_EL1 = TEST_VBAR. */
 void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus);
 void test_vm_teardown(struct test_vm *t);
 
@@ -33,7 +33,12 @@ int test_vm_setup_up(void **state);
 int test_vm_setup_smp(void **state);
 int test_vm_teardown_state(void **state);
 
-#define TEST_VBAR (GUEST_RAM_BASE + 0x10000)
+/* The guest-physical map from README ("The guest's view"), written out so
+ * tests do not take addresses from the core they check. */
+#define TEST_RAM_IPA 0x40000000ull
+#define TEST_UART_IPA 0x09000000ull
+#define TEST_SCRATCH_IPA 0x0b000000ull
+#define TEST_VBAR 0x40010000ull /* RAM + 0x10000 */
 
 /* As a guest driver would, through the emulated GICv3 (vCPU 0's
  * redistributor for INTIDs below 32): Group 1 on in GICD_CTLR, intid in
