@@ -5,6 +5,7 @@
 #   make target     build/target/hv.elf (bare metal, EL2)
 #   make run        boot the demo guest under the hypervisor in QEMU
 #   make qemu-e2e   every fixture in QEMU, diffed against the simulation
+#   make linux-e2e  Debian's kernel + busybox reach userspace under the hypervisor
 #   make bench      trap throughput benchmarks
 #   make fuzz       fuzz the parsers of guest-supplied data
 
@@ -40,7 +41,7 @@ CORE_HOST_OBJS := $(CORE_SRCS:%.c=$(HOST_OBJ)/%.o)
 # installed (as root) or the exact apt-get line is printed and make stops.
 DEPS_STAMP := deps
 
-.PHONY: all check target run debug qemu-e2e bench fuzz clean deps format lint
+.PHONY: all check target run debug qemu-e2e linux-e2e bench fuzz clean deps format lint
 all: $(LIBCORE)
 
 deps:
@@ -74,4 +75,7 @@ lint:
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/target $(BUILD)/fixtures $(BUILD)/fuzz
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files only: unpacked Debian packages (build/deps, build/linux)
+# hold paths ending in .d that are not makefiles.
+-include $(shell find $(BUILD) \( -path '$(BUILD)/deps' -o -path '$(BUILD)/linux' \) -prune \
+           -o -name '*.d' -type f -print 2>/dev/null)

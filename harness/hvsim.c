@@ -26,7 +26,8 @@
 static void usage(FILE *f)
 {
 	fputs("usage: hvsim run --guest IMAGE [--dtb FILE] [--bootargs STR]\n"
-	      "                 [--mem SIZE] [--trace FILE] [--max-insns N]\n"
+	      "                 [--initrd FILE] [--mem SIZE] [--trace FILE] "
+	      "[--max-insns N]\n"
 	      "                 [--quiet] [--precise]\n"
 	      "       hvsim bench --guest IMAGE [same options]\n"
 	      "SIZE is bytes or a number with K, M or G (16M..4G, 4 KiB "
@@ -95,6 +96,7 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 	    {"guest", required_argument, NULL, 'g'},
 	    {"dtb", required_argument, NULL, 'd'},
 	    {"bootargs", required_argument, NULL, 'b'},
+	    {"initrd", required_argument, NULL, 'i'},
 	    {"mem", required_argument, NULL, 'm'},
 	    {"trace", required_argument, NULL, 't'},
 	    {"max-insns", required_argument, NULL, 'n'},
@@ -121,6 +123,9 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 			break;
 		case 'b':
 			o->bootargs = optarg;
+			break;
+		case 'i':
+			o->initrd = optarg;
 			break;
 		case 't':
 			o->trace = optarg;

@@ -17,6 +17,7 @@
 struct hvsim_opts {
 	const char *guest;
 	const char *dtb;
+	const char *initrd;
 	const char *bootargs;
 	const char *trace;
 	uint64_t mem;
@@ -38,6 +39,8 @@ struct hvsim_machine {
 	size_t image_len;
 	void *dtb;
 	size_t dtb_len;
+	void *initrd; /* set before hvsim_machine_boot, freed by teardown */
+	size_t initrd_len;
 };
 
 /* Build the machine and boot the guest file o->guest (and o->dtb).

@@ -83,6 +83,12 @@ int hvsim_machine_setup(struct hvsim_machine *m, const struct hvsim_opts *o,
 		free(image);
 		return HVSIM_EXIT_USAGE;
 	}
+	if (o->initrd && read_file(o->initrd, o->mem, &m->initrd,
+				   &m->initrd_len, err, errlen) != 0) {
+		free(image);
+		free(dtb);
+		return HVSIM_EXIT_USAGE;
+	}
 	m->image = image;
 	m->dtb = dtb;
 	return hvsim_machine_boot(m, o, image, image_len, dtb, dtb_len, err,
@@ -135,6 +141,8 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 	args.dtb = dtb;
 	args.dtb_len = dtb_len;
 	args.bootargs = o->bootargs;
+	args.initrd = m->initrd;
+	args.initrd_len = m->initrd_len;
 	e = vm_boot_guest(m->vm, &args, &info, &why);
 	if (e != HV_OK) {
 		snprintf(err, errlen, "%s: cannot boot: %s",
@@ -164,6 +172,7 @@ void hvsim_machine_teardown(struct hvsim_machine *m)
 		munmap(m->pool_mem, m->pool_size);
 	free(m->image);
 	free(m->dtb);
+	free(m->initrd);
 	sim_capture_clear();
 	sim_hal_reset();
 	memset(m, 0, sizeof(*m));

@@ -12,8 +12,9 @@
 #include "vm/vm.h"
 
 /* harness/qemu-run packs this layout with Python's struct module. */
-_Static_assert(sizeof(struct launch_desc) == 1088, "launch_desc layout");
-_Static_assert(offsetof(struct launch_desc, bootargs) == 64, "bootargs");
+_Static_assert(sizeof(struct launch_desc) == 1104, "launch_desc layout");
+_Static_assert(offsetof(struct launch_desc, initrd_pa) == 64, "initrd");
+_Static_assert(offsetof(struct launch_desc, bootargs) == 80, "bootargs");
 
 static bool within(uint64_t pa, uint64_t size, uint64_t win, uint64_t win_size)
 {
@@ -54,6 +55,14 @@ int launch_read(uint64_t ram_base, uint64_t ram_size,
 		*why = "guest DTB outside its 2 MiB staging window";
 		return -1;
 	}
+	if (d->initrd_size &&
+	    (!within(d->initrd_pa, d->initrd_size, LAUNCH_INITRD_PA,
+		     LAUNCH_INITRD_MAX) ||
+	     !within(d->initrd_pa, d->initrd_size, ram_base, ram_size))) {
+		*why = "initrd outside its 256 MiB staging window at "
+		       "0x80000000, or beyond RAM (qemu-run sizes -m for it)";
+		return -1;
+	}
 	if (!memchr(d->bootargs, '\0', sizeof(d->bootargs))) {
 		*why = "bootargs not NUL-terminated";
 		return -1;
@@ -75,6 +84,9 @@ int launch_read(uint64_t ram_base, uint64_t ram_size,
 	req->image_size = d->image_size;
 	req->dtb = d->dtb_size ? (const void *)(uintptr_t)d->dtb_pa : NULL;
 	req->dtb_size = d->dtb_size;
+	req->initrd =
+	    d->initrd_size ? (const void *)(uintptr_t)d->initrd_pa : NULL;
+	req->initrd_size = d->initrd_size;
 	req->flags = d->flags;
 	req->bootargs = d->bootargs;
 	return 0;

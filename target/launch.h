@@ -16,11 +16,14 @@
 #define LAUNCH_IMAGE_MAX 0x03c00000ull /* 60 MiB */
 #define LAUNCH_GUEST_RAM_PA 0x48000000ull
 #define LAUNCH_GUEST_RAM_DEFAULT 0x08000000ull /* 128 MiB */
+/* Above the first GiB: qemu-run gives QEMU more RAM when it stages one. */
+#define LAUNCH_INITRD_PA 0x80000000ull
+#define LAUNCH_INITRD_MAX 0x10000000ull /* 256 MiB */
 /* The hypervisor's heap (page-table pool) ends where staging begins. */
 #define LAUNCH_HEAP_END LAUNCH_DESC_PA
 
 #define LAUNCH_MAGIC 0x444c5648u /* "HVLD" */
-#define LAUNCH_VERSION 1u
+#define LAUNCH_VERSION 2u	 /* 2: initrd */
 #define LAUNCH_BOOTARGS_MAX 1024u
 
 #define LAUNCH_F_SCRATCH (1u << 0) /* attach the MMIO test device */
@@ -36,6 +39,7 @@ struct launch_desc {
 	uint64_t ram_size;	   /* 0: LAUNCH_GUEST_RAM_DEFAULT */
 	uint32_t nvcpus;	   /* 0: 1 */
 	uint32_t reserved;
+	uint64_t initrd_pa, initrd_size;    /* initrd_size 0: none */
 	char bootargs[LAUNCH_BOOTARGS_MAX]; /* NUL-terminated */
 };
 
@@ -45,6 +49,8 @@ struct launch_request {
 	uint64_t image_size;
 	const void *dtb; /* NULL: generate */
 	uint64_t dtb_size;
+	const void *initrd; /* NULL: none */
+	uint64_t initrd_size;
 	uint64_t ram_pa, ram_size;
 	unsigned nvcpus;
 	uint32_t flags;

@@ -126,6 +126,8 @@ static struct vm *boot_guest(const struct launch_request *req)
 	    .dtb = req->dtb,
 	    .dtb_len = (size_t)req->dtb_size,
 	    .bootargs = req->bootargs[0] ? req->bootargs : NULL,
+	    .initrd = req->initrd,
+	    .initrd_len = (size_t)req->initrd_size,
 	};
 	struct guest_boot_info info;
 	const char *why = "unknown error";
@@ -142,6 +144,10 @@ static struct vm *boot_guest(const struct launch_request *req)
 			   info.img.image_size);
 	dcache_clean_range(req->ram_pa + (info.dtb_ipa - GUEST_RAM_BASE),
 			   info.dtb_size);
+	if (info.initrd_size)
+		dcache_clean_range(req->ram_pa +
+				       (info.initrd_ipa - GUEST_RAM_BASE),
+				   info.initrd_size);
 	icache_invalidate_all();
 	hv_printf("guest: %s image, %lu bytes at IPA %#lx, DTB at %#lx, "
 		  "%lu MiB RAM\n",
@@ -149,6 +155,10 @@ static struct vm *boot_guest(const struct launch_request *req)
 		  (unsigned long)req->image_size, (unsigned long)info.entry_ipa,
 		  (unsigned long)info.dtb_ipa,
 		  (unsigned long)(req->ram_size >> 20));
+	if (info.initrd_size)
+		hv_printf("guest: initrd, %lu bytes at IPA %#lx\n",
+			  (unsigned long)info.initrd_size,
+			  (unsigned long)info.initrd_ipa);
 	return vm;
 }
 

@@ -70,6 +70,12 @@ HVSIM ?= $(BUILD)/host/hvsim
 qemu-e2e: $(HV_ELF) fixtures $(HVSIM)
 	harness/qemu-e2e --hvsim $(HVSIM) --hv $(HV_ELF) --jobs 2 $(FIXTURES:%=$(BUILD)/fixtures/%.img)
 
+# Debian's arm64 cloud kernel with a busybox initramfs (both fetched with
+# apt-get into build/linux by scripts/linux-guest.sh) under the hypervisor.
+.PHONY: linux-e2e
+linux-e2e: $(HV_ELF)
+	harness/linux-e2e --hv $(HV_ELF)
+
 # Part of `make check`: the port builds warning-free, and qemu-run's
 # stream splitter (no QEMU needed) separates hv lines correctly.
 .PHONY: check-target

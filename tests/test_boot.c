@@ -79,7 +79,8 @@ static void boot_loads_image_and_dtb(void **state)
 {
 	struct test_vm *t = *state;
 	uint8_t img[512];
-	struct guest_boot_args a = {img, sizeof(img), NULL, 0, "storm=42"};
+	struct guest_boot_args a = {
+	    .image = img, .image_len = sizeof(img), .bootargs = "storm=42"};
 	struct guest_boot_info bi;
 	struct s2_attrs attrs;
 	const char *why = NULL;
@@ -149,7 +150,7 @@ static void dtb_describes_the_guest_map(void **state)
 {
 	struct test_vm *t = *state;
 	uint8_t img[64] = {0};
-	struct guest_boot_args a = {img, sizeof(img), NULL, 0, NULL};
+	struct guest_boot_args a = {.image = img, .image_len = sizeof(img)};
 	struct guest_boot_info bi;
 	const char *why = NULL;
 	const void *fdt;
@@ -195,8 +196,11 @@ static void boot_adopts_user_dtb(void **state)
 {
 	struct test_vm *t = *state;
 	uint8_t img[64], user[4096];
-	struct guest_boot_args a = {img, sizeof(img), user, sizeof(user),
-				    "x=1"};
+	struct guest_boot_args a = {.image = img,
+				    .image_len = sizeof(img),
+				    .dtb = user,
+				    .dtb_len = sizeof(user),
+				    .bootargs = "x=1"};
 	struct guest_boot_info bi;
 	const char *why = NULL;
 	const void *fdt;
@@ -216,11 +220,95 @@ static void boot_adopts_user_dtb(void **state)
 	assert_non_null(why);
 }
 
+static uint64_t chosen_u64(const void *fdt, const char *prop)
+{
+	int len;
+	const fdt64_t *p =
+	    fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), prop, &len);
+
+	assert_non_null(p);
+	assert_int_equal(len, 8);
+	return fdt64_to_cpu(*p);
+}
+
+/* The initrd lands page-aligned right below the DTB and /chosen says
+ * where, as 64-bit linux,initrd-start/end (booting.rst, chosen.yaml). */
+static void boot_places_initrd_below_the_dtb(void **state)
+{
+	struct test_vm *t = *state;
+	static uint8_t img[512], initrd[10000];
+	struct guest_boot_args a = {.image = img,
+				    .image_len = sizeof(img),
+				    .initrd = initrd,
+				    .initrd_len = sizeof(initrd)};
+	struct guest_boot_info bi;
+	const char *why = NULL;
+	const void *fdt;
+
+	make_image(img, sizeof(img), 0x80000, 0x10000, 0);
+	for (size_t i = 0; i < sizeof(initrd); i++)
+		initrd[i] = (uint8_t)(i * 7);
+	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), 0);
+	/* DTB at 0x40e00000; 10000 bytes below it, rounded down to 4 KiB. */
+	assert_int_equal(bi.initrd_ipa, 0x40dfd000);
+	assert_memory_equal(t->ram + 0xdfd000, initrd, sizeof(initrd));
+	fdt = t->ram + (bi.dtb_ipa - TEST_RAM_IPA);
+	assert_int_equal(fdt_totalsize(fdt), bi.dtb_size);
+	assert_int_equal(chosen_u64(fdt, "linux,initrd-start"), 0x40dfd000);
+	assert_int_equal(chosen_u64(fdt, "linux,initrd-end"), 0x40dff710);
+}
+
+static void boot_refuses_an_initrd_over_the_image(void **state)
+{
+	struct test_vm *t = *state;
+	static uint8_t img[256], initrd[64];
+	struct guest_boot_args a = {.image = img,
+				    .image_len = sizeof(img),
+				    .initrd = initrd,
+				    .initrd_len = 0x200000};
+	const char *why = NULL;
+
+	/* Image ends at 0x40080000 + 13 MiB = 0x40d80000; the DTB is at
+	 * 0x40e00000: 512 KiB between them, too little for 2 MiB. */
+	make_image(img, sizeof(img), 0x80000, 13 << 20, 0);
+	assert_int_equal(vm_boot_guest(t->vm, &a, NULL, &why), HV_EINVAL);
+	assert_non_null(why);
+}
+
+/* Linux erases /chosen kaslr-seed and rng-seed in place; the guest's DTB
+ * is read-only, so an adopted DTB loses them. */
+static void adopted_dtb_drops_random_seeds(void **state)
+{
+	struct test_vm *t = *state;
+	static uint8_t img[64], user[4096];
+	struct guest_boot_args a = {.image = img,
+				    .image_len = sizeof(img),
+				    .dtb = user,
+				    .dtb_len = sizeof(user)};
+	struct guest_boot_info bi;
+	const char *why = NULL;
+	const void *fdt;
+	int chosen, len;
+
+	assert_int_equal(fdt_create_empty_tree(user, sizeof(user)), 0);
+	chosen = fdt_add_subnode(user, 0, "chosen");
+	assert_true(chosen >= 0);
+	assert_int_equal(fdt_setprop_u64(user, chosen, "kaslr-seed", 42), 0);
+	assert_int_equal(fdt_setprop_u64(user, chosen, "rng-seed", 7), 0);
+	assert_int_equal(fdt_setprop_string(user, chosen, "bootargs", "q"), 0);
+	assert_int_equal(vm_boot_guest(t->vm, &a, &bi, &why), 0);
+	fdt = t->ram + (bi.dtb_ipa - TEST_RAM_IPA);
+	chosen = fdt_path_offset(fdt, "/chosen");
+	assert_null(fdt_getprop(fdt, chosen, "kaslr-seed", &len));
+	assert_null(fdt_getprop(fdt, chosen, "rng-seed", &len));
+	assert_string_equal(fdt_getprop(fdt, chosen, "bootargs", &len), "q");
+}
+
 static void boot_refuses_images_that_do_not_fit(void **state)
 {
 	struct test_vm *t = *state;
 	uint8_t img[256];
-	struct guest_boot_args a = {img, sizeof(img), NULL, 0, NULL};
+	struct guest_boot_args a = {.image = img, .image_len = sizeof(img)};
 	const char *why = NULL;
 
 	/* 16 MiB of RAM minus the DTB's 2 MiB cannot hold 15 MiB + offset. */
@@ -249,6 +337,9 @@ int main(void)
 	    T(boot_loads_image_and_dtb),
 	    T(dtb_describes_the_guest_map),
 	    T(boot_adopts_user_dtb),
+	    T(boot_places_initrd_below_the_dtb),
+	    T(boot_refuses_an_initrd_over_the_image),
+	    T(adopted_dtb_drops_random_seeds),
 	    T(boot_refuses_images_that_do_not_fit),
 	    T(dtb_too_small_buffer),
 	};

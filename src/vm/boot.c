@@ -85,6 +85,24 @@ static int place_dtb(const struct vm *vm, const struct guest_image *img,
 	return HV_OK;
 }
 
+/* The initrd sits right below the DTB, page-aligned, clear of the image
+ * and its BSS (booting.rst: anywhere in RAM the kernel does not occupy). */
+static int place_initrd(const struct vm *vm, const struct guest_boot_info *bi,
+			size_t len, uint64_t *ipa, const char **why)
+{
+	uint64_t image_end =
+	    vm->ram_ipa + bi->img.text_offset + bi->img.image_size;
+
+	if (len > bi->dtb_ipa - image_end)
+		return reject(why, "guest RAM too small for image, initrd and "
+				   "DTB");
+	*ipa = (bi->dtb_ipa - len) & ~(uint64_t)(PAGE_SIZE - 1);
+	if (*ipa < image_end)
+		return reject(why, "guest RAM too small for image, initrd and "
+				   "DTB");
+	return HV_OK;
+}
+
 static int install_dtb(struct vm *vm, const struct guest_boot_args *a,
 		       uint64_t ipa, uint64_t *size, const char **why)
 {
@@ -129,9 +147,28 @@ int vm_boot_guest(struct vm *vm, const struct guest_boot_args *a,
 	memset((uint8_t *)dst + a->image_len, 0,
 	       (size_t)(bi.img.image_size - a->image_len));
 
+	if (a->initrd && a->initrd_len) {
+		err = place_initrd(vm, &bi, a->initrd_len, &bi.initrd_ipa, why);
+		if (err != HV_OK)
+			return err;
+		dst = vm_ipa_to_hva(vm, bi.initrd_ipa, a->initrd_len);
+		if (!dst)
+			return reject(why, "initrd does not fit in guest RAM");
+		memcpy(dst, a->initrd, a->initrd_len);
+		bi.initrd_size = a->initrd_len;
+	}
 	err = install_dtb(vm, a, bi.dtb_ipa, &bi.dtb_size, why);
 	if (err != HV_OK)
 		return err;
+	if (bi.initrd_size) {
+		void *dtb = vm_ipa_to_hva(vm, bi.dtb_ipa, GUEST_DTB_MAX);
+
+		if (guest_dtb_set_initrd(dtb, GUEST_DTB_MAX, bi.initrd_ipa,
+					 bi.initrd_ipa + bi.initrd_size) !=
+		    HV_OK)
+			return reject(why, "DTB has no room for the initrd");
+		bi.dtb_size = fdt_totalsize(dtb);
+	}
 	/* The guest reads its DTB but has no business changing it. */
 	err = stage2_protect(&vm->s2, bi.dtb_ipa,
 			     (bi.dtb_size + PAGE_SIZE - 1) &

@@ -35,6 +35,8 @@ struct guest_boot_args {
 	const void *dtb; /* NULL: generate one for this VM */
 	size_t dtb_len;
 	const char *bootargs; /* /chosen/bootargs for a generated DTB */
+	const void *initrd;   /* NULL: none */
+	size_t initrd_len;
 };
 
 struct guest_boot_info {
@@ -42,10 +44,14 @@ struct guest_boot_info {
 	uint64_t entry_ipa;
 	uint64_t dtb_ipa;
 	uint64_t dtb_size;
+	uint64_t initrd_ipa; /* 0: no initrd */
+	uint64_t initrd_size;
 };
 
 /* Load into vm's RAM and reset vCPU 0 (others stay off for PSCI CPU_ON).
- * The DTB pages are mapped read-only and execute-never in Stage-2. */
+ * The DTB pages are mapped read-only and execute-never in Stage-2. An
+ * initrd goes right below the DTB, page-aligned, and /chosen says where
+ * (linux,initrd-start/end). */
 int vm_boot_guest(struct vm *vm, const struct guest_boot_args *args,
 		  struct guest_boot_info *info, const char **why);
 

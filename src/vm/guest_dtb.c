@@ -185,13 +185,36 @@ int guest_dtb_adopt(const void *dtb, const char *bootargs, void *buf,
 		size = INT32_MAX;
 	if (fdt_open_into(dtb, buf, (int)size) != 0)
 		return HV_ENOMEM;
+	chosen = fdt_path_offset(buf, "/chosen");
+	if (chosen >= 0) {
+		/* Absent is fine: only their presence matters. */
+		(void)fdt_delprop(buf, chosen, "kaslr-seed");
+		(void)fdt_delprop(buf, chosen, "rng-seed");
+	}
 	if (bootargs) {
-		chosen = fdt_path_offset(buf, "/chosen");
 		if (chosen < 0)
 			chosen = fdt_add_subnode(buf, 0, "chosen");
 		if (chosen < 0 ||
 		    fdt_setprop_string(buf, chosen, "bootargs", bootargs) != 0)
 			return HV_ENOMEM;
 	}
+	return fdt_pack(buf) == 0 ? HV_OK : HV_EINVAL;
+}
+
+int guest_dtb_set_initrd(void *buf, size_t size, uint64_t start, uint64_t end)
+{
+	int chosen;
+
+	if (size > INT32_MAX)
+		size = INT32_MAX;
+	if (fdt_open_into(buf, buf, (int)size) != 0)
+		return HV_EINVAL;
+	chosen = fdt_path_offset(buf, "/chosen");
+	if (chosen < 0)
+		chosen = fdt_add_subnode(buf, 0, "chosen");
+	if (chosen < 0 ||
+	    fdt_setprop_u64(buf, chosen, "linux,initrd-start", start) != 0 ||
+	    fdt_setprop_u64(buf, chosen, "linux,initrd-end", end) != 0)
+		return HV_ENOMEM;
 	return fdt_pack(buf) == 0 ? HV_OK : HV_EINVAL;
 }
