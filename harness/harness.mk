@@ -118,11 +118,12 @@ CHECK_STEPS += check-sim
 
 # Rewrites the golden traces from a native run of each fixture, but only
 # from a run that passed (exit 0, DONE line, no FAIL): a broken core must
-# never become the reference. Golden files of fixtures no longer in
-# GOLDEN_FIXTURES are removed. The result is only as right as the core and
+# never become the reference. Golden files of fixtures not in
+# GOLDEN_FIXTURES are only pointed out (a `make golden FIXTURES=...` run
+# must not delete the others). The result is only as right as the core and
 # sim it was made with: review `git diff fixtures/golden` before committing.
 golden: $(HVSIM) fixtures
-	@mkdir -p $(SIM_RUNS) $(GOLDEN_DIR); fail=0; \
+	@mkdir -p $(SIM_RUNS) $(GOLDEN_DIR); fail=0; changed=0; \
 	for f in $(GOLDEN_FIXTURES); do \
 	  o=$(SIM_RUNS)/$$f.golden; g=$(GOLDEN_DIR)/$$f.trace; \
 	  $(HVSIM) run --guest $(BUILD)/fixtures/$$f.img --trace $$o.trace \
@@ -132,16 +133,20 @@ golden: $(HVSIM) fixtures
 	    echo "golden: $$f did not pass (exit $$rc), $$g not touched:"; \
 	    grep 'FAIL' $$o.uart; tail -n 3 $$o.err; fail=1; continue; fi; \
 	  if cmp -s $$o.trace $$g; then echo "golden: $$g unchanged"; \
-	  else cp $$o.trace $$g; \
+	  else cp $$o.trace $$g; changed=$$((changed + 1)); \
 	    echo "golden: $$g rewritten ($$(grep -c '' $$g) traps)"; fi; \
 	done; \
 	for g in $(GOLDEN_DIR)/*.trace; do \
 	  [ -e "$$g" ] || continue; \
 	  case " $(GOLDEN_FIXTURES) " in *" $$(basename $$g .trace) "*) ;; \
-	    *) rm -f $$g; echo "golden: $$g removed (not in GOLDEN_FIXTURES)";; \
+	    *) echo "golden: $$g is not compared (not in GOLDEN_FIXTURES):" \
+	         "git rm it if that fixture is gone";; \
 	  esac; \
 	done; \
-	echo "golden: regenerated on purpose; review git diff $(GOLDEN_DIR) and commit it"; \
+	if [ $$changed -gt 0 ]; then \
+	  echo "golden: $$changed file(s) regenerated on purpose;" \
+	    "review git diff $(GOLDEN_DIR) and commit it"; \
+	else echo "golden: all traces already up to date"; fi; \
 	exit $$fail
 
 # Wall-clock timing is allowed here and only here: it is a report, not
