@@ -3,6 +3,8 @@
 #
 #   make build/host/hvsim
 #   make check-sim    every fixture twice under valgrind, traces compared
+#                     with each other and with fixtures/golden/
+#   make golden       rewrite fixtures/golden/ from the current sim and core
 #   make bench-sim    trap throughput of the storm fixture, natively
 
 HVSIM := $(BUILD)/host/hvsim
@@ -42,10 +44,19 @@ SIM_MIN_TRAPS := 10000
 # Each fixture runs twice with a trace; any FAIL line, non-zero exit,
 # valgrind error or difference between the two traces fails the step. A
 # third run with exact per-instruction PC tracking (--precise, natively)
-# must give the same trace as the default per-block accounting.
-.PHONY: check-sim bench-sim bench
+# must give the same trace as the default per-block accounting. The trace
+# of each of GOLDEN_FIXTURES must also equal its checked-in golden file:
+# a change in what the core does for a guest (a result, an exit action,
+# which traps happen and when) then shows as a diff, and is accepted only
+# by running `make golden` and committing the new files. The diff shown is
+# of GOLDEN_DIFF_LINES/2 lines of each file from just before the first
+# difference: once one trap changes, the virtual times of all later ones
+# usually do too, and a whole-file diff would show only removals.
+GOLDEN_DIR := fixtures/golden
+GOLDEN_DIFF_LINES := 40
+.PHONY: check-sim bench-sim bench golden
 check-sim: $(HVSIM) fixtures
-	@mkdir -p $(SIM_RUNS); total=0; fail=0; \
+	@mkdir -p $(SIM_RUNS); total=0; fail=0; golden=0; \
 	for f in $(FIXTURES); do \
 	  img=$(BUILD)/fixtures/$$f.img; \
 	  for i in 1 2; do \
@@ -73,6 +84,23 @@ check-sim: $(HVSIM) fixtures
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.p.trace; then \
 	    echo "FAILED: $$f: per-block and per-instruction PC tracking" \
 	      "disagree"; fail=1; fi; \
+	  case " $(GOLDEN_FIXTURES) " in *" $$f "*) \
+	    g=$(GOLDEN_DIR)/$$f.trace; t=$(SIM_RUNS)/$$f.1.trace; \
+	    if [ ! -f $$g ]; then \
+	      echo "FAILED: $$f: no golden trace $$g (make golden writes it)"; \
+	      fail=1; \
+	    elif cmp -s $$g $$t; then golden=$$((golden + 1)); \
+	    else \
+	      n=$$(diff $$g $$t | sed -n '1s/^\([0-9]*\).*/\1/p'); \
+	      a=$$((n > 3 ? n - 3 : 1)); b=$$((a + $(GOLDEN_DIFF_LINES) / 2 - 1)); \
+	      echo "FAILED: $$f: trace differs from $$g from line $$n" \
+	        "($$(grep -c '' $$g) traps there, $$(grep -c '' $$t) now);" \
+	        "if that is intended: make golden"; \
+	      sed -n "$$a,$${b}p" $$g >$$t.golden-part; \
+	      sed -n "$$a,$${b}p" $$t >$$t.part; \
+	      diff -u --label "$$g lines $$a-$$b" --label "$$t lines $$a-$$b" \
+	        $$t.golden-part $$t.part; fail=1; fi;; \
+	  esac; \
 	  traps=$$(sed -n 's/^hvsim: traps: \([0-9]*\).*/\1/p' \
 	    $(SIM_RUNS)/$$f.1.err); \
 	  echo "sim: $$f: $$(grep -c '' $(SIM_RUNS)/$$f.1.uart) UART lines," \
@@ -81,11 +109,45 @@ check-sim: $(HVSIM) fixtures
 	  total=$$((total + $${traps:-0})); \
 	done; \
 	echo "simulated traps: $$total"; \
+	echo "golden traces: $$golden of $(words $(GOLDEN_FIXTURES)) match $(GOLDEN_DIR)/"; \
 	if [ $$total -lt $(SIM_MIN_TRAPS) ]; then \
 	  echo "FAILED: fewer than $(SIM_MIN_TRAPS) simulated traps"; fail=1; fi; \
 	exit $$fail
 
 CHECK_STEPS += check-sim
+
+# Rewrites the golden traces from a native run of each fixture, but only
+# from a run that passed (exit 0, DONE line, no FAIL): a broken core must
+# never become the reference. Golden files of fixtures not in
+# GOLDEN_FIXTURES are only pointed out (a `make golden FIXTURES=...` run
+# must not delete the others). The result is only as right as the core and
+# sim it was made with: review `git diff fixtures/golden` before committing.
+golden: $(HVSIM) fixtures
+	@mkdir -p $(SIM_RUNS) $(GOLDEN_DIR); fail=0; changed=0; \
+	for f in $(GOLDEN_FIXTURES); do \
+	  o=$(SIM_RUNS)/$$f.golden; g=$(GOLDEN_DIR)/$$f.trace; \
+	  $(HVSIM) run --guest $(BUILD)/fixtures/$$f.img --trace $$o.trace \
+	    >$$o.uart 2>$$o.err; rc=$$?; \
+	  if [ $$rc -ne 0 ] || grep -q 'FAIL' $$o.uart || \
+	     ! grep -qx 'DONE: all checks passed' $$o.uart; then \
+	    echo "golden: $$f did not pass (exit $$rc), $$g not touched:"; \
+	    grep 'FAIL' $$o.uart; tail -n 3 $$o.err; fail=1; continue; fi; \
+	  if cmp -s $$o.trace $$g; then echo "golden: $$g unchanged"; \
+	  else cp $$o.trace $$g; changed=$$((changed + 1)); \
+	    echo "golden: $$g rewritten ($$(grep -c '' $$g) traps)"; fi; \
+	done; \
+	for g in $(GOLDEN_DIR)/*.trace; do \
+	  [ -e "$$g" ] || continue; \
+	  case " $(GOLDEN_FIXTURES) " in *" $$(basename $$g .trace) "*) ;; \
+	    *) echo "golden: $$g is not compared (not in GOLDEN_FIXTURES):" \
+	         "git rm it if that fixture is gone";; \
+	  esac; \
+	done; \
+	if [ $$changed -gt 0 ]; then \
+	  echo "golden: $$changed file(s) regenerated on purpose;" \
+	    "review git diff $(GOLDEN_DIR) and commit it"; \
+	else echo "golden: all traces already up to date"; fi; \
+	exit $$fail
 
 # Wall-clock timing is allowed here and only here: it is a report, not
 # behaviour.

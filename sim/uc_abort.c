@@ -180,6 +180,12 @@ static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 		if (!b.is_ldst[i] || (write ? !d->is_store : !d->is_load) ||
 		    !covers(c, d, x, b.start + 4 * i, ipa))
 			continue;
+		/* A single-register access faults with its own size:
+		 * `strb w1, [x0]` and `str w2, [x0]` are told apart even
+		 * when x0 is the same for both. */
+		if (!d->pair && !d->simd && c->fault.size > 0 &&
+		    (unsigned)c->fault.size != d->bytes)
+			continue;
 		if (n < MAX_CANDIDATES)
 			cand[n++] = i;
 	}
@@ -274,10 +280,13 @@ void sim_data_abort(struct sim_cpu *c)
 				 (unsigned long long)ipa);
 			return;
 		}
+		/* The time of the block's unexecuted rest goes back first:
+		 * in precise mode there is none to give back, so switching
+		 * before would leave it counted. */
+		sim_give_back_time(c, pc);
 		if (c->st.pc_guesses != guesses)
 			go_precise(c);
 	}
-	sim_give_back_time(c, pc);
 	c->wfe_armed = false;
 	fsc = classify(c, ipa, (unsigned)c->fault.size, write ? S2W_W : S2W_R,
 		       &need_refill);

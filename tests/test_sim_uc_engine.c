@@ -383,10 +383,41 @@ static void test_undecidable_fault_is_counted(void **state)
 	struct run *run = malloc(sizeof(*run));
 
 	(void)state;
-	run_guest(img, 1, false, run);
+	/* Both modes: after a guess the engine turns precise, and the time of
+	 * the block's unexecuted rest must still be given back first. */
+	run_both(img, 1, run);
 	assert_int_equal(run->result, SIM_VM_OFF);
 	assert_int_equal(run->st.pc_guesses, 1);
 	assert_int_equal(run->rec[0].pc, 0x40080004); /* the first: right */
+	free(run);
+}
+
+/*
+ * The same ambiguity, but the two stores differ in size: Unicorn reports
+ * the faulting access's size, and only the byte store matches a 1-byte
+ * fault. Nothing is guessed.
+ */
+static const uint32_t sized_code[] = {
+    0xd2a16000, /* movz x0, #0xb00, lsl #16 (scratch device) */
+    0x39000001, /* strb w1, [x0] */
+    0xaa0003e0, /* mov x0, x0 */
+    0xb9000002, /* str w2, [x0] */
+    0xd2b08000, /* movz x0, #0x8400, lsl #16 */
+    0xf2800100, /* movk x0, #8 */
+    0xd4000002, /* hvc #0: SYSTEM_OFF */
+};
+
+static void test_fault_size_decides(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, sized_code)};
+	struct run *run = malloc(sizeof(*run));
+
+	(void)state;
+	run_both(img, 1, run);
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->st.pc_guesses, 0);
+	assert_int_equal(run->rec[0].pc, 0x40080004);
+	assert_int_equal(run->rec[1].pc, 0x4008000c);
 	free(run);
 }
 
@@ -487,6 +518,7 @@ int main(void)
 	    cmocka_unit_test(test_limit),
 	    cmocka_unit_test(test_pointer_chase_fault),
 	    cmocka_unit_test(test_undecidable_fault_is_counted),
+	    cmocka_unit_test(test_fault_size_decides),
 	    cmocka_unit_test(test_wfe_smc_and_stage2_change),
 	    cmocka_unit_test(test_exception_loop_stops),
 	};
