@@ -82,7 +82,10 @@ bool fz_vm_setup(struct fz_vm *f, const struct vm_config *cfg)
 		 "harness: RAM config outside the static backing");
 	sim_hal_reset();
 	FZ_CHECK(hv_init() == 0, "hv_init failed");
-	FZ_CHECK(sim_phys_add(FZ_RAM_PA, ram_mem, FZ_RAM_MAX) == 0, "phys");
+	/* The tables too: the sim's walker reads them as physical memory. */
+	FZ_CHECK(sim_phys_add(FZ_RAM_PA, ram_mem, FZ_RAM_MAX) == 0 &&
+		     sim_phys_add(FZ_POOL_PA, pool_mem, sizeof(pool_mem)) == 0,
+		 "phys");
 	FZ_CHECK(
 	    page_pool_init(&f->pool, pool_mem, FZ_POOL_PA, FZ_POOL_PAGES) == 0,
 	    "page_pool_init");
@@ -146,6 +149,9 @@ uint64_t fz_s2_digest(void)
 			 "walker span 0x%llx+0x%llx does not hold 0x%llx",
 			 (unsigned long long)r.span_ipa,
 			 (unsigned long long)r.span_size,
+			 (unsigned long long)ipa);
+		FZ_CHECK(r.fault != S2W_WALK_ABORT,
+			 "Stage-2 table outside memory at IPA 0x%llx",
 			 (unsigned long long)ipa);
 		h = mix(h, r.span_ipa);
 		h = mix(h, r.span_size);
