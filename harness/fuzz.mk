@@ -60,9 +60,11 @@ $(FUZZ_OBJ)/sim/%.o: sim/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) -c $< -o $@
 
+# -Itarget last: the boot harness calls the port's platform_parse, and the
+# core's headers must win any name clash.
 $(FUZZ_OBJ)/harness/fuzz/%.o: harness/fuzz/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) -c $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_HOST_CFLAGS) -Itarget -c $< -o $@
 
 $(FUZZ_LIBCORE): $(FUZZ_CORE_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
