@@ -101,8 +101,7 @@ fuzz: $(FUZZ_BINS)
 	    ls $$a; fail=1; \
 	  else \
 	    printf '%-12s %10s execs in %3ss = %8s execs/s, corpus %s\n' \
-	      $$t $${n:-0} $${s:-?} \
-	      $$(awk -v n=$${n:-0} -v s=$${s:-0} 'BEGIN{printf "%d", s>0 ? n/s : n}') \
+	      $$t $${n:-0} $${s:-0} $$(( $${n:-0} / ($${s:-0} > 0 ? $${s:-0} : 1) )) \
 	      $$(ls $$c | wc -l); \
 	  fi; \
 	done; \
