@@ -81,16 +81,18 @@ $(FUZZ_BIN)/fuzz_%: $(FUZZ_OBJ)/harness/fuzz/fuzz_%.o $(FUZZ_COMMON_OBJS) \
 .PHONY: fuzz-build fuzz-smoke
 fuzz-build: $(FUZZ_BINS)
 
-# Targets run one after another (the machine is shared); each gets its own
-# corpus directory first on the command line, where libFuzzer writes what
-# it finds, then its read-only seeds. The summary comes from
-# -print_final_stats: executed units over the seconds libFuzzer reports.
+# Targets run one after another (the machine is shared); an input that
+# runs 10 s is reported as a hang (libFuzzer's default is 20 min). Each
+# target gets its own corpus directory first on the command line, where
+# libFuzzer writes what it finds, then its read-only seeds. The summary
+# comes from -print_final_stats: executed units over the seconds libFuzzer
+# reports.
 fuzz: $(FUZZ_BINS)
 	@fail=0; \
 	for t in $(FUZZ_TARGETS); do \
 	  c=$(FUZZ_BUILD)/corpus/$$t; a=$(FUZZ_BUILD)/crashes/$$t; \
 	  log=$(FUZZ_BUILD)/$$t.log; mkdir -p $$c $$a fixtures/fuzz/$$t; \
-	  $(FUZZ_BIN)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	  $(FUZZ_BIN)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 	    -print_final_stats=1 -artifact_prefix=$$a/ \
 	    $$c fixtures/fuzz/$$t >$$log 2>&1; rc=$$?; \
 	  n=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log); \
