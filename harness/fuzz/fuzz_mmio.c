@@ -5,8 +5,10 @@
  * contract in dev/mmio.h, evaluated by a linear scan of the same tables
  * (the bus itself uses binary searches); device behaviour against small
  * shadow models: scratch storage reads back what was written, its ID and
- * the PL011 IDs read their fixed values, the PL011 RX FIFO pops in order
- * and TX reaches the console unless in loopback.
+ * the PL011 IDs read their fixed values, the PL011 RX FIFO pops in order,
+ * TX reaches the console unless in loopback, and the PL011's flag and
+ * interrupt registers and IRQ line agree with each other after every
+ * step.
  *
  * Input: records of [ctl][offset u16][value u64] (+ a raw IPA u64 when
  * ctl picks one). ctl bit 0: write; bits 1-3: width (bit 3: an illegal
@@ -158,6 +160,37 @@ static void check_pl011(struct fz_vm *f, struct shadow *sh,
 		 "PL011 reserved bits set");
 }
 
+static uint32_t uart_reg(const struct mmio_bus *bus, uint32_t off)
+{
+	struct mmio_access a = {.ipa = GUEST_UART_BASE + off, .width = 4};
+
+	FZ_CHECK(mmio_bus_access(bus, &a) == MMIO_OK, "PL011 0x%x", off);
+	return (uint32_t)a.data;
+}
+
+/* The PL011 TRM's relations between registers, read back through the bus
+ * (none of these reads has a side effect): MIS = RIS & IMSC drives the
+ * interrupt line; RXIS follows a non-empty FIFO here (trigger level 1/8
+ * or more is not modelled), TXIS and TXFE hold as transmission is
+ * instantaneous; FR's RXFE/RXFF follow the FIFO count. */
+static void check_uart_state(struct fz_vm *f, const struct shadow *sh)
+{
+	const struct mmio_bus *bus = &f->vm->bus;
+	uint32_t fr = uart_reg(bus, 0x18), ris = uart_reg(bus, 0x3c);
+	uint32_t imsc = uart_reg(bus, 0x38), mis = uart_reg(bus, 0x40);
+
+	FZ_CHECK(mis == (ris & imsc), "MIS 0x%x RIS 0x%x IMSC 0x%x", mis, ris,
+		 imsc);
+	FZ_CHECK(pl011_irq_level(&f->vm->uart) == (mis != 0),
+		 "IRQ line %d with MIS 0x%x", pl011_irq_level(&f->vm->uart),
+		 mis);
+	FZ_CHECK(!!(ris & 0x10) == (sh->count != 0) && (ris & 0x20),
+		 "RIS 0x%x with %u bytes queued", ris, sh->count);
+	FZ_CHECK((fr & 0x80) && !!(fr & 0x10) == (sh->count == 0) &&
+		     !!(fr & 0x40) == (sh->count == FIFO),
+		 "FR 0x%x with %u bytes queued", fr, sh->count);
+}
+
 static void one_access(struct fz_vm *f, struct shadow *sh, struct fz_in *in,
 		       uint8_t ctl)
 {
@@ -219,9 +252,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 "rx_push %d with %u queued", rc, sh.count);
 			if (rc == HV_OK)
 				sh.fifo[(sh.head + sh.count++) % FIFO] = byte;
+			check_uart_state(&f, &sh);
 			continue;
 		}
 		one_access(&f, &sh, &in, ctl);
+		check_uart_state(&f, &sh);
 	}
 	fz_vm_teardown(&f);
 	return 0;
