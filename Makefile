@@ -7,7 +7,7 @@
 #   make qemu-e2e   every fixture in QEMU, diffed against the simulation
 #   make linux-e2e  Debian's kernel + busybox reach userspace under the hypervisor
 #   make bench      trap throughput benchmarks
-#   make fuzz       fuzz the parsers of guest-supplied data
+#   make fuzz       libFuzzer on everything a guest controls (FUZZ_SECONDS=N)
 
 BUILD ?= build
 # Where scripts/deps.sh unpacks what is not installed system-wide (Unicorn
@@ -61,6 +61,7 @@ include tests/tests.mk
 -include harness/harness.mk
 -include fixtures/fixtures.mk
 -include target/target.mk
+include harness/fuzz.mk
 
 check: $(CHECK_STEPS)
 	@echo "make check: all steps passed"

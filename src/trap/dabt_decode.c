@@ -51,6 +51,10 @@ int dabt_decode_isv(uint64_t esr, uint64_t ipa, const struct vcpu *v,
 	/* No load sign-extends 64 bits, and none moves 64 bits through Wn. */
 	if (a.width == 8 && (a.sign_extend || !a.reg64))
 		return HV_EINVAL;
+	/* SSE is only ever set by LDRSB/LDRSH/LDRSW, and LDRSW has no Wn
+	 * form: a store or a 4-byte load into Wn claiming it is forged. */
+	if (a.sign_extend && (a.is_write || (a.width == 4 && !a.reg64)))
+		return HV_EINVAL;
 	if (a.is_write)
 		a.data = vcpu_get_x(v, a.reg) & width_mask(a.width);
 	*out = a;

@@ -17,7 +17,8 @@ struct vcpu;
  * is the source register (XZR reads 0) truncated to the access width.
  * Returns HV_OK, or HV_EINVAL (out untouched) unless esr is a data abort
  * with ISV=1 describing a possible instruction: SSE and SF=0 are both
- * impossible for an 8-byte access. */
+ * impossible for an 8-byte access, SSE for a store and for a 4-byte load
+ * into a W register. */
 int dabt_decode_isv(uint64_t esr, uint64_t ipa, const struct vcpu *v,
 		    struct mmio_access *out);
 

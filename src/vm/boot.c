@@ -113,9 +113,10 @@ static int install_dtb(struct vm *vm, const struct guest_boot_args *a,
 		return reject(why, "DTB area not in guest RAM");
 	if (!a->dtb)
 		err = guest_dtb_build(vm, a->bootargs, dst, GUEST_DTB_MAX);
+	/* The whole tree, not just the header: the guest parses all of it,
+	 * and a corrupt block can survive fdt_open_into and fdt_pack. */
 	else if (a->dtb_len < sizeof(struct fdt_header) ||
-		 fdt_check_header(a->dtb) != 0 ||
-		 fdt_totalsize(a->dtb) > a->dtb_len)
+		 fdt_check_full(a->dtb, a->dtb_len) != 0)
 		return reject(why,
 			      "DTB file is not a valid flattened device tree");
 	else
