@@ -99,6 +99,20 @@ static bool aa32_cond_passed(const struct vcpu *v)
 	    cond, (unsigned)(v->regs.pstate >> PSR_AA32_NZCV_SHIFT) & 0xfu);
 }
 
+/* The vGIC's own checks, made here first so the common exit (no LR in use,
+ * no interrupt state changed) does not even pay the calls. */
+static inline void lrs_to_model(struct vcpu *v)
+{
+	if (v->vgic.nr_lr)
+		vgic_sync(v);
+}
+
+static inline void model_to_lrs(struct vcpu *v)
+{
+	if (v->vgic.nr_lr || v->vgic.flushed_gen != v->vm->gicd.gen)
+		vgic_flush(v);
+}
+
 /*
  * Around every exit: what the guest did to its list registers goes back
  * into the interrupt model first, so handlers see the truth; whatever the
@@ -108,7 +122,7 @@ enum exit_action hv_handle_sync(struct vcpu *v)
 {
 	enum exit_action act;
 
-	vgic_sync(v);
+	lrs_to_model(v);
 	v->note.what = "";
 	v->note.a = v->note.b = v->note.result = 0;
 	if (!aa32_cond_passed(v)) {
@@ -119,7 +133,7 @@ enum exit_action hv_handle_sync(struct vcpu *v)
 	} else {
 		act = exit_handlers[esr_ec(v->exit.esr)](v);
 	}
-	vgic_flush(v);
+	model_to_lrs(v);
 	return act;
 }
 

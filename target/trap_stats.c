@@ -3,22 +3,12 @@
 #include "exit_stats.h"
 #include "lib/log.h"
 
-static struct exit_stats stats;
-
-void trap_stats_sync(uint64_t esr)
-{
-	stats.count[esr_ec(esr)]++;
-}
-
-void trap_stats_irq(void)
-{
-	stats.count[EXIT_CLASS_IRQ]++;
-}
+struct exit_stats trap_stats;
 
 void trap_stats_print(void)
 {
 	char line[640];
 
-	exit_stats_format(&stats, line, sizeof(line));
+	exit_stats_format(&trap_stats, line, sizeof(line));
 	hv_printf("traps: %s\n", line);
 }

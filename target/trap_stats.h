@@ -9,8 +9,21 @@
 
 #include <stdint.h>
 
-void trap_stats_sync(uint64_t esr);
-void trap_stats_irq(void);
+#include "exit_stats.h"
+
+/* Counted inline: an exit pays one increment, not a call. */
+extern struct exit_stats trap_stats;
+
+static inline void trap_stats_sync(uint64_t esr)
+{
+	trap_stats.count[(esr >> 26) & 0x3f]++; /* ESR_EL2.EC */
+}
+
+static inline void trap_stats_irq(void)
+{
+	trap_stats.count[EXIT_CLASS_IRQ]++;
+}
+
 void trap_stats_print(void);
 
 #endif

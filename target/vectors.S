@@ -77,14 +77,13 @@ guest_exit:
 	mrs	x3, spsr_el2
 	stp	x2, x3, [x0, #TGT_VCPU_REGS_PC]
 
-	/* The syndrome means something only for sync exits and SErrors. */
-	mov	x2, xzr
-	mov	x3, xzr
-	mov	x4, xzr
+	/* The syndrome means something only for sync exits and SErrors;
+	 * IRQ and FIQ exits record zeros. Sync exits, the hot ones, take
+	 * the straight path. */
 	cmp	x1, #GUEST_EXC_IRQ
-	b.eq	1f
+	b.eq	2f
 	cmp	x1, #GUEST_EXC_FIQ
-	b.eq	1f
+	b.eq	2f
 	mrs	x2, esr_el2
 	mrs	x3, far_el2
 	mrs	x4, hpfar_el2
@@ -99,6 +98,10 @@ guest_exit:
 	ldp	x27, x28, [sp, #80]
 	ldp	x29, x30, [sp], #96
 	ret
+2:	mov	x2, xzr
+	mov	x3, xzr
+	mov	x4, xzr
+	b	1b
 
 /* int vcpu_run(struct vcpu *v) */
 	.global	vcpu_run

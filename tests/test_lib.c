@@ -57,6 +57,41 @@ static void memory_functions(void **state)
 	assert_null(lib_memchr(a, 100, 64));
 }
 
+/*
+ * The word-at-a-time paths against the C library, for every alignment of
+ * destination and source within a word, lengths around the word size and
+ * past several words, and both overlap directions of memmove. Bytes outside
+ * [dst, dst + n) must be untouched.
+ */
+static void memory_functions_every_alignment(void **state)
+{
+	static unsigned char got[160], want[160], src[96];
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(src); i++)
+		src[i] = (unsigned char)(0xa5 ^ i);
+	for (unsigned doff = 0; doff < 16; doff++)
+		for (unsigned soff = 0; soff < 16; soff++)
+			for (unsigned n = 0; n < 70; n++) {
+				for (unsigned i = 0; i < sizeof(got); i++)
+					got[i] = want[i] =
+					    (unsigned char)(i * 37 + 1);
+				lib_memcpy(got + doff, src + soff, n);
+				memcpy(want + doff, src + soff, n);
+				assert_memory_equal(got, want, sizeof(got));
+				/* Overlapping both ways within one buffer. */
+				lib_memmove(got + doff, got + soff, n);
+				memmove(want + doff, want + soff, n);
+				assert_memory_equal(got, want, sizeof(got));
+				lib_memmove(got + 16 + soff, got + doff, n);
+				memmove(want + 16 + soff, want + doff, n);
+				assert_memory_equal(got, want, sizeof(got));
+				lib_memset(got + doff, (int)(n | 0x100), n);
+				memset(want + doff, (int)(n | 0x100), n);
+				assert_memory_equal(got, want, sizeof(got));
+			}
+}
+
 static void string_functions(void **state)
 {
 	const char *s = "hello/world/x";
@@ -158,6 +193,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(memory_functions),
+	    cmocka_unit_test(memory_functions_every_alignment),
 	    cmocka_unit_test(string_functions),
 	    cmocka_unit_test(strtoul_matches_libc),
 	    cmocka_unit_test(formatter_matches_libc),

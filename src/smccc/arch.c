@@ -16,7 +16,7 @@ enum exit_action smccc_arch_service(struct vcpu *v, struct smccc_call *c)
 		c->res[0] = SMCCC_VERSION_1_2;
 		break;
 	case SMCCC_ARCH_FEATURES: {
-		uint32_t q = (uint32_t)c->arg[0];
+		uint32_t q = (uint32_t)smccc_arg(c, 1);
 
 		v->note.what = "smccc.arch_features";
 		/* No mitigation workarounds are offered: they are firmware

@@ -48,17 +48,17 @@ static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr, uint64_t mask)
 
 static enum exit_action psci_cpu_on(struct vcpu *v, struct smccc_call *c)
 {
-	struct vcpu *t = vcpu_by_mpidr(v->vm, c->arg[0], MPIDR_AFF_MASK);
-	uint64_t entry = c->arg[1];
+	struct vcpu *t = vcpu_by_mpidr(v->vm, smccc_arg(c, 1), MPIDR_AFF_MASK);
+	uint64_t entry = smccc_arg(c, 2);
 
-	if (!t || (c->arg[0] & ~MPIDR_AFF_MASK))
+	if (!t || (smccc_arg(c, 1) & ~MPIDR_AFF_MASK))
 		c->res[0] = smccc_ret(PSCI_INVALID_PARAMETERS);
 	else if (t->power == VCPU_POWER_ON)
 		c->res[0] = smccc_ret(PSCI_ALREADY_ON);
 	else if ((entry & 3) || !vm_ipa_to_hva(v->vm, entry, 4))
 		c->res[0] = smccc_ret(PSCI_INVALID_ADDRESS);
 	else {
-		vcpu_reset(t, entry, c->arg[2]);
+		vcpu_reset(t, entry, smccc_arg(c, 3));
 		c->res[0] = PSCI_SUCCESS;
 	}
 	return EXIT_RESUME;
@@ -66,7 +66,7 @@ static enum exit_action psci_cpu_on(struct vcpu *v, struct smccc_call *c)
 
 static enum exit_action psci_affinity_info(struct vcpu *v, struct smccc_call *c)
 {
-	uint64_t level = c->arg[1], mask;
+	uint64_t level = smccc_arg(c, 2), mask;
 	bool found = false, on = false;
 
 	if (level > 3) {
@@ -78,7 +78,7 @@ static enum exit_action psci_affinity_info(struct vcpu *v, struct smccc_call *c)
 	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
 		const struct vcpu *t = &v->vm->vcpus[i];
 
-		if ((t->mpidr & mask) == (c->arg[0] & mask)) {
+		if ((t->mpidr & mask) == (smccc_arg(c, 1) & mask)) {
 			found = true;
 			on |= t->power == VCPU_POWER_ON;
 		}
@@ -114,7 +114,7 @@ static enum exit_action psci_system_reset(struct vcpu *v, struct smccc_call *c)
 static enum exit_action psci_features_call(struct vcpu *v, struct smccc_call *c)
 {
 	(void)v;
-	c->res[0] = smccc_ret(psci_features((uint32_t)c->arg[0]));
+	c->res[0] = smccc_ret(psci_features((uint32_t)smccc_arg(c, 1)));
 	return EXIT_RESUME;
 }
 

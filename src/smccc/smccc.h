@@ -38,15 +38,23 @@
 
 enum smccc_conduit { SMCCC_HVC, SMCCC_SMC };
 
-/* One call as the service sees it: function ID, arguments already
- * truncated to 32 bits for SMC32/HVC32 calls, and up to four results. */
+/* One call as the service sees it: the function ID, the guest's registers
+ * (read through smccc_arg, never copied: the common calls take none) and
+ * up to four results. */
 struct smccc_call {
 	uint32_t fid;
 	bool is64;
 	enum smccc_conduit conduit;
-	uint64_t arg[7]; /* x1..x7 */
-	uint64_t res[4]; /* x0..x3; unused results stay 0 */
+	const uint64_t *x; /* the caller's x0..x30, as it made the call */
+	uint64_t res[4];   /* x0..x3; unused results stay 0 */
 };
+
+/* Argument n (x1..x17): truncated to 32 bits for SMC32/HVC32 calls, whose
+ * upper register halves are not part of the call (SMCCC 1.2, 2.6). */
+static inline uint64_t smccc_arg(const struct smccc_call *c, unsigned n)
+{
+	return c->is64 ? c->x[n] : (uint32_t)c->x[n];
+}
 
 /* A service handles the functions of one owning entity. It returns the
  * exit action; it leaves res[0] = NOT_SUPPORTED for unknown functions. */
