@@ -123,8 +123,9 @@ enum exit_action hv_handle_sync(struct vcpu *v)
 	enum exit_action act;
 
 	lrs_to_model(v);
+	/* Handlers note what they did; one that does not leaves an empty
+	 * name, and its a/b/result are then meaningless. */
 	v->note.what = "";
-	v->note.a = v->note.b = v->note.result = 0;
 	if (!aa32_cond_passed(v)) {
 		vcpu_note(v, "aa32.cond_fail", esr_ec(v->exit.esr), v->exit.esr,
 			  0);

@@ -51,7 +51,7 @@ static uint64_t aa32_it_advance(uint64_t pstate)
 	       ((uint64_t)(it & 3u) << PSR_AA32_IT_LO_SHIFT);
 }
 
-void vcpu_advance_pc(struct vcpu *v)
+void vcpu_advance_pc_aa32(struct vcpu *v)
 {
 	v->regs.pc += esr_insn_len(v->exit.esr);
 	/* Only T32 has IT blocks; in AArch64 these SPSR bits mean other

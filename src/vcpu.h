@@ -103,8 +103,17 @@ static inline void vcpu_note(struct vcpu *v, const char *what, uint64_t a,
 }
 
 /* Skip the trapped instruction: length from ESR.IL (2 or 4 bytes), and for
- * a T32 guest the IT state advanced as executing the instruction would. */
-void vcpu_advance_pc(struct vcpu *v);
+ * a T32 guest the IT state advanced as executing the instruction would
+ * (vcpu_advance_pc_aa32). Inline: an AArch64 guest's emulated access, the
+ * common case, only adds the length. */
+void vcpu_advance_pc_aa32(struct vcpu *v);
+static inline void vcpu_advance_pc(struct vcpu *v)
+{
+	if (v->regs.pstate & (1u << 4)) /* PSTATE.nRW: AArch32 */
+		vcpu_advance_pc_aa32(v);
+	else
+		v->regs.pc += (v->exit.esr & (1u << 25)) ? 4u : 2u; /* ESR.IL */
+}
 
 /* ITSTATE[7:0] gathered from an AArch32 SPSR (0 for AArch64). */
 uint32_t vcpu_aa32_itstate(uint64_t pstate);

@@ -20,12 +20,12 @@ TGT_ARCH := -march=armv8-a -mgeneral-regs-only -mno-outline-atomics
 TGT_GCC_INC = $(eval TGT_GCC_INC := $$(shell $(TARGET_CC) -print-file-name=include))$(TGT_GCC_INC)
 TGT_STDINC = -nostdinc -isystem $(TGT_GCC_INC) -D_LIBC_LIMITS_H_
 TGT_CFLAGS = $(CORE_CFLAGS) $(TGT_STDINC) -isystem $(LIBFDT_ARM64)/include $(TGT_ARCH) \
-              -O2 -g -fno-pie -fno-pic -fno-stack-protector \
+              -O2 -g -flto -fno-pie -fno-pic -fno-stack-protector \
               -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
               -ffunction-sections -fdata-sections -MMD -MP
 TGT_PORT_CFLAGS = $(TGT_CFLAGS) -Itarget
 TGT_ASFLAGS := -march=armv8-a -Itarget -g -D__ASSEMBLY__ -MMD -MP
-TGT_LDFLAGS := -nostdlib -static -no-pie -T target/hv.ld -Wl,--gc-sections \
+TGT_LDFLAGS := -O2 -flto -nostdlib -static -no-pie -T target/hv.ld -Wl,--gc-sections \
                -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
 
 TGT_CORE_OBJS := $(CORE_SRCS:%.c=$(TGT_OBJ)/%.o) $(CORE_LIB_SRCS:%.c=$(TGT_OBJ)/%.o)

@@ -205,7 +205,7 @@ static void test_add_rejects_bad_device(void **state)
 	    {0x00, 4, 0, NULL, NULL},
 	};
 	static const struct mmio_region junk_widths[] = {
-	    {0x00, 4, MMIO_W32 | 0x10, NULL, NULL},
+	    {0x00, 4, MMIO_W32 | 0x20, NULL, NULL},
 	};
 	static const struct mmio_region far_away[] = {
 	    {0xfffffff0u, 0x20, MMIO_W32, NULL, NULL},
@@ -478,6 +478,69 @@ static void test_access_past_device_end(void **state)
 	assert_int_equal(probe.reads, 0);
 }
 
+/* ---- the hot-register cache ---- */
+
+/*
+ * Once a region is cached, an access that the slow path refuses must still
+ * be refused: a width the region does not allow, a misaligned one, one
+ * that runs out of the region. The first access fills the cache.
+ */
+static void test_cache_keeps_every_check(void **state)
+{
+	uint64_t val;
+
+	(void)state;
+	assert_int_equal(do_read(DEV_BASE + 0x10, 4, &val), MMIO_OK);
+	assert_int_equal(probe.reads, 1);
+	assert_int_equal(do_read(DEV_BASE + 0x10, 4, &val), MMIO_OK);
+	assert_int_equal(probe.reads, 2);
+	assert_int_equal(do_read(DEV_BASE + 0x10, 8, &val), MMIO_BAD_ACCESS);
+	assert_int_equal(do_read(DEV_BASE + 0x10, 2, &val), MMIO_BAD_ACCESS);
+	assert_int_equal(do_read(DEV_BASE + 0x11, 4, &val), MMIO_BAD_ACCESS);
+	/* The all-widths region at 0x00: 8 bytes at 0x08 fit, at 0x0c not. */
+	assert_int_equal(do_read(DEV_BASE + 0x08, 8, &val), MMIO_OK);
+	assert_int_equal(do_read(DEV_BASE + 0x08, 8, &val), MMIO_OK);
+	assert_int_equal(do_read(DEV_BASE + 0x0c, 8, &val), MMIO_BAD_ACCESS);
+	assert_int_equal(probe.reads, 4);
+	/* A device added later is found, not shadowed by a stale entry. */
+	assert_int_equal(do_read(DEV_BASE + 0x200, 4, &val), MMIO_NO_DEVICE);
+}
+
+static unsigned hook_calls;
+
+static void count_hook(void *ctx)
+{
+	(void)ctx;
+	hook_calls++;
+}
+
+/* The device's after_access hook: after every write, after reads only of
+ * regions marked MMIO_READ_CHANGES_STATE, the same cached or not. */
+static void test_after_access_hook(void **state)
+{
+	static const struct mmio_region regions[] = {
+	    {0x00, 4, MMIO_W32 | MMIO_READ_CHANGES_STATE, probe_read,
+	     probe_write},
+	    {0x04, 4, MMIO_W32, probe_read, probe_write},
+	};
+	struct mmio_device d = make_dev("hooked", DEV_BASE + 0x1000, 0x100);
+	uint64_t val;
+
+	(void)state;
+	d.regions = regions;
+	d.nregions = 2;
+	d.after_access = count_hook;
+	hook_calls = 0;
+	assert_int_equal(mmio_bus_add(&bus, &d), HV_OK);
+	for (unsigned i = 0; i < 2; i++) {
+		assert_int_equal(do_read(DEV_BASE + 0x1004, 4, &val), MMIO_OK);
+		assert_int_equal(hook_calls, 2 * i);
+		assert_int_equal(do_read(DEV_BASE + 0x1000, 4, &val), MMIO_OK);
+		assert_int_equal(do_write(DEV_BASE + 0x1004, 4, 1), MMIO_OK);
+		assert_int_equal(hook_calls, 2 * i + 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +562,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_null_callbacks_are_raz_wi, setup),
 	    cmocka_unit_test_setup(test_offset_relative_to_region, setup),
 	    cmocka_unit_test_setup(test_access_past_device_end, setup),
+	    cmocka_unit_test_setup(test_cache_keeps_every_check, setup),
+	    cmocka_unit_test_setup(test_after_access_hook, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,6 +89,9 @@ static void trapped_syndromes_literal(void **state)
 	assert_int_equal(sysreg_esr(ID_AA64PFR0_EL1, 3, true), 0x62300069);
 	assert_int_equal(sysreg_esr(OSLAR_EL1, 1, false), 0x62280420);
 	sim_sysreg_set(key(ID_AA64PFR0_EL1), 0x11);
+	/* A CPU with these ID values: the hypervisor reads them once,
+	 * when it starts (ID registers do not change after reset). */
+	assert_int_equal(sysreg_init(), 0);
 	t->v->regs.pc = PC0;
 	t->v->regs.x[3] = 0;
 	test_trap(t->v, 0x62300069, 0, 0);
@@ -163,6 +166,9 @@ static void id_registers_are_sanitised(void **state)
 	sim_sysreg_set(key(ID_AA64PFR0_EL1), 0x1111111111111122ull);
 	sim_sysreg_set(key(ID_AA64DFR0_EL1), 0x0000000f10f05f06ull);
 	sim_sysreg_set(key(ID_AA64ISAR1_EL1), 0xffffffffull);
+	/* A CPU with these ID values: the hypervisor reads them once,
+	 * when it starts (ID registers do not change after reset). */
+	assert_int_equal(sysreg_init(), 0);
 	pfr0 = mrs(t->v, ID_AA64PFR0_EL1, 3);
 	assert_emulated(t->v);
 	assert_int_equal(pfr0 & 0xff, 0x11);	     /* EL0/EL1 AArch64 only */
@@ -229,6 +235,9 @@ static void breakpoints_hold_values_up_to_brps(void **state)
 	struct test_vm *t = *state;
 	/* BRPs = 2 (3 breakpoints), WRPs = 1 (2 watchpoints). */
 	sim_sysreg_set(key(ID_AA64DFR0_EL1), 0x00102006);
+	/* A CPU with these ID values: the hypervisor reads them once,
+	 * when it starts (ID registers do not change after reset). */
+	assert_int_equal(sysreg_init(), 0);
 	msr(t->v, SR(2, 0, 0, 2, 4), 0, 0xfeed0000); /* DBGBVR2 */
 	assert_emulated(t->v);
 	assert_int_equal(mrs(t->v, SR(2, 0, 0, 2, 4), 1), 0xfeed0000);

@@ -160,7 +160,7 @@ static void check_pl011(struct fz_vm *f, struct shadow *sh,
 		 "PL011 reserved bits set");
 }
 
-static uint32_t uart_reg(const struct mmio_bus *bus, uint32_t off)
+static uint32_t uart_reg(struct mmio_bus *bus, uint32_t off)
 {
 	struct mmio_access a = {.ipa = GUEST_UART_BASE + off, .width = 4};
 
@@ -175,7 +175,7 @@ static uint32_t uart_reg(const struct mmio_bus *bus, uint32_t off)
  * instantaneous; FR's RXFE/RXFF follow the FIFO count. */
 static void check_uart_state(struct fz_vm *f, const struct shadow *sh)
 {
-	const struct mmio_bus *bus = &f->vm->bus;
+	struct mmio_bus *bus = &f->vm->bus;
 	uint32_t fr = uart_reg(bus, 0x18), ris = uart_reg(bus, 0x3c);
 	uint32_t imsc = uart_reg(bus, 0x38), mis = uart_reg(bus, 0x40);
 
@@ -194,7 +194,7 @@ static void check_uart_state(struct fz_vm *f, const struct shadow *sh)
 static void one_access(struct fz_vm *f, struct shadow *sh, struct fz_in *in,
 		       uint8_t ctl)
 {
-	const struct mmio_bus *bus = &f->vm->bus;
+	struct mmio_bus *bus = &f->vm->bus;
 	unsigned devsel = (ctl >> 4) & 7;
 	uint16_t off = fz_u16(in);
 	uint64_t val = fz_u64(in);

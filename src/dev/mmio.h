@@ -35,10 +35,16 @@ typedef uint64_t (*mmio_read_fn)(void *ctx, uint32_t off, unsigned width);
 typedef void (*mmio_write_fn)(void *ctx, uint32_t off, unsigned width,
 			      uint64_t val);
 
+/* In a region's attributes, beside the widths: a read of this region
+ * changes the device's state (a FIFO pops), so the device's after_access
+ * hook runs after it, as after every write. Reads of status registers
+ * polled in loops do not pay for the hook. */
+#define MMIO_READ_CHANGES_STATE (1u << 4)
+
 struct mmio_region {
 	uint32_t offset;
 	uint32_t length;
-	uint8_t widths;	     /* MMIO_W* allowed */
+	uint8_t widths;	     /* MMIO_W* allowed, | MMIO_READ_CHANGES_STATE */
 	mmio_read_fn read;   /* NULL: reads as zero */
 	mmio_write_fn write; /* NULL: writes ignored */
 };
@@ -50,9 +56,10 @@ struct mmio_device {
 	const struct mmio_region *regions; /* sorted by offset, no overlap */
 	size_t nregions;
 	void *ctx;
-	/* Called after every access the bus completed (NULL: none): where a
-	 * device re-evaluates its interrupt output, once, whatever register
-	 * changed its state. */
+	/* Called after every write the bus completed, and after reads of
+	 * regions marked MMIO_READ_CHANGES_STATE (NULL: none): where a device
+	 * re-evaluates its interrupt output, once, whatever register changed
+	 * its state. */
 	void (*after_access)(void *ctx);
 };
 
@@ -66,9 +73,25 @@ enum mmio_status {
  * for virtio-mmio devices. */
 #define MMIO_BUS_MAX 24
 
+/*
+ * A guest polls a few registers in loops (a UART's FR, its DR): a small
+ * direct-mapped cache from IPA to (device, region) answers those without
+ * the two binary searches. An entry covers one whole region, is filled on
+ * a slow-path hit, and every check of the slow path (alignment, width,
+ * bounds) still applies. Devices are never removed from a bus and never
+ * overlap, so an entry stays valid for the bus's life.
+ */
+#define MMIO_CACHE_SLOTS 8u
+struct mmio_cache_entry {
+	uint64_t lo, hi; /* the region's IPA range [lo, hi) */
+	const struct mmio_device *dev;
+	const struct mmio_region *r;
+};
+
 struct mmio_bus {
 	const struct mmio_device *devs[MMIO_BUS_MAX]; /* sorted by base */
 	size_t n;
+	struct mmio_cache_entry cache[MMIO_CACHE_SLOTS];
 };
 
 /* Returns HV_OK, HV_EEXIST on overlap, HV_ENOMEM when full, HV_EINVAL for a
@@ -80,7 +103,6 @@ const struct mmio_device *mmio_bus_find(const struct mmio_bus *bus,
 /* Perform the access against the owning device. For a read, a->data is
  * filled. Offsets inside a device that no region claims read as zero and
  * ignore writes (reserved registers). */
-enum mmio_status mmio_bus_access(const struct mmio_bus *bus,
-				 struct mmio_access *a);
+enum mmio_status mmio_bus_access(struct mmio_bus *bus, struct mmio_access *a);
 
 #endif

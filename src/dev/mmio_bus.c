@@ -52,7 +52,7 @@ static bool device_ok(const struct mmio_device *d)
 		const struct mmio_region *r = &d->regions[i];
 
 		if (r->length == 0 || (r->widths & MMIO_W_ALL) == 0 ||
-		    (r->widths & ~MMIO_W_ALL) != 0)
+		    (r->widths & ~(MMIO_W_ALL | MMIO_READ_CHANGES_STATE)) != 0)
 			return false;
 		if (r->offset < prev_end || region_end(r) > d->size)
 			return false;
@@ -95,6 +95,8 @@ int mmio_bus_add(struct mmio_bus *bus, const struct mmio_device *dev)
 		bus->devs[i] = bus->devs[i - 1];
 	bus->devs[pos] = dev;
 	bus->n++;
+	/* The cache stays right: it holds device pointers, not positions,
+	 * and a new device never overlaps a cached region. */
 	return HV_OK;
 }
 
@@ -129,28 +131,62 @@ static size_t region_upper_bound(const struct mmio_device *d, uint64_t off)
 	return lo;
 }
 
-enum mmio_status mmio_bus_access(const struct mmio_bus *bus,
-				 struct mmio_access *a)
+static struct mmio_cache_entry *cache_slot(struct mmio_bus *bus, uint64_t ipa)
+{
+	/* Registers are 4 bytes apart; neighbours get different slots. */
+	return &bus->cache[(ipa >> 2) % MMIO_CACHE_SLOTS];
+}
+
+/* The region's handler, once device and region are known. */
+static void do_access(const struct mmio_device *d, const struct mmio_region *r,
+		      uint32_t off, struct mmio_access *a)
+{
+	uint64_t mask = width_mask(a->width);
+
+	if (a->is_write) {
+		if (r->write)
+			r->write(d->ctx, off, a->width, a->data & mask);
+	} else {
+		a->data = r->read ? r->read(d->ctx, off, a->width) & mask : 0;
+		if (!(r->widths & MMIO_READ_CHANGES_STATE))
+			return;
+	}
+	if (d->after_access)
+		d->after_access(d->ctx);
+}
+
+enum mmio_status mmio_bus_access(struct mmio_bus *bus, struct mmio_access *a)
 {
 	const struct mmio_device *d;
 	const struct mmio_region *r;
-	uint64_t off, mask;
+	uint64_t off;
 	uint8_t bit;
 	size_t pos;
 
 	if (!a)
 		return MMIO_BAD_ACCESS;
+	bit = width_to_bit(a->width);
+	if (bus) {
+		const struct mmio_cache_entry *e = cache_slot(bus, a->ipa);
+
+		/* A hit is an access wholly inside a known region, of a width
+		 * it allows, aligned: exactly what the slow path accepts. */
+		if (e->dev && a->ipa >= e->lo && a->ipa < e->hi && bit &&
+		    (e->r->widths & bit) && !(a->ipa & (a->width - 1u)) &&
+		    a->width <= e->hi - a->ipa) {
+			do_access(e->dev, e->r, (uint32_t)(a->ipa - e->lo), a);
+			return MMIO_OK;
+		}
+	}
 	d = mmio_bus_find(bus, a->ipa);
 	if (!d)
 		return MMIO_NO_DEVICE;
-	bit = width_to_bit(a->width);
 	if (!bit || (a->ipa & (a->width - 1u)))
 		return MMIO_BAD_ACCESS;
 	off = a->ipa - d->base;
 	if (a->width > d->size - off)
 		return MMIO_BAD_ACCESS; /* runs off the end of the device */
 
-	mask = width_mask(a->width);
 	pos = region_upper_bound(d, off);
 	r = pos > 0 ? &d->regions[pos - 1] : NULL;
 	if (!r || off >= region_end(r)) {
@@ -166,17 +202,8 @@ enum mmio_status mmio_bus_access(const struct mmio_bus *bus,
 	if (off + a->width > region_end(r) || !(r->widths & bit))
 		return MMIO_BAD_ACCESS;
 
-	off -= r->offset;
-	if (a->is_write) {
-		if (r->write)
-			r->write(d->ctx, (uint32_t)off, a->width,
-				 a->data & mask);
-	} else {
-		a->data = r->read
-			      ? r->read(d->ctx, (uint32_t)off, a->width) & mask
-			      : 0;
-	}
-	if (d->after_access)
-		d->after_access(d->ctx);
+	*cache_slot(bus, a->ipa) = (struct mmio_cache_entry){
+	    d->base + r->offset, d->base + region_end(r), d, r};
+	do_access(d, r, (uint32_t)(off - r->offset), a);
 	return MMIO_OK;
 }

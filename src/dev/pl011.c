@@ -244,7 +244,8 @@ static uint64_t pcell_id_read(void *ctx, uint32_t off, unsigned width)
 #define PL011_W (MMIO_W8 | MMIO_W16 | MMIO_W32)
 
 static const struct mmio_region pl011_regions[] = {
-    {0x000, 4, PL011_W, dr_read, dr_write},
+    /* Reading DR pops the receive FIFO: RXIS may fall. */
+    {0x000, 4, PL011_W | MMIO_READ_CHANGES_STATE, dr_read, dr_write},
     {0x004, 4, PL011_W, rsr_read, ecr_write},
     {0x018, 4, PL011_W, fr_read, NULL},
     {0x020, 4, PL011_W, NULL, NULL}, /* ILPR: IrDA not modelled */

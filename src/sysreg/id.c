@@ -36,13 +36,33 @@ static const struct id_filter filters[] = {
     {SYSREG_ID_AA64MMFR2_EL1, ~F(24), 0},
 };
 
+#define NFILTERS (sizeof(filters) / sizeof(filters[0]))
+/* The feature ID space: Op0 3, Op1 0, CRn 0, CRm 0..7, Op2 0..7. */
+#define ID_SPACE SYSREG_ENC(3, 0, 0, 0, 0)
+#define ID_SPACE_SIZE 64u
+
+/* The guest's value of every register of the ID space, computed once: ID
+ * registers do not change after the CPU is out of reset, and reading one
+ * through the HAL costs a switch on every trap. */
+static uint64_t id_values[ID_SPACE_SIZE];
+
+void sysreg_id_init(void)
+{
+	for (unsigned i = 0; i < ID_SPACE_SIZE; i++)
+		id_values[i] = 0;
+	for (unsigned i = 0; i < NFILTERS; i++)
+		if (filters[i].enc - ID_SPACE < ID_SPACE_SIZE) /* all are */
+			id_values[filters[i].enc - ID_SPACE] =
+			    (hal_sysreg_read(filters[i].enc) &
+			     filters[i].keep) |
+			    filters[i].force;
+}
+
 uint64_t sysreg_id_value(uint32_t enc)
 {
-	for (unsigned i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
-		if (filters[i].enc == enc)
-			return (hal_sysreg_read(enc) & filters[i].keep) |
-			       filters[i].force;
-	return 0;
+	if (enc - ID_SPACE >= ID_SPACE_SIZE)
+		return 0;
+	return id_values[enc - ID_SPACE];
 }
 
 bool sysreg_id_reg(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,

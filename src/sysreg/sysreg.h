@@ -31,13 +31,17 @@ long sysreg_table_check(const struct sysreg_desc *t, size_t n);
 const struct sysreg_desc *sysreg_table_find(const struct sysreg_desc *t,
 					    size_t n, uint32_t enc);
 
-/* The hypervisor's table. */
+/* The hypervisor's table, by encoding or straight from a trapped access's
+ * ISS (EC 0x18; the Rt and direction fields are ignored). */
 const struct sysreg_desc *sysreg_find(uint32_t enc);
+const struct sysreg_desc *sysreg_find_iss(uint32_t iss);
 int sysreg_init(void); /* HV_OK or HV_EINVAL if the table is unsorted */
 size_t sysreg_table_size(void);
 
-/* Guest-visible value of an ID register (sanitised hardware value). */
+/* Guest-visible value of an ID register (sanitised hardware value, read
+ * from the hardware once, by sysreg_id_init from sysreg_init). */
 uint64_t sysreg_id_value(uint32_t enc);
+void sysreg_id_init(void);
 
 /* Accessors shared by the table (the files in sysreg/). */
 bool sysreg_raz_wi(struct vcpu *v, const struct sysreg_desc *d, uint64_t *val,

@@ -77,18 +77,75 @@ static const struct sysreg_desc table[] = {
     R(3, 0, 12, 11, 7, "ICC_SGI0R_EL1", sysreg_wo_ignore, 0),
 };
 
+/*
+ * The sorted table stays the single source of truth; at init it is also
+ * hashed into an open-addressing index, so a guest that reads an ID or
+ * debug register in a loop pays a hash and one compare instead of a
+ * binary search. Slot values are table index + 1 (0: empty).
+ */
+#define INDEX_SLOTS 512u
+#define TABLE_SIZE (sizeof(table) / sizeof(table[0]))
+_Static_assert(TABLE_SIZE < INDEX_SLOTS / 2, "keep the index half empty");
+static uint16_t fast_index[INDEX_SLOTS];
+/* Each entry's encoding as it appears in a trapped access's ISS (EC 0x18:
+ * Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], CRm [4:1]), so the
+ * exit path looks up the syndrome as it comes, without repacking it. */
+static uint32_t iss_key[TABLE_SIZE];
+#define ISS_KEY_MASK 0x3ffc1eu
+
+static uint32_t enc_to_iss_key(uint32_t enc)
+{
+	return (SYSREG_OP0(enc) << 20) | (SYSREG_OP2(enc) << 17) |
+	       (SYSREG_OP1(enc) << 14) | (SYSREG_CRN(enc) << 10) |
+	       (SYSREG_CRM(enc) << 1);
+}
+
+static unsigned index_hash(uint32_t key)
+{
+	/* Fibonacci hashing of the 22-bit key. */
+	return (unsigned)((key * 0x9e3779b1u) >> 23) & (INDEX_SLOTS - 1u);
+}
+
+const struct sysreg_desc *sysreg_find_iss(uint32_t iss)
+{
+	uint32_t key = iss & ISS_KEY_MASK;
+
+	for (unsigned h = index_hash(key);; h = (h + 1) & (INDEX_SLOTS - 1u)) {
+		unsigned i = fast_index[h];
+
+		if (!i)
+			return NULL;
+		if (iss_key[i - 1] == key)
+			return &table[i - 1];
+	}
+}
+
 const struct sysreg_desc *sysreg_find(uint32_t enc)
 {
-	return sysreg_table_find(table, sizeof(table) / sizeof(table[0]), enc);
+	return sysreg_find_iss(enc_to_iss_key(enc));
 }
 
 size_t sysreg_table_size(void)
 {
-	return sizeof(table) / sizeof(table[0]);
+	return TABLE_SIZE;
 }
 
 int sysreg_init(void)
 {
-	return sysreg_table_check(table, sysreg_table_size()) < 0 ? HV_OK
-								  : HV_EINVAL;
+	if (sysreg_table_check(table, TABLE_SIZE) >= 0)
+		return HV_EINVAL;
+	for (unsigned h = 0; h < INDEX_SLOTS; h++)
+		fast_index[h] = 0;
+	for (unsigned i = 0; i < TABLE_SIZE; i++) {
+		unsigned h;
+
+		iss_key[i] = enc_to_iss_key(table[i].enc);
+		h = index_hash(iss_key[i]);
+
+		while (fast_index[h])
+			h = (h + 1) & (INDEX_SLOTS - 1u);
+		fast_index[h] = (uint16_t)(i + 1);
+	}
+	sysreg_id_init();
+	return HV_OK;
 }

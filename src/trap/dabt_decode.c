@@ -32,32 +32,33 @@ int dabt_decode_isv(uint64_t esr, uint64_t ipa, const struct vcpu *v,
 {
 	unsigned ec = esr_ec(esr);
 	uint32_t iss = esr_iss(esr);
-	struct mmio_access a;
+	unsigned width = 1u << ((iss >> ISS_DABT_SAS_SHIFT) & 3u);
+	unsigned reg = (iss >> ISS_DABT_SRT_SHIFT) & 0x1fu;
+	bool is_write = (iss & ISS_DABT_WNR) != 0;
+	bool sse = (iss & ISS_DABT_SSE) != 0;
+	bool sf = (iss & ISS_DABT_SF) != 0;
 
 	if (ec != EC_DABT_LOW && ec != EC_DABT_CUR)
 		return HV_EINVAL;
 	if (!(iss & ISS_DABT_ISV))
 		return HV_EINVAL;
-
-	a = (struct mmio_access){
-	    .ipa = ipa,
-	    .width = (uint8_t)(1u << ((iss >> ISS_DABT_SAS_SHIFT) & 3u)),
-	    .reg = (uint8_t)((iss >> ISS_DABT_SRT_SHIFT) & 0x1fu),
-	    .is_write = (iss & ISS_DABT_WNR) != 0,
-	    .sign_extend = (iss & ISS_DABT_SSE) != 0,
-	    .reg64 = (iss & ISS_DABT_SF) != 0,
-	    .acq_rel = (iss & ISS_DABT_AR) != 0,
-	};
 	/* No load sign-extends 64 bits, and none moves 64 bits through Wn. */
-	if (a.width == 8 && (a.sign_extend || !a.reg64))
+	if (width == 8 && (sse || !sf))
 		return HV_EINVAL;
 	/* SSE is only ever set by LDRSB/LDRSH/LDRSW, and LDRSW has no Wn
 	 * form: a store or a 4-byte load into Wn claiming it is forged. */
-	if (a.sign_extend && (a.is_write || (a.width == 4 && !a.reg64)))
+	if (sse && (is_write || (width == 4 && !sf)))
 		return HV_EINVAL;
-	if (a.is_write)
-		a.data = vcpu_get_x(v, a.reg) & width_mask(a.width);
-	*out = a;
+	/* Valid: only now is *out written (a refused syndrome leaves it as
+	 * it was), field by field, without a copy through the stack. */
+	out->ipa = ipa;
+	out->width = (uint8_t)width;
+	out->reg = (uint8_t)reg;
+	out->is_write = is_write;
+	out->sign_extend = sse;
+	out->reg64 = sf;
+	out->acq_rel = (iss & ISS_DABT_AR) != 0;
+	out->data = is_write ? vcpu_get_x(v, reg) & width_mask(width) : 0;
 	return HV_OK;
 }
 

@@ -5,7 +5,7 @@
 
 #include "bus_access.h"
 
-enum mmio_status bus_rw(const struct mmio_bus *bus, uint64_t ipa,
+enum mmio_status bus_rw(struct mmio_bus *bus, uint64_t ipa,
 			unsigned width, bool write, uint64_t *val)
 {
 	struct mmio_access a = {.ipa = ipa,
@@ -18,7 +18,7 @@ enum mmio_status bus_rw(const struct mmio_bus *bus, uint64_t ipa,
 	return st;
 }
 
-uint64_t bus_rd(const struct mmio_bus *bus, uint64_t ipa, unsigned width)
+uint64_t bus_rd(struct mmio_bus *bus, uint64_t ipa, unsigned width)
 {
 	uint64_t v = 0xdeadbeefdeadbeefull;
 
@@ -26,7 +26,7 @@ uint64_t bus_rd(const struct mmio_bus *bus, uint64_t ipa, unsigned width)
 	return v;
 }
 
-void bus_wr(const struct mmio_bus *bus, uint64_t ipa, unsigned width,
+void bus_wr(struct mmio_bus *bus, uint64_t ipa, unsigned width,
 	    uint64_t val)
 {
 	assert_int_equal(bus_rw(bus, ipa, width, true, &val), MMIO_OK);

@@ -50,7 +50,7 @@ void test_vm_gic_enable(struct test_vm *t, uint32_t intid, uint8_t prio)
 	uint64_t base = intid < 32 ? 0x080b0000ull : 0x08000000ull;
 	uint64_t word = (intid / 32) * 4;
 	uint32_t bit = 1u << (intid % 32);
-	const struct mmio_bus *bus = &t->vm->bus;
+	struct mmio_bus *bus = &t->vm->bus;
 
 	bus_wr(bus, 0x08000000ull, 4, 0x2); /* GICD_CTLR.EnableGrp1 */
 	bus_wr(bus, base + 0x080 + word, 4,
