@@ -93,9 +93,13 @@ static inline void vcpu_set_x(struct vcpu *v, unsigned r, uint64_t val)
 		v->regs.x[r] = val;
 }
 
+extern bool hv_exit_notes; /* hv_set_exit_notes() */
+
 static inline void vcpu_note(struct vcpu *v, const char *what, uint64_t a,
 			     uint64_t b, uint64_t result)
 {
+	if (!hv_exit_notes)
+		return;
 	v->note.what = what;
 	v->note.a = a;
 	v->note.b = b;

@@ -138,8 +138,9 @@ static struct mmio_cache_entry *cache_slot(struct mmio_bus *bus, uint64_t ipa)
 }
 
 /* The region's handler, once device and region are known. */
-static void do_access(const struct mmio_device *d, const struct mmio_region *r,
-		      uint32_t off, struct mmio_access *a)
+static inline __attribute__((always_inline)) void
+do_access(const struct mmio_device *d, const struct mmio_region *r,
+	  uint32_t off, struct mmio_access *a)
 {
 	uint64_t mask = width_mask(a->width);
 
