@@ -214,6 +214,18 @@ void hal_gic_eoi(uint32_t intid)
 		gic.eoi(gic.ctx, intid);
 }
 
+/* Through the register file, so the fake virtual CPU interface sees list
+ * registers exactly as it does through hal_sysreg_*. */
+uint64_t hal_gic_lr_read(unsigned n)
+{
+	return hal_sysreg_read(SYSREG_ICH_LR(n));
+}
+
+void hal_gic_lr_write(unsigned n, uint64_t val)
+{
+	hal_sysreg_write(SYSREG_ICH_LR(n), val);
+}
+
 unsigned hal_gic_num_lrs(void)
 {
 	return (unsigned)(sysregs[SYSREG_ICH_VTR_EL2] & 0x1f) + 1;

@@ -41,6 +41,11 @@ void hal_guest_uart_out(unsigned vm_id, uint8_t byte);
 uint32_t hal_gic_ack(void);	  /* returns INTID, 1023 if none */
 void hal_gic_eoi(uint32_t intid); /* priority drop + deactivate */
 unsigned hal_gic_num_lrs(void);
+/* ICH_LR<n>_EL2 for n < hal_gic_num_lrs(): the same registers as through
+ * hal_sysreg_*(SYSREG_ICH_LR(n)), with accessors of their own because the
+ * vGIC touches them on every interrupt delivery. */
+uint64_t hal_gic_lr_read(unsigned n);
+void hal_gic_lr_write(unsigned n, uint64_t val);
 
 /* SMC forwarding to the next exception level (EL3 / SPMD). Arguments in
  * a[0..17] on entry, results in a[0..17] on return. */

@@ -99,3 +99,55 @@ void hal_sysreg_write(uint32_t enc, uint64_t val)
 		break;
 	}
 }
+
+/* One mrs/msr per list register: the generic switch above costs tens of
+ * instructions per access, and the vGIC reads and writes LRs on every
+ * interrupt it delivers. The core keeps n below hal_gic_num_lrs(). */
+#define LR_CASE(n, crm, op2)                                                   \
+	case n:                                                                \
+		if (write)                                                     \
+			__asm__ volatile("msr S3_4_C12_C" #crm "_" #op2 ", %0" \
+					 :                                     \
+					 : "r"(val)                            \
+					 : "memory");                          \
+		else                                                           \
+			__asm__ volatile("mrs %0, S3_4_C12_C" #crm "_" #op2    \
+					 : "=r"(val));                         \
+		break;
+
+static inline uint64_t lr_access(unsigned n, bool write, uint64_t val)
+{
+	switch (n) {
+		LR_CASE(0, 12, 0)
+		LR_CASE(1, 12, 1)
+		LR_CASE(2, 12, 2)
+		LR_CASE(3, 12, 3)
+		LR_CASE(4, 12, 4)
+		LR_CASE(5, 12, 5)
+		LR_CASE(6, 12, 6)
+		LR_CASE(7, 12, 7)
+		LR_CASE(8, 13, 0)
+		LR_CASE(9, 13, 1)
+		LR_CASE(10, 13, 2)
+		LR_CASE(11, 13, 3)
+		LR_CASE(12, 13, 4)
+		LR_CASE(13, 13, 5)
+		LR_CASE(14, 13, 6)
+		LR_CASE(15, 13, 7)
+	default:
+		dropped(write ? "write" : "read", SYSREG_ICH_LR(n));
+		val = 0;
+		break;
+	}
+	return val;
+}
+
+uint64_t hal_gic_lr_read(unsigned n)
+{
+	return lr_access(n, false, 0);
+}
+
+void hal_gic_lr_write(unsigned n, uint64_t val)
+{
+	(void)lr_access(n, true, val);
+}

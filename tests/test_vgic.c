@@ -511,6 +511,28 @@ static void deliverable_respects_vmcr(void **state)
 	assert_false(vgic_vcpu_has_deliverable(tvm.vm, tvm.v));
 }
 
+/* The last SPIs (64..95) live in the other half of the work bitmaps: a
+ * pending one must still reach the LRs and end a WFI. */
+static void highest_spis_are_delivered(void **state)
+{
+	(void)state;
+	gicd_enable_grp1();
+	enable_irq(95, 0x40);
+	hal_sysreg_write(ICH_VMCR_ENC, 0xf0000002); /* VENG1, VPMR 0xf0 */
+	assert_false(vgic_vcpu_has_deliverable(tvm.vm, tvm.v));
+	pend_irq(95);
+	assert_true(vgic_vcpu_has_deliverable(tvm.vm, tvm.v));
+	vgic_flush(tvm.v);
+	assert_int_equal(lr(0), LR_P | LR_G1 | LR_PRIO(0x40) | 95);
+	/* Acknowledged and deactivated: gone from the LRs and the model. */
+	guest_ack(0);
+	guest_deactivate(0);
+	vgic_sync(tvm.v);
+	vgic_flush(tvm.v);
+	assert_int_equal(lr(0), 0);
+	assert_false(vgic_vcpu_has_deliverable(tvm.vm, tvm.v));
+}
+
 static void vmcr_and_apr_move_with_the_vcpu(void **state)
 {
 	struct vcpu *v1 = &tvm.vm->vcpus[1];
@@ -553,6 +575,7 @@ int main(void)
 	    T(active_is_cached_even_when_disabled),
 	    T(hw_interrupt_links_physical),
 	    T(deliverable_respects_vmcr),
+	    T(highest_spis_are_delivered),
 	    T(vmcr_and_apr_move_with_the_vcpu),
 #undef T
 	};

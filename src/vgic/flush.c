@@ -36,40 +36,52 @@ static bool ranks_before(const struct candidate *c, const struct candidate *d)
 	return c->intid < d->intid;
 }
 
+/* Consider intid for v's list registers; insert it in rank order. */
+static unsigned consider(struct vm *vm, struct vcpu *v, uint32_t intid,
+			 struct candidate *out, unsigned n)
+{
+	const struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
+	struct candidate c;
+	unsigned j;
+
+	if (intid >= VGIC_NR_PRIVATE && irq->target != v->id)
+		return n;
+	c.intid = (uint16_t)intid;
+	c.priority = irq->priority;
+	c.active = irq->active;
+	c.pending = vgic_irq_pending(irq) && irq->enabled &&
+		    vgic_group_enabled(vm, irq);
+	/* A forwarded interrupt that is active cannot be pending in its LR
+	 * as well: its physical side is still active. */
+	if (irq->hw && c.active)
+		c.pending = false;
+	if (!c.pending && !c.active)
+		return n;
+	for (j = n; j > 0 && ranks_before(&c, &out[j - 1]); j--)
+		out[j] = out[j - 1];
+	out[j] = c;
+	return n + 1;
+}
+
 /* Interrupts that need a list register for v: pending ones the
  * distributor would forward (enabled, group enabled, routed here) and
- * every active one. Sorted by rank (insertion sort: at most 96). */
+ * every active one, sorted by rank. Only INTIDs in the work bitmaps can
+ * be either, so only those are looked at. */
 static unsigned collect(struct vm *vm, struct vcpu *v, struct candidate *out)
 {
 	unsigned n = 0;
 
-	for (unsigned intid = 0; intid < VGIC_NR_INTIDS; intid++) {
-		const struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
-		struct candidate c;
-		unsigned j;
-
-		if (intid >= VGIC_NR_PRIVATE && irq->target != v->id)
-			continue;
-		c.intid = (uint16_t)intid;
-		c.priority = irq->priority;
-		c.active = irq->active;
-		c.pending = vgic_irq_pending(irq) && irq->enabled &&
-			    vgic_group_enabled(vm, irq);
-		/* A forwarded interrupt that is active cannot be pending in
-		 * its LR as well: its physical side is still active. */
-		if (irq->hw && c.active)
-			c.pending = false;
-		if (!c.pending && !c.active)
-			continue;
-		for (j = n; j > 0 && ranks_before(&c, &out[j - 1]); j--)
-			out[j] = out[j - 1];
-		out[j] = c;
-		n++;
-	}
+	for (uint32_t w = v->vgic.work_priv; w; w &= w - 1)
+		n = consider(vm, v, (uint32_t)__builtin_ctz(w), out, n);
+	for (uint64_t w = vm->gicd.work_spi; w; w &= w - 1)
+		n = consider(vm, v,
+			     VGIC_NR_PRIVATE + (uint32_t)__builtin_ctzll(w),
+			     out, n);
 	return n;
 }
 
-static uint64_t lr_value(struct vgic_irq *irq, const struct candidate *c)
+static uint64_t lr_value(struct vcpu *v, struct vgic_irq *irq,
+			 const struct candidate *c)
 {
 	uint64_t lr = c->intid | ((uint64_t)c->priority << VGIC_LR_PRIO_SHIFT);
 
@@ -81,8 +93,10 @@ static uint64_t lr_value(struct vgic_irq *irq, const struct candidate *c)
 		lr |= VGIC_LR_STATE_PENDING;
 		/* The event now lives in the LR; sync gives it back if the
 		 * guest has not acknowledged it. */
-		if (irq->edge)
+		if (irq->edge) {
 			irq->pending_latch = false;
+			vgic_track(v->vm, v, c->intid);
+		}
 	}
 	if (irq->hw)
 		lr |=
@@ -97,7 +111,7 @@ static uint64_t lr_value(struct vgic_irq *irq, const struct candidate *c)
 	return lr;
 }
 
-static void flush(struct vcpu *v);
+static void flush(struct vcpu *v, bool force);
 
 /* The common exit has no interrupt work at all: it pays these two
  * compares, not the ranking's stack frame. */
@@ -107,22 +121,31 @@ void vgic_flush(struct vcpu *v)
 	 * that could need one. */
 	if (v->vgic.nr_lr == 0 && v->vgic.flushed_gen == v->vm->gicd.gen)
 		return;
-	flush(v);
+	flush(v, false);
 }
 
 void vgic_flush_all(struct vcpu *v)
 {
-	flush(v);
+	flush(v, true);
 }
 
-static void flush(struct vcpu *v)
+/* Write LR i unless it already holds val (force: its content is unknown,
+ * as when another vCPU ran here). */
+static void put_lr(struct vgic_cpu *gc, unsigned i, uint64_t val, bool force)
+{
+	if (force || gc->lr_val[i] != val)
+		hal_gic_lr_write(i, val);
+	gc->lr_val[i] = val;
+}
+
+static void flush(struct vcpu *v, bool force)
 {
 	struct vm *vm = v->vm;
 	struct vgic_cpu *gc = &v->vgic;
 	struct candidate cand[VGIC_NR_INTIDS];
 	unsigned nlr, n, used, i;
 	bool any_pending = false;
-	uint64_t hcr;
+	uint64_t trap = 0;
 
 	gc->flushed_gen = vm->gicd.gen;
 	nlr = hal_gic_num_lrs();
@@ -134,24 +157,28 @@ static void flush(struct vcpu *v)
 	for (i = 0; i < used; i++) {
 		struct vgic_irq *irq = vgic_irq_get(vm, v, cand[i].intid);
 
-		hal_sysreg_write(SYSREG_ICH_LR(i), lr_value(irq, &cand[i]));
+		put_lr(gc, i, lr_value(v, irq, &cand[i]), force);
 		gc->lr_intid[i] = cand[i].intid;
 		if (cand[i].pending)
 			gc->lr_written_pending |= (uint16_t)(1u << i);
 		any_pending |= cand[i].pending;
 	}
 	for (; i < nlr; i++)
-		hal_sysreg_write(SYSREG_ICH_LR(i), 0);
+		put_lr(gc, i, 0, force);
 	gc->nr_lr = (uint8_t)used;
 
 	/* More work than LRs: NPIE fires once no LR is pending any more.
 	 * If every LR holds an active interrupt, wait instead for all but
 	 * one to be deactivated (UIE): NPIE would fire at once. */
-	hcr = hal_sysreg_read(SYSREG_ICH_HCR_EL2) &
-	      ~(VGIC_HCR_NPIE | VGIC_HCR_UIE);
 	if (n > used)
-		hcr |= any_pending ? VGIC_HCR_NPIE : VGIC_HCR_UIE;
-	hal_sysreg_write(SYSREG_ICH_HCR_EL2, hcr | VGIC_HCR_EN);
+		trap = any_pending ? VGIC_HCR_NPIE : VGIC_HCR_UIE;
+	if (force || trap != gc->hcr_trap) {
+		uint64_t hcr = hal_sysreg_read(SYSREG_ICH_HCR_EL2) &
+			       ~(VGIC_HCR_NPIE | VGIC_HCR_UIE);
+
+		hal_sysreg_write(SYSREG_ICH_HCR_EL2, hcr | trap | VGIC_HCR_EN);
+		gc->hcr_trap = trap;
+	}
 }
 
 static void sync_lrs(struct vcpu *v);
@@ -167,20 +194,23 @@ static void sync_lrs(struct vcpu *v)
 	struct vgic_cpu *gc = &v->vgic;
 
 	for (unsigned i = 0; i < gc->nr_lr; i++) {
-		uint64_t lr = hal_sysreg_read(SYSREG_ICH_LR(i));
+		uint64_t lr = hal_gic_lr_read(i);
 		struct vgic_irq *irq = vgic_irq_get(v->vm, v, gc->lr_intid[i]);
 
+		gc->lr_val[i] = lr;
 		irq->active = (lr & VGIC_LR_STATE_ACTIVE) != 0;
-		if (!((gc->lr_written_pending >> i) & 1u))
-			continue;
-		if (lr & VGIC_LR_STATE_PENDING) {
-			if (irq->edge)
-				irq->pending_latch = true;
-		} else if (!irq->edge) {
-			/* Acknowledged: a level interrupt's latch (ISPENDR)
-			 * is consumed; its line alone decides from now. */
-			irq->pending_latch = false;
+		if ((gc->lr_written_pending >> i) & 1u) {
+			if (lr & VGIC_LR_STATE_PENDING) {
+				if (irq->edge)
+					irq->pending_latch = true;
+			} else if (!irq->edge) {
+				/* Acknowledged: a level interrupt's latch
+				 * (ISPENDR) is consumed; its line alone
+				 * decides from now. */
+				irq->pending_latch = false;
+			}
 		}
+		vgic_track(v->vm, v, gc->lr_intid[i]);
 	}
 	/* nr_lr stays: the next flush rewrites the LRs from the model, and
 	 * a second sync before it reads the same values to the same effect. */

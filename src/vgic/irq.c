@@ -14,6 +14,27 @@ struct vgic_dist *vgic_dist_of(struct vm *vm)
 	return &vm->gicd;
 }
 
+void vgic_track(struct vm *vm, struct vcpu *v, uint32_t intid)
+{
+	const struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
+	bool work;
+
+	if (!irq)
+		return;
+	work = irq->pending_latch || irq->line_level || irq->active;
+	if (intid < VGIC_NR_PRIVATE) {
+		uint32_t bit = 1u << intid;
+
+		v->vgic.work_priv =
+		    work ? v->vgic.work_priv | bit : v->vgic.work_priv & ~bit;
+	} else {
+		uint64_t bit = 1ull << (intid - VGIC_NR_PRIVATE);
+
+		vm->gicd.work_spi =
+		    work ? vm->gicd.work_spi | bit : vm->gicd.work_spi & ~bit;
+	}
+}
+
 struct vgic_irq *vgic_irq_get(struct vm *vm, struct vcpu *v, uint32_t intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
@@ -52,6 +73,7 @@ int vgic_init(struct vm *vm)
 	int err;
 
 	vm->gicd.ctlr = 0;
+	vm->gicd.work_spi = 0;
 	for (unsigned i = 0; i < VGIC_NR_SPIS; i++) {
 		irq_reset(&vm->gicd.spi[i], false);
 		vm->gicd.irouter[i] = 0;
@@ -66,6 +88,7 @@ int vgic_init(struct vm *vm)
 		for (unsigned i = 0; i < VGIC_NR_PRIVATE; i++)
 			irq_reset(&gc->priv[i], i < VGIC_NR_SGIS);
 		gc->nr_lr = 0;
+		gc->work_priv = 0;
 		gc->sleep = true;
 		gc->vmcr = 0;
 		gc->ap0r = gc->ap1r = 0;
@@ -91,6 +114,7 @@ struct vcpu *vgic_set_line(struct vm *vm, struct vcpu *v, uint32_t intid,
 			irq->pending_latch = true;
 	}
 	irq->line_level = level;
+	vgic_track(vm, v, intid);
 	if (intid < VGIC_NR_PRIVATE)
 		return v;
 	return irq->target < vm->nvcpus ? &vm->vcpus[irq->target] : NULL;
@@ -103,6 +127,7 @@ void vgic_inject(struct vm *vm, struct vcpu *v, uint32_t intid)
 	if (!irq)
 		return;
 	irq->pending_latch = true;
+	vgic_track(vm, v, intid);
 	vgic_changed(vm);
 }
 
@@ -146,16 +171,28 @@ bool vgic_vcpu_has_deliverable(struct vm *vm, struct vcpu *v)
 	    v->loaded ? hal_sysreg_read(SYSREG_ICH_VMCR_EL2) : v->vgic.vmcr;
 	unsigned pmr = (unsigned)(vmcr >> VGIC_VMCR_VPMR_SHIFT) & 0xffu;
 
-	for (unsigned intid = 0; intid < VGIC_NR_INTIDS; intid++) {
-		const struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
-		uint64_t eng = irq->group1 ? VGIC_VMCR_VENG1 : VGIC_VMCR_VENG0;
+	uint64_t work =
+	    v->vgic.work_priv | ((vm->gicd.work_spi) << VGIC_NR_PRIVATE);
+	uint64_t spi_high = vm->gicd.work_spi >> (64 - VGIC_NR_PRIVATE);
 
-		if (intid >= VGIC_NR_PRIVATE && irq->target != v->id)
-			continue;
-		if (vgic_irq_pending(irq) && !irq->active && irq->enabled &&
-		    vgic_group_enabled(vm, irq) && (vmcr & eng) &&
-		    irq->priority < pmr)
-			return true;
+	/* Only INTIDs in the work bitmaps can be pending: SPIs 32..63 ride in
+	 * the upper half of 'work', SPIs 64..95 in 'spi_high'. */
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (; work; work &= work - 1) {
+			uint32_t intid =
+			    (uint32_t)__builtin_ctzll(work) + (pass ? 64u : 0u);
+			const struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
+			uint64_t eng =
+			    irq->group1 ? VGIC_VMCR_VENG1 : VGIC_VMCR_VENG0;
+
+			if (intid >= VGIC_NR_PRIVATE && irq->target != v->id)
+				continue;
+			if (vgic_irq_pending(irq) && !irq->active &&
+			    irq->enabled && vgic_group_enabled(vm, irq) &&
+			    (vmcr & eng) && irq->priority < pmr)
+				return true;
+		}
+		work = spi_high;
 	}
 	return false;
 }

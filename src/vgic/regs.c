@@ -91,8 +91,10 @@ void vgic_bits_write(struct vm *vm, struct vcpu *v, enum vgic_bitop op,
 
 		if (!irq)
 			continue;
-		if (one || op == VGIC_IGROUPR || op == VGIC_IGRPMODR)
+		if (one || op == VGIC_IGROUPR || op == VGIC_IGRPMODR) {
 			bit_set(irq, op, one);
+			vgic_track(vm, v, first + i);
+		}
 	}
 }
 

@@ -51,6 +51,9 @@ struct vgic_dist {
 	 * change skips its flush: the common exit pays a compare, not a scan
 	 * of every INTID. */
 	uint32_t gen;
+	/* Bit n: SPI 32 + n may need a list register (latched, line high or
+	 * active), so a flush looks at these and not at every SPI. */
+	uint64_t work_spi;
 	uint32_t ctlr; /* EnableGrp0/EnableGrp1 as the guest wrote them */
 	struct vgic_irq spi[VGIC_NR_SPIS];
 	uint64_t irouter[VGIC_NR_SPIS];
@@ -64,7 +67,12 @@ struct vgic_cpu {
 	uint16_t lr_written_pending; /* bit i: LR i went in pending */
 	uint8_t nr_lr;
 	uint32_t flushed_gen; /* vgic_dist.gen at the last flush */
-	bool sleep;	      /* GICR_WAKER.ProcessorSleep */
+	/* What each LR holds as far as we know (written at flush, read back
+	 * at sync): a flush writes only the LRs that change. */
+	uint64_t lr_val[VGIC_MAX_LRS];
+	uint64_t hcr_trap;  /* the NPIE/UIE bits the last flush asked for */
+	uint32_t work_priv; /* bit n: private INTID n may need an LR */
+	bool sleep;	    /* GICR_WAKER.ProcessorSleep */
 	/* Virtual CPU interface state that a world switch moves. */
 	uint64_t vmcr;
 	/* Active priorities: with 5 preemption bits (ICH_VTR_EL2.PREbits,
@@ -106,6 +114,10 @@ void vgic_inject(struct vm *vm, struct vcpu *v, uint32_t intid);
 
 /* Record that interrupt state changed outside a flush/sync. */
 static inline void vgic_changed(struct vm *vm);
+
+/* After any change to intid's pending, line or active state: keep the
+ * work bitmaps (work_priv, work_spi) in step. */
+void vgic_track(struct vm *vm, struct vcpu *v, uint32_t intid);
 
 /* A device's interrupt output: the one way a device model drives the
  * vGIC. The device sets its current level after any change of state;
