@@ -100,6 +100,9 @@ static void init_interrupts(void)
 	if (gicv3_init(&plat.gic, read_sysreg(mpidr_el1)))
 		early_fail("GICv3 initialisation failed");
 	gicv3_enable_irq(plat.vtimer_intid, true);
+	/* The vGIC asks for it when more interrupts wait than there are list
+	 * registers: without it they would wait for an unrelated exit. */
+	gicv3_enable_irq(plat.gic_maint_intid, true);
 	if (plat.uart_intid) {
 		gicv3_enable_irq(plat.uart_intid, true);
 		uart_rx_irq_enable(true);

@@ -116,11 +116,18 @@ static int parse_uart(const void *fdt, struct platform *p)
 static int parse_gic(const void *fdt, struct platform *p)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	const fdt32_t *irq;
+	int len;
 
 	if (node < 0 ||
 	    reg_entry(fdt, node, 0, &p->gic.gicd_base, &p->gicd_size) ||
 	    reg_entry(fdt, node, 1, &p->gic.gicr_base, &p->gic.gicr_size))
 		return -1;
+	/* The GIC's own "interrupts" is its virtual CPU interface's
+	 * maintenance interrupt (arm,gic-v3 binding); PPI 9, INTID 25, is
+	 * what SBSA recommends and QEMU virt uses when it is absent. */
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	p->gic_maint_intid = irq && len >= 12 ? gic_intid(irq) : 25;
 	return 0;
 }
 
