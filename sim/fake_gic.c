@@ -111,10 +111,29 @@ static void hal_eoi(void *ctx, uint32_t intid)
 	fgic_eoi(ctx, intid);
 }
 
+/* The fake CPU interface keeps no running priority: dropping it changes
+ * nothing it models, and the interrupt stays active. */
+static void hal_drop(void *ctx, uint32_t intid)
+{
+	struct fake_gic *g = ctx;
+
+	(void)intid;
+	g->drops++;
+}
+
+static void hal_deactivate(void *ctx, uint32_t intid)
+{
+	fgic_deactivate(ctx, intid);
+}
+
 void fgic_attach_hal(struct fake_gic *g)
 {
-	struct sim_gic_backend b = {
-	    .ctx = g, .ack = hal_ack, .eoi = hal_eoi, .num_lrs = 4};
+	struct sim_gic_backend b = {.ctx = g,
+				    .ack = hal_ack,
+				    .eoi = hal_eoi,
+				    .drop = hal_drop,
+				    .deactivate = hal_deactivate,
+				    .num_lrs = 4};
 
 	sim_hal_set_gic_backend(g ? &b : NULL);
 }

@@ -30,7 +30,7 @@ struct fake_gic {
 	uint64_t level[FGIC_WORDS];   /* input line of a level interrupt */
 	uint64_t active[FGIC_WORDS];
 	uint8_t pmr;
-	unsigned long acks, eois, spurious;
+	unsigned long acks, eois, drops, spurious;
 };
 
 /* Every interrupt enabled at FGIC_DEFAULT_PRIO, nothing pending: the

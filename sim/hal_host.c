@@ -214,6 +214,18 @@ void hal_gic_eoi(uint32_t intid)
 		gic.eoi(gic.ctx, intid);
 }
 
+void hal_gic_drop(uint32_t intid)
+{
+	if (have_gic && gic.drop)
+		gic.drop(gic.ctx, intid);
+}
+
+void hal_gic_deactivate(uint32_t intid)
+{
+	if (have_gic && gic.deactivate)
+		gic.deactivate(gic.ctx, intid);
+}
+
 /* Through the register file, so the fake virtual CPU interface sees list
  * registers exactly as it does through hal_sysreg_*. */
 uint64_t hal_gic_lr_read(unsigned n)

@@ -32,6 +32,8 @@ struct sim_gic_backend {
 	void *ctx;
 	uint32_t (*ack)(void *ctx);
 	void (*eoi)(void *ctx, uint32_t intid);
+	void (*drop)(void *ctx, uint32_t intid);
+	void (*deactivate)(void *ctx, uint32_t intid);
 	unsigned num_lrs;
 };
 

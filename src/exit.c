@@ -12,7 +12,6 @@
 
 #define VTIMER_PPI 27u
 #define MAINTENANCE_PPI 25u
-#define CNTV_CTL_IMASK (1ull << 1)
 
 static const exit_handler_fn exit_handlers[EC_COUNT] = {
     [0 ... EC_COUNT - 1] = handle_unknown_ec,
@@ -107,6 +106,13 @@ static inline void lrs_to_model(struct vcpu *v)
 		vgic_sync(v);
 }
 
+/* Only while a forwarded timer interrupt is active physically. */
+static inline void sample_timers(struct vcpu *v)
+{
+	if (v->vgic.phys_active)
+		vgic_timer_sample_slow(v);
+}
+
 static inline void model_to_lrs(struct vcpu *v)
 {
 	if (v->vgic.nr_lr || v->vgic.flushed_gen != v->vm->gicd.gen)
@@ -123,6 +129,7 @@ enum exit_action hv_handle_sync(struct vcpu *v)
 	enum exit_action act;
 
 	lrs_to_model(v);
+	sample_timers(v);
 	/* Handlers note what they did; one that does not leaves an empty
 	 * name, and its a/b/result are then meaningless. */
 	if (hv_exit_notes)
@@ -147,38 +154,36 @@ enum exit_action handle_unknown_ec(struct vcpu *v)
 }
 
 /*
- * The only physical interrupt routed to guests so far is the virtual timer.
- * It is level triggered on the physical side, so it is masked at the timer
- * (CNTV_CTL_EL0.IMASK, as Linux does in its own handler) before the
- * physical INTID is completed; the guest unmasks when it reprograms.
+ * A physical interrupt while v ran. The EL1 timers' interrupts are the
+ * guest's and are forwarded (vgic/timer.c): their physical side stays
+ * active until the guest is done with them. Everything else here is the
+ * hypervisor's own and is completed at once.
  */
 enum exit_action hv_handle_irq(struct vcpu *v)
 {
 	uint32_t intid;
 
-	vgic_sync(v);
+	lrs_to_model(v);
+	sample_timers(v);
 	intid = hal_gic_ack();
-	v->note.what = "irq.spurious";
-	v->note.a = intid;
-	v->note.b = v->note.result = 0;
+	vcpu_note(v, "irq.spurious", intid, 0, 0);
 	if (intid >= 1020) {
-		vgic_flush(v);
+		model_to_lrs(v);
 		return EXIT_RESUME;
 	}
-	if (intid == VTIMER_PPI) {
-		uint64_t ctl = hal_sysreg_read(SYSREG_CNTV_CTL_EL0);
-
-		hal_sysreg_write(SYSREG_CNTV_CTL_EL0, ctl | CNTV_CTL_IMASK);
-		v->note.what = "irq.vtimer";
-		vgic_inject(v->vm, v, VTIMER_PPI);
-	} else if (intid == MAINTENANCE_PPI) {
-		/* The guest consumed what its LRs held and more is waiting:
-		 * the sync above and the flush below are the whole job. */
-		v->note.what = "irq.maintenance";
-	} else {
-		v->note.what = "irq.unrouted";
+	if (vgic_timer_fired(v, intid)) {
+		vcpu_note(v, intid == VTIMER_PPI ? "irq.vtimer" : "irq.ptimer",
+			  intid, 0, 0);
+		model_to_lrs(v);
+		return EXIT_RESUME;
 	}
+	/* The maintenance interrupt: the guest consumed what its LRs held
+	 * and more is waiting; the sync above and the flush below are the
+	 * whole job. */
+	vcpu_note(v,
+		  intid == MAINTENANCE_PPI ? "irq.maintenance" : "irq.unrouted",
+		  intid, 0, 0);
 	hal_gic_eoi(intid);
-	vgic_flush(v);
+	model_to_lrs(v);
 	return EXIT_RESUME;
 }

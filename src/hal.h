@@ -40,6 +40,12 @@ void hal_guest_uart_out(unsigned vm_id, uint8_t byte);
  * hal_sysreg_* with ICH_LR_EL2(n). */
 uint32_t hal_gic_ack(void);	  /* returns INTID, 1023 if none */
 void hal_gic_eoi(uint32_t intid); /* priority drop + deactivate */
+/* The two halves of hal_gic_eoi. An interrupt forwarded to a guest through
+ * an HW=1 list register only has its priority dropped: it stays active
+ * until the guest deactivates its virtual twin, or the core deactivates it
+ * (hal_gic_deactivate is defined whether or not intid is active). */
+void hal_gic_drop(uint32_t intid);
+void hal_gic_deactivate(uint32_t intid);
 unsigned hal_gic_num_lrs(void);
 /* ICH_LR<n>_EL2 for n < hal_gic_num_lrs(): the same registers as through
  * hal_sysreg_*(SYSREG_ICH_LR(n)), with accessors of their own because the

@@ -13,6 +13,7 @@
 #define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
+#define GICD_ICACTIVER 0x0380
 #define GICD_ICPENDR 0x0280
 #define GICD_IPRIORITYR 0x0400
 #define GICD_IROUTER 0x6100
@@ -34,6 +35,7 @@
 #define GICR_IGROUPR0 0x0080
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
+#define GICR_ICACTIVER0 0x0380
 #define GICR_ICPENDR0 0x0280
 #define GICR_IPRIORITYR 0x0400
 
@@ -171,6 +173,26 @@ void gicv3_enable_irq(uint32_t intid, bool on)
 	mmio_write32(gicd + (on ? GICD_ISENABLER : GICD_ICENABLER) +
 			 intid / 32 * 4,
 		     bit);
+}
+
+void gicv3_drop(uint32_t intid)
+{
+	if (intid >= SPURIOUS_FIRST && intid < 8192)
+		return;
+	write_sysreg(ICC_EOIR1_EL1, intid); /* EOImode 1: drop only */
+	isb();
+}
+
+/* Through the redistributor's or distributor's ICACTIVER: unlike ICC_DIR,
+ * defined for an interrupt that is not active. */
+void gicv3_deactivate(uint32_t intid)
+{
+	uint32_t bit = 1u << (intid % 32);
+
+	if (intid < 32)
+		mmio_write32(sgi_frame + GICR_ICACTIVER0, bit);
+	else if (intid < SPURIOUS_FIRST)
+		mmio_write32(gicd + GICD_ICACTIVER + intid / 32 * 4, bit);
 }
 
 uint32_t gicv3_ack(void)

@@ -23,6 +23,8 @@ void gicv3_enable_irq(uint32_t intid, bool on);
 
 uint32_t gicv3_ack(void);
 void gicv3_eoi(uint32_t intid);
+void gicv3_drop(uint32_t intid);
+void gicv3_deactivate(uint32_t intid);
 /* The highest-priority pending INTID without acknowledging it. */
 uint32_t gicv3_pending(void);
 unsigned gicv3_num_lrs(void);

@@ -93,6 +93,16 @@ void hal_gic_eoi(uint32_t intid)
 	gicv3_eoi(intid);
 }
 
+void hal_gic_drop(uint32_t intid)
+{
+	gicv3_drop(intid);
+}
+
+void hal_gic_deactivate(uint32_t intid)
+{
+	gicv3_deactivate(intid);
+}
+
 unsigned hal_gic_num_lrs(void)
 {
 	return gicv3_num_lrs();

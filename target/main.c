@@ -99,7 +99,9 @@ static void init_interrupts(void)
 {
 	if (gicv3_init(&plat.gic, read_sysreg(mpidr_el1)))
 		early_fail("GICv3 initialisation failed");
+	/* The guest's EL1 timers, forwarded through HW=1 list registers. */
 	gicv3_enable_irq(plat.vtimer_intid, true);
+	gicv3_enable_irq(plat.ptimer_intid, true);
 	/* The vGIC asks for it when more interrupts wait than there are list
 	 * registers: without it they would wait for an unrelated exit. */
 	gicv3_enable_irq(plat.gic_maint_intid, true);

@@ -7,6 +7,7 @@
 
 /* Architectural timer PPIs when the DTB has no timer node (SBSA values). */
 #define TIMER_VIRT_PPI_DEFAULT 27u
+#define TIMER_PHYS_PPI_DEFAULT 30u
 #define TIMER_HYP_PPI_DEFAULT 26u
 
 static uint64_t read_cells(const fdt32_t *p, int cells)
@@ -140,8 +141,10 @@ static void parse_timer(const void *fdt, struct platform *p)
 	    node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : 0;
 
 	p->vtimer_intid = TIMER_VIRT_PPI_DEFAULT;
+	p->ptimer_intid = TIMER_PHYS_PPI_DEFAULT;
 	p->hyp_timer_intid = TIMER_HYP_PPI_DEFAULT;
 	if (irq && len >= 4 * 12) {
+		p->ptimer_intid = gic_intid(irq + 1 * 3);
 		p->vtimer_intid = gic_intid(irq + 2 * 3);
 		p->hyp_timer_intid = gic_intid(irq + 3 * 3);
 	}

@@ -19,7 +19,7 @@ struct platform {
 	uint32_t uart_intid; /* 0 if the DTB gives none */
 	struct gic_desc gic;
 	uint64_t gicd_size;
-	uint32_t vtimer_intid, hyp_timer_intid;
+	uint32_t vtimer_intid, ptimer_intid, hyp_timer_intid;
 	uint32_t gic_maint_intid; /* the vGIC's maintenance interrupt */
 	unsigned ncpus;
 	uint64_t cpu_mpidr[PLATFORM_MAX_CPUS];

@@ -92,6 +92,10 @@ static void clear_virtual_cpu_interface(void)
 	hal_sysreg_write(SYSREG_ICH_AP0R0_EL2, 0);
 	hal_sysreg_write(SYSREG_ICH_AP1R0_EL2, 0);
 	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, 0);
+	/* A forwarded timer interrupt a previous guest left active would
+	 * never fire for this one. */
+	hal_gic_deactivate(27);
+	hal_gic_deactivate(30);
 }
 
 enum exit_action run_vm(const struct run_ctx *rc)

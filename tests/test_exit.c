@@ -184,18 +184,18 @@ static void exits_sync_and_flush_the_lrs(void **state)
 	vgic_inject(t->vm, t->v, 27);
 	t->v->regs.x[0] = 0x84000000;
 	test_trap(t->v, hvc, 0, 0);
-	/* Pending [62], Group 1 [60], priority 0xa0 [55:48], vINTID 27. No
-	 * EOI maintenance [41]: level-sensitive, but its line is low (the
-	 * timer's event was latched), so nothing can re-pend it unseen. */
-	assert_int_equal(hal_sysreg_read(lr0), 0x50a000000000001bull);
+	/* Pending [62], HW [61] (the timer's interrupt is forwarded: its
+	 * physical twin, pINTID 27 in [44:32], is deactivated with it),
+	 * Group 1 [60], priority 0xa0 [55:48], vINTID 27. */
+	assert_int_equal(hal_sysreg_read(lr0), 0x70a0001b0000001bull);
 	/* The guest acknowledges it: pending -> active [63]. */
-	hal_sysreg_write(lr0, 0x90a000000000001bull);
+	hal_sysreg_write(lr0, 0xb0a0001b0000001bull);
 	t->v->regs.x[0] = 0x84000000;
 	test_trap(t->v, hvc, 0, 0);
 	/* GICR_ISACTIVER0 / ISPENDR0 (SGI frame of vCPU 0) see it. */
 	assert_int_equal(bus_rd(&t->vm->bus, 0x080b0300, 4), 1u << 27);
 	assert_int_equal(bus_rd(&t->vm->bus, 0x080b0200, 4), 0);
-	assert_int_equal(hal_sysreg_read(lr0), 0x90a000000000001bull);
+	assert_int_equal(hal_sysreg_read(lr0), 0xb0a0001b0000001bull);
 	/* Deactivated: the LR empties and the model follows. */
 	hal_sysreg_write(lr0, 0);
 	t->v->regs.x[0] = 0x84000000;

@@ -44,6 +44,8 @@
 	X(CSSELR_EL1, 3, 2, 0, 0, 0)                                           \
 	X(TPIDR_EL0, 3, 3, 13, 0, 2)                                           \
 	X(TPIDRRO_EL0, 3, 3, 13, 0, 3)                                         \
+	X(CNTP_CTL_EL0, 3, 3, 14, 2, 1)                                        \
+	X(CNTP_CVAL_EL0, 3, 3, 14, 2, 2)                                       \
 	X(CNTV_CTL_EL0, 3, 3, 14, 3, 1)                                        \
 	X(CNTV_CVAL_EL0, 3, 3, 14, 3, 2)                                       \
 	X(MDSCR_EL1, 2, 0, 0, 2, 2)

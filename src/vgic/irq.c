@@ -93,6 +93,7 @@ int vgic_init(struct vm *vm)
 		gc->vmcr = 0;
 		gc->ap0r = gc->ap1r = 0;
 		vgic_gicr_init(v, VGIC_GICR_BASE + c * VGIC_GICR_STRIDE);
+		vgic_timer_init(v);
 		err = mmio_bus_add(&vm->bus, &gc->rdist);
 	}
 	return err;

@@ -72,6 +72,7 @@ struct vgic_cpu {
 	uint64_t lr_val[VGIC_MAX_LRS];
 	uint64_t hcr_trap;  /* the NPIE/UIE bits the last flush asked for */
 	uint32_t work_priv; /* bit n: private INTID n may need an LR */
+	uint32_t phys_active; /* bit n: forwarded PPI n is active physically */
 	bool sleep;	    /* GICR_WAKER.ProcessorSleep */
 	/* Virtual CPU interface state that a world switch moves. */
 	uint64_t vmcr;
@@ -146,6 +147,14 @@ void vgic_flush(struct vcpu *v);
 void vgic_flush_all(struct vcpu *v);
 /* List registers -> model, right after v exited. */
 void vgic_sync(struct vcpu *v);
+
+/* Forwarded timer interrupts (timer.c). vgic_timer_init links the EL1
+ * timers' PPIs to their physical twins; vgic_timer_fired takes a physical
+ * timer interrupt for v (false: intid is not a timer's); vgic_timer_sample
+ * runs on exits, after the LRs are synced. */
+void vgic_timer_init(struct vcpu *v);
+bool vgic_timer_fired(struct vcpu *v, uint32_t intid);
+void vgic_timer_sample_slow(struct vcpu *v);
 
 /* World switch of ICH_VMCR_EL2 and ICH_AP0R/AP1R<n>_EL2. */
 void vgic_vcpu_load(struct vcpu *v);

@@ -30,6 +30,10 @@
 #define MDCR_TDRA (1ull << 11)
 
 #define CNTHCTL_EL1PCTEN (1ull << 0) /* physical counter: not trapped */
+/* The EL1 physical timer is the guest's: its registers are part of the
+ * vCPU's EL1 state and its interrupt (PPI 30) is forwarded like the
+ * virtual timer's. The hypervisor's own tick is CNTHP (PPI 26). */
+#define CNTHCTL_EL1PCEN (1ull << 1)
 /* CPTR_EL2 (nVHE): RES1 bits, FP/SIMD not trapped, SVE (TZ) trapped. */
 #define CPTR_GUEST 0x33ffull
 
@@ -162,7 +166,7 @@ void vm_activate_vcpu(struct vcpu *v)
 			 mdcr | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA);
 	hal_sysreg_write(SYSREG_CPTR_EL2, CPTR_GUEST);
 	hal_sysreg_write(SYSREG_HSTR_EL2, 0);
-	hal_sysreg_write(SYSREG_CNTHCTL_EL2, CNTHCTL_EL1PCTEN);
+	hal_sysreg_write(SYSREG_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	hal_sysreg_write(SYSREG_CNTVOFF_EL2, 0);
 	hal_sysreg_write(SYSREG_VPIDR_EL2, hal_sysreg_read(SYSREG_MIDR_EL1));
 	hal_sysreg_write(SYSREG_VMPIDR_EL2, v->mpidr);
