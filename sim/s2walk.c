@@ -6,6 +6,7 @@
  */
 #include "s2walk.h"
 
+#include "a64_arch.h"
 #include "hal.h"
 
 #define DESC_VALID (1ull << 0)
@@ -17,7 +18,6 @@
 #define DESC_ADDR_MASK 0x0000fffffffff000ull
 
 #define VTTBR_BADDR_MASK 0x0000fffffffff000ull
-#define HCR_VM (1ull << 0)
 
 #define GRANULE_SHIFT 12u
 #define ENTRIES_SHIFT 9u
@@ -38,7 +38,7 @@ bool s2w_config_from_regs(uint64_t hcr, uint64_t vttbr, uint64_t vtcr,
 	unsigned tg0 = (unsigned)(vtcr >> 14) & 3u;
 	unsigned table_bits;
 
-	cfg->enabled = (hcr & HCR_VM) != 0;
+	cfg->enabled = (hcr & A64_HCR_VM) != 0;
 	cfg->root_pa = vttbr & VTTBR_BADDR_MASK;
 	cfg->pa_bits = pa_bits_of_ps[(vtcr >> 16) & 7u];
 	cfg->ipa_bits = 64u - t0sz;

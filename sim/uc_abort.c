@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "hal.h"
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
@@ -229,7 +230,7 @@ static unsigned classify(struct sim_cpu *c, uint64_t ipa, unsigned size,
 	if ((r.perm & need) != need)
 		return s2w_fsc(&r); /* permission fault at the leaf level */
 	if (!hal_pa_to_va(r.pa, size ? size : 1))
-		return FSC_SEA; /* no memory behind the output address */
+		return A64_FSC_SEA; /* no memory behind the output address */
 	/* Mapped and allowed: Unicorn just had no translation loaded. */
 	*refill = true;
 	return 0;
@@ -292,15 +293,15 @@ void sim_data_abort(struct sim_cpu *c)
 		uint64_t ea = a64_ldst_ea(&d, x, pc);
 
 		decoded = true;
-		iss = a64_ldst_iss(&d) & ~(uint32_t)ISS_DABT_WNR;
+		iss = a64_ldst_iss(&d) & ~(uint32_t)A64_ISS_DABT_WNR;
 		far = ea;
 		if (sim_va_to_ipa(c, ea, &ea_ipa) &&
 		    (ea_ipa & ~(PAGE - 1)) != (ipa & ~(PAGE - 1)))
 			far = ((ea + PAGE) & ~(PAGE - 1)) | (ipa & (PAGE - 1));
 	}
 	(void)decoded;
-	iss |= (write ? ISS_DABT_WNR : 0) | fsc;
-	act = sim_core_exit(c, esr_make(EC_DABT_LOW, 1, iss), far,
+	iss |= (write ? A64_ISS_DABT_WNR : 0) | fsc;
+	act = sim_core_exit(c, a64_esr(A64_EC_DABT_LOW, iss), far,
 			    (ipa >> 12) << 4, pc);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);
@@ -321,7 +322,7 @@ void sim_insn_abort(struct sim_cpu *c)
 		refill(c, ipa);
 		return;
 	}
-	act = sim_core_exit(c, esr_make(EC_IABT_LOW, 1, fsc), va,
+	act = sim_core_exit(c, a64_esr(A64_EC_IABT_LOW, fsc), va,
 			    (ipa >> 12) << 4, va);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);

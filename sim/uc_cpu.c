@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "fake_gic.h"
 #include "fake_vcpuif.h"
 #include "hal.h"

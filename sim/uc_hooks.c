@@ -7,16 +7,14 @@
 #include <string.h>
 
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "el2_traps.h"
 #include "fake_gic.h"
 #include "fake_vcpuif.h"
 #include "hal.h"
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
-
-#define CPACR_FPEN_SHIFT 20
-#define ISS_FP_CV_COND (1u << 24 | 0xeu << 20)
 
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 		       void *opaque)
@@ -87,7 +85,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 static bool fp_trapped_at_el1(struct sim_cpu *c)
 {
 	uint64_t fpen =
-	    (uc_get(c, UC_ARM64_REG_CPACR_EL1) >> CPACR_FPEN_SHIFT) & 3u;
+	    (uc_get(c, UC_ARM64_REG_CPACR_EL1) >> A64_CPACR_FPEN_SHIFT) & 3u;
 
 	return fpen != 3;
 }
@@ -106,15 +104,15 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 		enum exit_action act;
 
 		act =
-		    sim_sync_exit(c, esr_make(EC_HVC64, 1, imm), 0, 0, pc + 4);
+		    sim_sync_exit(c, a64_esr(A64_EC_HVC64, imm), 0, 0, pc + 4);
 		regs_push(c, pc);
 		sim_finish_trap(c, act);
 		return;
 	}
 	if (a64_is_fpsimd(insn) && fp_trapped_at_el1(c)) {
 		sim_enter_el1(c, false,
-			      esr_make(EC_FP_ASIMD, 1, ISS_FP_CV_COND), false,
-			      0, pc);
+			      a64_esr(A64_EC_FP_ASIMD, A64_ISS_CV_COND_AL),
+			      false, 0, pc);
 		return;
 	}
 	sim_guest_undef(c, pc);
@@ -132,7 +130,7 @@ static void smc(struct sim_cpu *c, uint64_t next_pc)
 		enum exit_action act;
 
 		/* A trapped SMC reports the SMC itself in ELR_EL2. */
-		act = sim_sync_exit(c, esr_make(EC_SMC64, 1, imm), 0, 0, pc);
+		act = sim_sync_exit(c, a64_esr(A64_EC_SMC64, imm), 0, 0, pc);
 		regs_push(c, next_pc);
 		sim_finish_trap(c, act);
 		return;
@@ -167,14 +165,14 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 		sim_give_back_time(c, pc - 4);
 		if (sim_read_insn(c, pc - 4, &insn))
 			a64_is_svc(insn, &imm);
-		sim_enter_el1(c, false, esr_make(EC_SVC64, 1, imm), false, 0,
+		sim_enter_el1(c, false, a64_esr(A64_EC_SVC64, imm), false, 0,
 			      pc);
 		break;
 	case UC_EXCP_BKPT:
 		sim_give_back_time(c, pc);
 		if (sim_read_insn(c, pc, &insn))
 			a64_is_brk(insn, &imm);
-		sim_enter_el1(c, false, esr_make(EC_BRK64, 1, imm), false, 0,
+		sim_enter_el1(c, false, a64_esr(A64_EC_BRK64, imm), false, 0,
 			      pc);
 		break;
 	case UC_EXCP_SMC: /* PC is past the SMC */

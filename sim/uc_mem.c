@@ -6,6 +6,7 @@
  * Unicorn's "physical" address space is therefore the IPA space.
  */
 #include "a64_decode.h"
+#include "a64_sysregs.h"
 #include "hal.h"
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
@@ -15,11 +16,11 @@
 
 bool sim_load_s2_config(struct sim_cpu *c)
 {
-	uint64_t vttbr = sim_sysreg_get(SYSREG_VTTBR_EL2);
+	uint64_t vttbr = sim_sysreg_get(A64_SR_VTTBR_EL2);
 
 	c->vmid = (uint16_t)(vttbr >> 48);
-	if (!s2w_config_from_regs(sim_sysreg_get(SYSREG_HCR_EL2), vttbr,
-				  sim_sysreg_get(SYSREG_VTCR_EL2), &c->s2))
+	if (!s2w_config_from_regs(sim_sysreg_get(A64_SR_HCR_EL2), vttbr,
+				  sim_sysreg_get(A64_SR_VTCR_EL2), &c->s2))
 		return false;
 	/* With Stage-2 off the guest would see host physical memory: the
 	 * hypervisor never runs a guest like that. */
@@ -193,7 +194,7 @@ static bool stage1_walk(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 	bool upper = (va >> 63) != 0;
 	unsigned tsz, tg, level, idx_bits, va_bits;
 
-	if (!uc_cp_read(c, SYSREG_TCR_EL1, &tcr))
+	if (!uc_cp_read(c, A64_SR_TCR_EL1, &tcr))
 		return false;
 	tsz = (unsigned)(upper ? (tcr >> 16) & 0x3f : tcr & 0x3f);
 	tg = (unsigned)(upper ? (tcr >> 30) & 3 : (tcr >> 14) & 3);
@@ -201,7 +202,7 @@ static bool stage1_walk(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 		return false; /* only the 4 KiB granule */
 	if (upper ? (~va >> (64 - tsz)) != 0 : (va >> (64 - tsz)) != 0)
 		return false;
-	if (!uc_cp_read(c, upper ? SYSREG_TTBR1_EL1 : SYSREG_TTBR0_EL1, &ttbr))
+	if (!uc_cp_read(c, upper ? A64_SR_TTBR1_EL1 : A64_SR_TTBR0_EL1, &ttbr))
 		return false;
 	table = ttbr & 0x0000fffffffffffeull;
 	va_bits = 64 - tsz;
@@ -231,7 +232,7 @@ bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 {
 	uint64_t sctlr = 0;
 
-	if (!uc_cp_read(c, SYSREG_SCTLR_EL1, &sctlr) || !(sctlr & SCTLR_M)) {
+	if (!uc_cp_read(c, A64_SR_SCTLR_EL1, &sctlr) || !(sctlr & SCTLR_M)) {
 		*ipa = va;
 		return true;
 	}
