@@ -122,6 +122,9 @@ static inline uint32_t a64_esr_iss(uint64_t esr)
 #define A64_VEC_FIQ 0x100u
 #define A64_VEC_SERROR 0x180u
 
+/* SCR_EL3: lower ELs are AArch64. */
+#define A64_SCR_RW (1ull << 10)
+
 /* HCR_EL2 (E2H = 0). */
 #define A64_HCR_VM (1ull << 0)
 #define A64_HCR_FMO (1ull << 3)

@@ -87,6 +87,9 @@ enum a64_sysreg_el1 { A64_SYSREGS_EL1(A64_SR_CONST) };
 #define A64_SR_CNTVOFF_EL2 SYSREG_ENC(3, 4, 14, 0, 3)
 #define A64_SR_CNTHCTL_EL2 SYSREG_ENC(3, 4, 14, 1, 0)
 
+/* EL3 state inside Unicorn (the sim plays the firmware). */
+#define A64_SR_SCR_EL3 SYSREG_ENC(3, 6, 1, 1, 0)
+
 /* GICv3 virtual CPU interface control (EL2). */
 #define A64_SR_ICH_AP0R0_EL2 SYSREG_ENC(3, 4, 12, 8, 0)
 #define A64_SR_ICH_AP1R0_EL2 SYSREG_ENC(3, 4, 12, 9, 0)

@@ -138,6 +138,20 @@ void sim_write_sp_el1(struct sim_cpu *c, uint64_t val)
 	       val);
 }
 
+/*
+ * Unicorn translates code under flags cached from PSTATE, and a PSTATE
+ * write does not refresh them; a system register write through CP_REG
+ * does (Unicorn 2.1). An exception entry that clears PSTATE.IL needs it,
+ * or the vector would be translated as if IL were still set.
+ */
+static void rebuild_flags(struct sim_cpu *c)
+{
+	uint64_t v = 0;
+
+	if (uc_cp_read(c, A64_SR_SPSR_EL1, &v))
+		uc_cp_write(c, A64_SR_SPSR_EL1, v);
+}
+
 void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 {
 	struct vcpu_regs *r = &c->v->regs, *s = &c->shadow;
@@ -178,6 +192,8 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 #undef PUSH
 	if (n)
 		uc_reg_write_batch(c->uc, ids, ptrs, n);
+	if ((s->pstate & A64_PSR_IL) && !(r->pstate & A64_PSR_IL))
+		rebuild_flags(c);
 	*s = *r;
 	s->pc = natural_pc;
 }
@@ -195,6 +211,21 @@ static void regs_push_all(struct sim_cpu *c)
 		uc_set(c, UC_ARM64_REG_SP, r->sp_el0);
 	uc_set(c, UC_ARM64_REG_PC, r->pc);
 	c->shadow = *r;
+}
+
+/*
+ * Unicorn's Cortex-A57 has an EL3 whose SCR_EL3.RW is 0 after reset: it
+ * then takes EL1 for AArch32 and treats every ERET to AArch64 EL1 as an
+ * illegal exception return (PSTATE.IL set, mode and SP unchanged), which
+ * left a guest returning to EL1t on SP_EL1. The firmware the sim stands
+ * for runs the lower ELs in AArch64.
+ */
+static bool lower_els_aarch64(struct sim_cpu *c)
+{
+	uint64_t scr = 0;
+
+	return uc_cp_read(c, A64_SR_SCR_EL3, &scr) &&
+	       uc_cp_write(c, A64_SR_SCR_EL3, scr | A64_SCR_RW);
 }
 
 static int fail_create(struct sim_cpu *c, const char **why, const char *msg)
@@ -245,6 +276,8 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 				   "cannot map guest memory in Unicorn");
 	if (sim_install_hooks(c) != 0)
 		return fail_create(c, why, "cannot install Unicorn hooks");
+	if (!lower_els_aarch64(c))
+		return fail_create(c, why, "cannot set SCR_EL3.RW in Unicorn");
 	regs_push_all(c);
 	vcpu_load(v);
 	c->next_event = 0;

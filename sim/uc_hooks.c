@@ -16,6 +16,21 @@
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
 
+/*
+ * PSTATE.IL is set: an ERET was an illegal exception return (to EL2 or
+ * EL3, to a reserved mode, ...), and the instruction at pc, whatever it
+ * is, takes an Illegal Execution state exception to EL1 (EC 0x0E) instead
+ * of executing. Unicorn sets IL on such a return but does not always raise
+ * the exception itself (it needs its cached flags rebuilt first).
+ */
+static bool illegal_state(struct sim_cpu *c, uint64_t pc)
+{
+	if (!(uc_get(c, UC_ARM64_REG_PSTATE) & A64_PSR_IL))
+		return false;
+	sim_enter_el1(c, false, a64_esr(A64_EC_ILLEGAL_STATE, 0), false, 0, pc);
+	return true;
+}
+
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 		       void *opaque)
 {
@@ -48,6 +63,14 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 			uc_emu_stop(c->uc);
 			return;
 		}
+	}
+	if (illegal_state(c, addr)) {
+		/* The block does not run: go on at the vector. */
+		c->stop_requested = true;
+		c->block_stop = true;
+		c->block_stop_pc = uc_get(c, UC_ARM64_REG_PC);
+		uc_emu_stop(c->uc);
+		return;
 	}
 	c->blk_start = addr;
 	c->blk_end = addr + size;
@@ -95,6 +118,8 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 	uint32_t insn = 0;
 	uint16_t imm;
 
+	if (illegal_state(c, pc))
+		return;
 	if (!sim_read_insn(c, pc, &insn)) {
 		sim_fail(c, "cannot read the instruction at %#llx",
 			 (unsigned long long)pc);
