@@ -68,6 +68,10 @@ enum a64_sysreg_el1 { A64_SYSREGS_EL1(A64_SR_CONST) };
 #define A64_SR_CNTV_CTL_EL0 SYSREG_ENC(3, 3, 14, 3, 1)
 #define A64_SR_CNTV_CVAL_EL0 SYSREG_ENC(3, 3, 14, 3, 2)
 
+/* Cache maintenance: DC ZVA and the block size it zeroes. */
+#define A64_SR_DC_ZVA SYSREG_ENC(1, 3, 7, 4, 1)
+#define A64_SR_DCZID_EL0 SYSREG_ENC(3, 3, 0, 0, 7)
+
 /* Debug registers with their own EL2 trap controls. */
 #define A64_SR_MDRAR_EL1 SYSREG_ENC(2, 0, 1, 0, 0)
 #define A64_SR_OSLAR_EL1 SYSREG_ENC(2, 0, 1, 0, 4)

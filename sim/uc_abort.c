@@ -209,7 +209,7 @@ static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 }
 
 /* From now on every instruction records its PC (see sim_cpu_config). */
-static void go_precise(struct sim_cpu *c)
+void sim_go_precise(struct sim_cpu *c)
 {
 	if (c->cfg.precise)
 		return;
@@ -276,7 +276,7 @@ void sim_data_abort(struct sim_cpu *c)
 			return;
 		}
 		if (c->st.pc_guesses != guesses)
-			go_precise(c);
+			sim_go_precise(c);
 	}
 	sim_give_back_time(c, pc);
 	c->wfe_armed = false;
@@ -326,4 +326,39 @@ void sim_insn_abort(struct sim_cpu *c)
 			    (ipa >> 12) << 4, va);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);
+}
+
+/* DCZID_EL0.BS: log2 of the block size in 4-byte words. */
+static uint64_t dc_zva_block_size(struct sim_cpu *c)
+{
+	uint64_t dczid = 4; /* 64 bytes, what a Cortex-A57 reports */
+
+	uc_cp_read(c, A64_SR_DCZID_EL0, &dczid);
+	return 4ull << (dczid & 0xfu);
+}
+
+/*
+ * DC ZVA zeroes the naturally aligned block holding Xt as a set of byte
+ * stores (Arm ARM, "DC ZVA"): for Stage-2 it is a write, and its abort
+ * has ISV = 0, CM = 0, WnR = 1, with FAR the address in Xt. Unicorn would
+ * fault at some byte of the block from inside a helper, which the block
+ * search cannot attribute to the instruction, so the sim checks the block
+ * before Unicorn runs it. A block Stage-2 allows is left to Unicorn.
+ */
+bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,
+		      uint64_t *far, uint64_t *hpfar)
+{
+	uint64_t size = dc_zva_block_size(c), ipa;
+	bool allowed;
+	unsigned fsc;
+
+	if (!sim_va_to_ipa(c, va & ~(size - 1), &ipa))
+		return false; /* a Stage-1 fault: Unicorn's (not modelled) */
+	fsc = classify(c, ipa, (unsigned)size, S2W_W, &allowed);
+	if (allowed)
+		return false;
+	*esr = a64_esr(A64_EC_DABT_LOW, A64_ISS_DABT_WNR | fsc);
+	*far = va;
+	*hpfar = (ipa >> 12) << 4;
+	return true;
 }

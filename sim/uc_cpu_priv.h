@@ -177,7 +177,13 @@ bool sim_timer_write(struct sim_cpu *c, uint32_t enc, uint64_t now,
 
 /* uc_abort.c: Stage-2 data and instruction aborts */
 void sim_data_abort(struct sim_cpu *c);
+/* From now on every instruction records its PC (exact, slower). */
+void sim_go_precise(struct sim_cpu *c);
 void sim_insn_abort(struct sim_cpu *c);
+/* The Stage-2 abort a DC ZVA of Xt = va would take, if any: true and the
+ * ESR/FAR/HPFAR to report. */
+bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,
+		      uint64_t *far, uint64_t *hpfar);
 
 /* uc_run.c */
 void sim_update_lines(struct sim_cpu *c);

@@ -166,6 +166,37 @@ static uint32_t sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
 	return redirect_from_sysreg(c, pc);
 }
 
+/*
+ * DC ZVA on a block Stage-2 does not let the guest write: a data abort to
+ * EL2 at the instruction, which does not execute. Unicorn would fault
+ * from inside a helper, and without a code hook it then finishes the
+ * block with the write dropped, so the exit is taken here. The block may
+ * still run on before the core's PC takes effect (a late redirect, as for
+ * an implemented MRS): from then on the engine tracks every instruction.
+ */
+static uint32_t dc_zva(struct sim_cpu *c, uc_arm64_reg reg, uint64_t pc)
+{
+	uint64_t xt = reg_number(reg) == 31 ? 0 : uc_get(c, (int)reg);
+	uint64_t esr, far, hpfar;
+	enum exit_action act;
+
+	if (!sim_dc_zva_abort(c, xt, &esr, &far, &hpfar))
+		return 0; /* Unicorn zeroes the block */
+	c->wfe_armed = false;
+	c->rec_vtime = sim_now(c, pc) + 1;
+	act = sim_sync_exit(c, esr, far, hpfar, pc);
+	sim_finish_trap(c, act);
+	if (act != EXIT_RESUME && act != EXIT_WFI)
+		return 1;
+	if (c->v->regs.pc == pc + 4 && c->v->regs.pstate == c->shadow.pstate) {
+		regs_push(c, natural_next(c, pc));
+		return 1;
+	}
+	if (natural_next(c, pc) != pc)
+		sim_go_precise(c);
+	return redirect_from_sysreg(c, pc);
+}
+
 static uint32_t undef_from_sysreg(struct sim_cpu *c, uint64_t pc)
 {
 	regs_pull(c);
@@ -188,9 +219,11 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 	enum el2_route route = el2_route_sysreg(enc, is_read);
 	uint64_t pc, val = 0;
 
-	if (route == ROUTE_NATIVE)
+	if (route == ROUTE_NATIVE && enc != A64_SR_DC_ZVA)
 		return 0;
 	pc = uc_get(c, UC_ARM64_REG_PC);
+	if (route == ROUTE_NATIVE)
+		return dc_zva(c, reg, pc);
 	switch (route) {
 	case ROUTE_TRAP:
 		return sysreg_trap(c, enc, is_read, reg_number(reg), pc);
