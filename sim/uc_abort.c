@@ -80,7 +80,7 @@ static bool guest_read(struct sim_cpu *c, uint64_t va, unsigned bytes,
 	if (!sim_va_to_ipa(c, va, &ipa))
 		return false;
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.fault != S2W_OK || !(r.perm & S2W_R))
+	if (r.status != S2W_OK || !(r.perm & S2W_R))
 		return false;
 	p = hal_pa_to_va(r.pa, bytes);
 	if (!p)
@@ -99,7 +99,7 @@ static bool guest_accessible(struct sim_cpu *c, uint64_t va, bool write)
 	if (!sim_va_to_ipa(c, va, &ipa))
 		return false;
 	s2w_lookup(&c->s2, ipa, &r);
-	return r.fault == S2W_OK && (r.perm & (write ? S2W_W : S2W_R)) &&
+	return r.status == S2W_OK && (r.perm & (write ? S2W_W : S2W_R)) &&
 	       hal_pa_to_va(r.pa, 1);
 }
 
@@ -225,7 +225,7 @@ static unsigned classify(struct sim_cpu *c, uint64_t ipa, unsigned size,
 
 	*refill = false;
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.fault != S2W_OK)
+	if (r.status != S2W_OK)
 		return s2w_fsc(&r);
 	if ((r.perm & need) != need)
 		return s2w_fsc(&r); /* permission fault at the leaf level */

@@ -77,7 +77,7 @@ struct sim_cpu {
 	struct vtimer vtimer, ptimer;
 	uint64_t cntkctl;
 
-	struct s2w_config s2;
+	struct s2w_cfg s2;
 	uint16_t vmid;
 	struct uc_region regions[SIM_MAX_REGIONS];
 	unsigned nregions;

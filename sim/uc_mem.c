@@ -89,11 +89,11 @@ int sim_map_range(struct sim_cpu *c, uint64_t lo, uint64_t hi)
 		uint8_t *host;
 
 		s2w_lookup(&c->s2, ipa, &res);
-		end = res.span_ipa + res.span_size;
+		end = res.leaf_ipa + res.leaf_size;
 		if (end > hi || end <= ipa)
 			end = (hi + PAGE - 1) & ~(PAGE - 1);
 		len = end - ipa;
-		if (res.fault != S2W_OK ||
+		if (res.status != S2W_OK ||
 		    !(res.perm & (S2W_R | S2W_W | S2W_X))) {
 			err = flush_run(c, &r);
 			ipa = end;
@@ -179,7 +179,7 @@ static bool read_ipa64(struct sim_cpu *c, uint64_t ipa, uint64_t *val)
 	const uint64_t *p;
 
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.fault != S2W_OK || !(r.perm & S2W_R))
+	if (r.status != S2W_OK || !(r.perm & S2W_R))
 		return false;
 	p = hal_pa_to_va(r.pa, 8);
 	if (!p)
@@ -248,7 +248,7 @@ bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn)
 	if ((va & 3) || !sim_va_to_ipa(c, va, &ipa))
 		return false;
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.fault != S2W_OK)
+	if (r.status != S2W_OK)
 		return false;
 	p = hal_pa_to_va(r.pa, 4);
 	if (!p)
