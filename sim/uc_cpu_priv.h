@@ -1,7 +1,8 @@
 /*
  * Private to sim/uc_*.c: the state of one simulated CPU.
  *
- * Unicorn 2.0.1 facts this design rests on (measured, see the tests):
+ * Unicorn 2.1.1 facts this design rests on (measured, see the tests and
+ * sim/README.md):
  * - an exception (HVC/SVC/BRK/UDF = UC_HOOK_INTR 1/2/7/1, SMC = 13) is
  *   never delivered to the guest while an interrupt hook exists; writing
  *   the PC from that hook resumes there;
@@ -13,8 +14,10 @@
  * - uc_emu_stop() or a PC write in the block hook happen before the block;
  * - WFI halts emulation with the PC after it; WFE is a NOP that ends its
  *   block;
- * - writing PSTATE does not rebuild Unicorn's cached EL, so exception entry
- *   from EL0 cannot be modelled.
+ * - writing PSTATE does not rebuild Unicorn's cached flags (EL, PSTATE.IL);
+ *   a system register write through CP_REG does;
+ * - with SCR_EL3.RW = 0 (its reset value) every ERET to EL1 is illegal:
+ *   the sim sets RW when it creates the CPU.
  */
 #ifndef SIM_UC_CPU_PRIV_H
 #define SIM_UC_CPU_PRIV_H
