@@ -303,6 +303,9 @@ static void test_dc_zva_stage2_aborts(void **state)
 		assert_int_equal(abt->ec, 0x24); /* data abort, lower EL */
 		assert_int_equal(abt->iss, iss[i]);
 		assert_int_equal(abt->pc, GUEST_PC(0x10 + 12 * i));
+		/* The IPA the hypervisor took from HPFAR_EL2 and FAR_EL2
+		 * (the guest's MMU is off: IPA = VA). */
+		assert_int_equal(abt->a, far[i]);
 		/* The guest's view: ESR_EL1 = EC 0x25 (data abort, same
 		 * EL), IL, ISS = WnR | DFSC 0x10 (synchronous external
 		 * abort); FAR_EL1 = Xt. */
@@ -314,12 +317,72 @@ static void test_dc_zva_stage2_aborts(void **state)
 	free(run);
 }
 
+/*
+ * Pair and writeback forms to MMIO have no instruction syndrome: hardware
+ * reports ISV = 0 (Arm ARM, ISS encoding for a Data Abort), the hypervisor
+ * cannot emulate them and injects a synchronous external abort. The
+ * aborted instruction writes nothing back, so x4 keeps its value.
+ */
+static const uint32_t pair_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0xd2a16004, /* mov x4, #0xb000000      (scratch device) */
+    0xd2800021, /* mov x1, #1 */
+    0xd2800042, /* mov x2, #2 */
+    0xa9810881, /* stp x1, x2, [x4, #16]!  (0x14) */
+    0xa8c21885, /* ldp x5, x6, [x4], #32   (0x18) */
+    0x293f0881, /* stp w1, w2, [x4, #-8]   (0x1c: below the device) */
+    0xadc20480, /* ldp q0, q1, [x4, #64]!  (0x20) */
+    0xaa0403e0, /* mov x0, x4 */
+    0xd4000002, /* hvc #0                  x4 */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  exceptions taken */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
+static void test_pair_and_writeback_to_mmio(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, pair_code),
+					   CHUNK(0xa00, report_vector)};
+	/* ESR_EL2.ISS: ISV = 0; WnR for the stores; DFSC 0x05 (level-1
+	 * translation fault: no Stage-2 mapping below 1 GiB). */
+	static const uint32_t iss[] = {0x45, 0x05, 0x45, 0x05};
+	static const uint64_t far[] = {0xb000010, 0xb000000, 0xafffff8,
+				       0xb000040};
+	/* ESR_EL1: EC 0x25, IL, DFSC 0x10 (external abort), WnR as above. */
+	static const uint64_t esr_el1[] = {0x96000050, 0x96000010, 0x96000050,
+					   0x96000010};
+	struct run *run;
+
+	(void)state;
+	run = run_both(img, 2);
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->n, 15);
+	for (unsigned i = 0; i < 4; i++) {
+		const struct sim_trap_record *abt = &run->rec[3 * i];
+
+		assert_int_equal(abt->ec, 0x24);
+		assert_int_equal(abt->iss, iss[i]);
+		assert_int_equal(abt->pc, GUEST_PC(0x14 + 4 * i));
+		assert_int_equal(abt->a, far[i]);
+		assert_int_equal(run->rec[3 * i + 1].a, esr_el1[i]);
+		assert_int_equal(run->rec[3 * i + 2].a, far[i]);
+	}
+	assert_int_equal(run->rec[12].a, 0xb000000); /* no writeback */
+	assert_int_equal(run->rec[13].a, 4);
+	assert_int_equal(run->st.pc_guesses, 0);
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_sp_el0_survives_exception_from_el1t),
 	    cmocka_unit_test(test_illegal_eret_takes_illegal_state_exception),
 	    cmocka_unit_test(test_dc_zva_stage2_aborts),
+	    cmocka_unit_test(test_pair_and_writeback_to_mmio),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
