@@ -38,6 +38,9 @@ SIM_VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
                 --suppressions=harness/valgrind.supp
 SIM_RUNS := $(BUILD)/host/sim-runs
 SIM_MIN_TRAPS := 10000
+# Every run is bounded: a broken guest that loops without a livelock the
+# sim can detect must fail the step, not hang it (fixtures need ~1.2M).
+SIM_MAX_INSNS := 20000000
 
 # Each fixture runs twice with a trace; any FAIL line, non-zero exit,
 # valgrind error or difference between the two traces fails the step. A
@@ -51,7 +54,7 @@ check-sim: $(HVSIM) fixtures
 	  for i in 1 2; do \
 	    o=$(SIM_RUNS)/$$f.$$i; \
 	    $(SIM_VALGRIND) --log-file=$$o.valgrind $(HVSIM) run --guest $$img \
-	      --trace $$o.trace >$$o.uart 2>$$o.err; rc=$$?; \
+	      --max-insns $(SIM_MAX_INSNS) --trace $$o.trace >$$o.uart 2>$$o.err; rc=$$?; \
 	    if [ $$rc -ne 0 ]; then \
 	      echo "FAILED: hvsim $$f run $$i (exit $$rc)"; \
 	      cat $$o.err $$o.valgrind; fail=1; fi; \
@@ -68,7 +71,8 @@ check-sim: $(HVSIM) fixtures
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.2.trace; then \
 	    echo "FAILED: $$f: the two traces differ (non-determinism)"; \
 	    fail=1; fi; \
-	  $(HVSIM) run --precise --guest $$img --trace $(SIM_RUNS)/$$f.p.trace \
+	  $(HVSIM) run --precise --max-insns $(SIM_MAX_INSNS) \
+	    --guest $$img --trace $(SIM_RUNS)/$$f.p.trace \
 	    >/dev/null 2>&1; \
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.p.trace; then \
 	    echo "FAILED: $$f: per-block and per-instruction PC tracking" \
