@@ -247,13 +247,36 @@ static void refill(struct sim_cpu *c, uint64_t ipa)
 			 (unsigned long long)ipa);
 }
 
+/*
+ * No instruction now in the block can have made the access: the guest
+ * rewrote code Unicorn had already translated and Unicorn ran the old
+ * translation (it does not always notice such a write; a guest whose stack
+ * runs down through its own vectors does this). Hardware may also run
+ * stale instructions when no IC IVAU was done. The access still aborts:
+ * it is reported without a syndrome at the block start (a guess, counted
+ * and warned about), the stale translation is dropped, and from then on
+ * every instruction records its PC.
+ */
+static bool stale_block(struct sim_cpu *c, uint64_t *pc)
+{
+	if (c->blk_end <= c->blk_start) {
+		sim_fail(c, "a data abort outside any block at %#llx",
+			 (unsigned long long)c->blk_start);
+		return false;
+	}
+	c->st.pc_guesses++;
+	uc_ctl_remove_cache(c->uc, c->blk_start, c->blk_end);
+	*pc = c->blk_start;
+	return true;
+}
+
 void sim_data_abort(struct sim_cpu *c)
 {
 	bool write = is_write_fault(c->fault.type);
 	uint64_t ipa = c->fault.addr, x[32], pc = 0, far = ipa, ea_ipa;
 	struct a64_ldst d;
 	uint32_t insn = 0, iss = 0;
-	bool decoded = false, need_refill;
+	bool decoded = false, stale = false, need_refill;
 	unsigned fsc;
 	enum exit_action act;
 
@@ -266,14 +289,9 @@ void sim_data_abort(struct sim_cpu *c)
 		uint64_t guesses = c->st.pc_guesses;
 
 		if (!find_faulting_insn(c, x, ipa, write, &pc)) {
-			sim_fail(c,
-				 "no instruction in [%#llx, %#llx) makes "
-				 "the %s at IPA %#llx",
-				 (unsigned long long)c->blk_start,
-				 (unsigned long long)c->blk_end,
-				 write ? "write" : "read",
-				 (unsigned long long)ipa);
-			return;
+			if (!stale_block(c, &pc))
+				return;
+			stale = true;
 		}
 		if (c->st.pc_guesses != guesses)
 			sim_go_precise(c);
@@ -289,7 +307,8 @@ void sim_data_abort(struct sim_cpu *c)
 		refill(c, ipa);
 		return;
 	}
-	if (sim_read_insn(c, pc, &insn) && a64_decode_ldst(insn, &d)) {
+	if (!stale && sim_read_insn(c, pc, &insn) &&
+	    a64_decode_ldst(insn, &d)) {
 		uint64_t ea = a64_ldst_ea(&d, x, pc);
 
 		decoded = true;

@@ -15,10 +15,13 @@
 
 #include <cmocka.h>
 
+#include "hal.h"
 #include "hvsim.h"
+#include "mm/stage2.h"
 #include "sim_cpu.h"
 #include "sim_hal.h"
 #include "trace.h"
+#include "vm/vm.h"
 
 #define MAX_RECORDS 32
 #define IMAGE_SIZE 0xc00
@@ -376,6 +379,103 @@ static void test_pair_and_writeback_to_mmio(void **state)
 	free(run);
 }
 
+/*
+ * The guest's code changes under a translation Unicorn keeps running (it
+ * does not always notice the write; hardware may run stale instructions
+ * too until an IC IVAU). Here the test rewrites the block behind
+ * Unicorn's back between two runs: the old block's STP then faults on the
+ * scratch device although memory now holds NOPs. The abort must still
+ * reach the core as one without a syndrome, FAR = the address; the PC is
+ * exact with per-instruction tracking and a counted guess (the block
+ * start) without.
+ */
+static const uint32_t stale_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0x100007c4, /* adr x4, buf (image + 0x100, RAM) */
+    0xd2800021, /* mov x1, #1 */
+    0xd2800042, /* mov x2, #2 */
+    0x94000013, /* bl blk                  (translated, stores to RAM) */
+    0xd4000002, /* hvc #0                  t = 11: the run pauses */
+    0xd2a16004, /* mov x4, #0xb000000      (scratch device) */
+    0x94000010, /* bl blk                  (the stale translation) */
+    0xaa0703e0, /* mov x0, x7 */
+    0xd4000002, /* hvc #0                  report x7 */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  report x12 */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
+static const uint32_t stale_blk[] = {
+    0x910004e7, /* blk: add x7, x7, #1     (0x60) */
+    0xa9000881, /* stp x1, x2, [x4] */
+    0x910004e7, /* add x7, x7, #1 */
+    0xd65f03c0, /* ret */
+};
+
+static void run_rewritten(bool precise, struct run *run)
+{
+	static const struct chunk img[] = {CHUNK(0, stale_code),
+					   CHUNK(0x60, stale_blk),
+					   CHUNK(0xa00, report_vector)};
+	uint8_t *image = calloc(1, IMAGE_SIZE);
+	struct hvsim_opts o = {.mem = 64ull << 20, .precise = precise};
+	struct hvsim_machine m;
+	struct s2_attrs attrs;
+	uint64_t pa = 0;
+	uint32_t *code;
+	char err[256];
+
+	memset(run, 0, sizeof(*run));
+	for (size_t i = 0; i < 3; i++)
+		memcpy(image + img[i].offset, img[i].words, img[i].n * 4);
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(hvsim_machine_boot(&m, &o, image, IMAGE_SIZE, NULL, 0,
+					    err, sizeof(err)),
+			 0);
+	free(image);
+	sim_cpu_set_observer(m.cpu, observe, run);
+	assert_int_equal(sim_cpu_run(m.cpu, 11), SIM_LIMIT);
+	assert_int_equal(run->n, 1);
+	/* add, stp, add -> nop, nop, nop (0xd503201f) */
+	assert_int_equal(
+	    stage2_lookup(&m.vm->s2, GUEST_PC(0x60), &pa, &attrs, NULL), 0);
+	code = hal_pa_to_va(pa, 12);
+	assert_non_null(code);
+	for (unsigned i = 0; i < 3; i++)
+		code[i] = 0xd503201f;
+	run->result = sim_cpu_run(m.cpu, 100000);
+	run->st = *sim_cpu_stats(m.cpu);
+	hvsim_machine_teardown(&m);
+}
+
+static void test_code_rewritten_under_translation(void **state)
+{
+	struct run *run = malloc(sizeof(*run));
+
+	(void)state;
+	for (int precise = 1; precise >= 0; precise--) {
+		run_rewritten(precise, run);
+		assert_int_equal(run->result, SIM_VM_OFF);
+		assert_int_equal(run->n, 7);
+		assert_int_equal(run->rec[1].ec, 0x24);
+		assert_int_equal(run->rec[1].iss, 0x45); /* ISV = 0, WnR */
+		assert_int_equal(run->rec[1].a, 0xb000000);
+		assert_int_equal(run->rec[1].pc,
+				 GUEST_PC(precise ? 0x64 : 0x60));
+		assert_int_equal(run->rec[2].a, 0x96000050); /* ESR_EL1 */
+		assert_int_equal(run->rec[3].a, 0xb000000);  /* FAR_EL1 */
+		/* Both adds of the first pass and the stale block's first
+		 * one ran; its second is now a NOP. */
+		assert_int_equal(run->rec[4].a, 3);
+		assert_int_equal(run->rec[5].a, 1);
+		assert_int_equal(run->st.pc_guesses, precise ? 0 : 1);
+	}
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +483,7 @@ int main(void)
 	    cmocka_unit_test(test_illegal_eret_takes_illegal_state_exception),
 	    cmocka_unit_test(test_dc_zva_stage2_aborts),
 	    cmocka_unit_test(test_pair_and_writeback_to_mmio),
+	    cmocka_unit_test(test_code_rewritten_under_translation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
