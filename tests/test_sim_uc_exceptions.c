@@ -224,21 +224,31 @@ static const uint32_t illegal_vector[] = {
 
 static void test_illegal_eret_takes_illegal_state_exception(void **state)
 {
-	static const struct chunk img[] = {CHUNK(0, illegal_eret_code),
-					   CHUNK(0xa00, illegal_vector)};
+	/* SPSR_EL1.M values an ERET from EL1 cannot return to: EL2h, EL3h
+	 * (above the current EL), M[1] = 1 (reserved), EL0 with SPSel = 1. */
+	static const uint32_t modes[] = {0x9, 0xd, 0x6, 0x1};
 	static const uint64_t want[] = {
 	    0x3a000000, /* ESR_EL1: EC 0x0E (Illegal Execution state), IL */
 	    0x4008001c, /* ELR_EL1: the instruction at the return address */
 	    0x001003c5, /* SPSR_EL1: IL (bit 20), DAIF, M = EL1h (unchanged) */
 	    0x77,
 	};
-	struct run *run;
+	uint32_t code[sizeof(illegal_eret_code) / 4];
+	const struct chunk img[] = {CHUNK(0, code),
+				    CHUNK(0xa00, illegal_vector)};
 
 	(void)state;
-	run = run_both(img, 2);
-	assert_reports(run, want, 4);
-	assert_int_equal(run->st.guest_exceptions, 1);
-	free(run);
+	for (unsigned i = 0; i < 4; i++) {
+		struct run *run;
+
+		memcpy(code, illegal_eret_code, sizeof(code));
+		/* mov x1, #(0x3c0 | M): MOVZ X1 with imm16 in [20:5] */
+		code[2] = 0xd2800001u | (0x3c0u | modes[i]) << 5;
+		run = run_both(img, 2);
+		assert_reports(run, want, 4);
+		assert_int_equal(run->st.guest_exceptions, 1);
+		free(run);
+	}
 }
 
 /*
