@@ -266,6 +266,7 @@ static bool stale_block(struct sim_cpu *c, uint64_t *pc)
 	}
 	c->st.pc_guesses++;
 	uc_ctl_remove_cache(c->uc, c->blk_start, c->blk_end);
+	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
 	*pc = c->blk_start;
 	return true;
 }

@@ -138,20 +138,6 @@ void sim_write_sp_el1(struct sim_cpu *c, uint64_t val)
 	       val);
 }
 
-/*
- * Unicorn translates code under flags cached from PSTATE, and a PSTATE
- * write does not refresh them; a system register write through CP_REG
- * does (Unicorn 2.1). An exception entry that clears PSTATE.IL needs it,
- * or the vector would be translated as if IL were still set.
- */
-static void rebuild_flags(struct sim_cpu *c)
-{
-	uint64_t v = 0;
-
-	if (uc_cp_read(c, A64_SR_SPSR_EL1, &v))
-		uc_cp_write(c, A64_SR_SPSR_EL1, v);
-}
-
 void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 {
 	struct vcpu_regs *r = &c->v->regs, *s = &c->shadow;
@@ -192,8 +178,6 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 #undef PUSH
 	if (n)
 		uc_reg_write_batch(c->uc, ids, ptrs, n);
-	if ((s->pstate & A64_PSR_IL) && !(r->pstate & A64_PSR_IL))
-		rebuild_flags(c);
 	*s = *r;
 	s->pc = natural_pc;
 }

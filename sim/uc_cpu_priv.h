@@ -14,8 +14,10 @@
  * - uc_emu_stop() or a PC write in the block hook happen before the block;
  * - WFI halts emulation with the PC after it; WFE is a NOP that ends its
  *   block;
- * - writing PSTATE does not rebuild Unicorn's cached flags (EL, PSTATE.IL);
- *   a system register write through CP_REG does;
+ * - writing PSTATE does not rebuild Unicorn's cached flags (EL); a system
+ *   register write through CP_REG does;
+ * - after an illegal ERET (PSTATE.IL set) the next instruction arrives as
+ *   an UNDEF;
  * - with SCR_EL3.RW = 0 (its reset value) every ERET to EL1 is illegal:
  *   the sim sets RW when it creates the CPU.
  */
@@ -33,6 +35,7 @@
 #include "vtimer.h"
 
 #define SIM_MAX_REGIONS 512
+#define SIM_ERET_CACHE 1024
 #define SIM_MAX_STUCK_EXITS 10000u
 
 /* QEMU exception numbers reported through UC_HOOK_INTR. */
@@ -99,8 +102,16 @@ struct sim_cpu {
 	bool apply_pending; /* core's PC/PSTATE not yet in Unicorn */
 	uint64_t apply_at;  /* the MRS/MSR that asked for it */
 	struct vcpu_regs apply_regs;
-	bool wfe_armed; /* a block ending in a trapped WFE runs */
-	bool wfe_trap;	/* ... and the WFE has executed */
+	/* Whether the blocks Unicorn ran end in an ERET (direct-mapped by
+	 * address): only after one can PSTATE.IL be set. */
+	struct {
+		uint64_t addr;
+		uint32_t size;
+		bool eret;
+	} eret_cache[SIM_ERET_CACHE];
+	bool after_eret; /* the previous block ended in an ERET */
+	bool wfe_armed;	 /* a block ending in a trapped WFE runs */
+	bool wfe_trap;	 /* ... and the WFE has executed */
 	uint64_t wfe_pc;
 	bool poll_virq;	      /* a masked vIRQ is signaled: watch PSTATE.I */
 	uint64_t deadline;    /* next timer event or the limit */

@@ -20,8 +20,8 @@
  * PSTATE.IL is set: an ERET was an illegal exception return (to EL2 or
  * EL3, to a reserved mode, ...), and the instruction at pc, whatever it
  * is, takes an Illegal Execution state exception to EL1 (EC 0x0E) instead
- * of executing. Unicorn sets IL on such a return but does not always raise
- * the exception itself (it needs its cached flags rebuilt first).
+ * of executing. Unicorn sets IL on such a return but does not raise the
+ * exception.
  */
 static bool illegal_state(struct sim_cpu *c, uint64_t pc)
 {
@@ -29,6 +29,23 @@ static bool illegal_state(struct sim_cpu *c, uint64_t pc)
 		return false;
 	sim_enter_el1(c, false, a64_esr(A64_EC_ILLEGAL_STATE, 0), false, 0, pc);
 	return true;
+}
+
+/* Does the block [addr, addr + size) end in an ERET? Read once per block
+ * (ERET always ends one), then remembered. */
+static bool ends_in_eret(struct sim_cpu *c, uint64_t addr, uint32_t size)
+{
+	unsigned i = (unsigned)(addr >> 2) % SIM_ERET_CACHE;
+	uint32_t last = 0;
+
+	if (c->eret_cache[i].addr != addr || c->eret_cache[i].size != size) {
+		c->eret_cache[i].addr = addr;
+		c->eret_cache[i].size = size;
+		c->eret_cache[i].eret =
+		    sim_read_insn(c, addr + size - 4, &last) &&
+		    last == A64_ERET;
+	}
+	return c->eret_cache[i].eret;
 }
 
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
@@ -64,14 +81,20 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 			return;
 		}
 	}
-	if (illegal_state(c, addr)) {
-		/* The block does not run: go on at the vector. */
-		c->stop_requested = true;
-		c->block_stop = true;
-		c->block_stop_pc = uc_get(c, UC_ARM64_REG_PC);
-		uc_emu_stop(c->uc);
-		return;
+	/* Reading PSTATE costs about a fifth of the trap rate if done for
+	 * every block: only an ERET can have set IL. */
+	if (c->after_eret) {
+		c->after_eret = false;
+		if (illegal_state(c, addr)) {
+			/* The block does not run: go on at the vector. */
+			c->stop_requested = true;
+			c->block_stop = true;
+			c->block_stop_pc = uc_get(c, UC_ARM64_REG_PC);
+			uc_emu_stop(c->uc);
+			return;
+		}
 	}
+	c->after_eret = ends_in_eret(c, addr, size);
 	c->blk_start = addr;
 	c->blk_end = addr + size;
 	c->phantom = false;
@@ -118,8 +141,6 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 	uint32_t insn = 0;
 	uint16_t imm;
 
-	if (illegal_state(c, pc))
-		return;
 	if (!sim_read_insn(c, pc, &insn)) {
 		sim_fail(c, "cannot read the instruction at %#llx",
 			 (unsigned long long)pc);

@@ -197,7 +197,7 @@ static const uint32_t illegal_eret_code[] = {
     0x10000062, /* adr x2, 1f */
     0xd5184022, /* msr elr_el1, x2 */
     0xd69f03e0, /* eret */
-    0xd4000002, /* 1: hvc #0               (never executes) */
+    0xd2800660, /* 1: mov x0, #0x33        (never executes) */
     0xd2800ee0, /* mov x0, #0x77 */
     0xd4000002, /* hvc #0                  report 4 */
     0xd2b08000, /* mov x0, #0x84000000 */
