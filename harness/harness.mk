@@ -19,12 +19,15 @@ $(HVSIM): $(HVSIM_OBJS) $(LIBSIM) $(LIBCORE) $(LIBSIMHAL)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_OPT) -o $@ $(HVSIM_OBJS) $(HVSIM_LIBS)
 
-# Unit tests of the Unicorn engine need Unicorn and the trace formatter;
+# Unit tests of the Unicorn engine need Unicorn, the trace formatter and
+# the raw-guest runner tests/uc/uc_guest.c (not a helper: the other tests
+# do not link Unicorn);
 # this explicit rule wins over the generic one in tests/tests.mk.
 SIM_UC_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,\
                   $(wildcard tests/test_sim_uc*.c))
 $(SIM_UC_TESTS): $(BUILD)/host/tests/%: $(HOST_OBJ)/tests/%.o \
                  $(TEST_HELPER_OBJS) $(HOST_OBJ)/harness/trace.o \
+                 $(HOST_OBJ)/tests/uc/uc_guest.o \
                  $(HOST_OBJ)/harness/hvsim_machine.o \
                  $(LIBSIM) $(LIBCORE) $(LIBSIMHAL)
 	@mkdir -p $(@D)
