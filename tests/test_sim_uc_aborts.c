@@ -25,7 +25,11 @@
  * claims, and to the read-only DTB (the last 2 MiB of 64 MiB of RAM), it
  * takes a data abort to EL2 with ISV = 0, CM = 0, WnR = 1, at its own PC,
  * with FAR = Xt. The hypervisor has no syndrome to emulate it and injects
- * a synchronous external abort, which the guest reports.
+ * a synchronous external abort, which the guest reports. (With its MMU
+ * off the guest's accesses are Device-nGnRnE, and hardware would take a
+ * Stage-1 Alignment fault to EL1 first; the sim does not model that, see
+ * sim/README.md. What is checked is the Stage-2 abort a DC ZVA to Normal
+ * memory takes.)
  */
 static const uint32_t zva_code[] = {
     0x10004000, /* adr x0, vbar (image + 0x800) */
