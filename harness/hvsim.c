@@ -32,7 +32,8 @@ static void usage(FILE *f)
 	      "       hvsim bench --guest IMAGE [same options]\n"
 	      "SIZE is bytes or a number with K, M or G (16M..4G, 4 KiB "
 	      "multiple).\n"
-	      "--max-insns limits virtual time, in guest instructions.\n"
+	      "--max-insns limits the guest instructions executed (time idle\n"
+	      "in WFI, skipped to the next timer, is not counted).\n"
 	      "Exit status: 0 guest powered off, 1 guest error, limit or "
 	      "deadlock,\n2 bad usage, missing file or bad image.\n",
 	      f);

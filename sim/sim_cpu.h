@@ -77,8 +77,10 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 /* vcpu_put() the state back into v, detach from the HAL, free. */
 void sim_cpu_destroy(struct sim_cpu *c);
 
-/* Run until a result other than SIM_RUNNING; the limit is on virtual
- * time. May be called again after SIM_LIMIT to continue. */
+/* Run until a result other than SIM_RUNNING. The limit is a virtual time
+ * that every stretch idle in WFI pushes back by its length, so it bounds
+ * the guest instructions executed. May be called again after SIM_LIMIT to
+ * continue. */
 enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit);
 
 const char *sim_result_name(enum sim_result r);

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "fake_gic.h"
 #include "fake_vcpuif.h"
 #include "hal.h"
@@ -196,6 +197,21 @@ static void regs_push_all(struct sim_cpu *c)
 	c->shadow = *r;
 }
 
+/*
+ * Unicorn's Cortex-A57 has an EL3 whose SCR_EL3.RW is 0 after reset: it
+ * then takes EL1 for AArch32 and treats every ERET to AArch64 EL1 as an
+ * illegal exception return (PSTATE.IL set, mode and SP unchanged), which
+ * left a guest returning to EL1t on SP_EL1. The firmware the sim stands
+ * for runs the lower ELs in AArch64.
+ */
+static bool lower_els_aarch64(struct sim_cpu *c)
+{
+	uint64_t scr = 0;
+
+	return uc_cp_read(c, A64_SR_SCR_EL3, &scr) &&
+	       uc_cp_write(c, A64_SR_SCR_EL3, scr | A64_SCR_RW);
+}
+
 static int fail_create(struct sim_cpu *c, const char **why, const char *msg)
 {
 	if (why)
@@ -244,6 +260,8 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 				   "cannot map guest memory in Unicorn");
 	if (sim_install_hooks(c) != 0)
 		return fail_create(c, why, "cannot install Unicorn hooks");
+	if (!lower_els_aarch64(c))
+		return fail_create(c, why, "cannot set SCR_EL3.RW in Unicorn");
 	regs_push_all(c);
 	vcpu_load(v);
 	c->next_event = 0;

@@ -223,12 +223,15 @@ static void boot_adopts_user_dtb(void **state)
 static uint64_t chosen_u64(const void *fdt, const char *prop)
 {
 	int len;
-	const fdt64_t *p =
+	const void *p =
 	    fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), prop, &len);
+	fdt64_t v;
 
 	assert_non_null(p);
 	assert_int_equal(len, 8);
-	return fdt64_to_cpu(*p);
+	/* Properties are only 4-byte aligned in a DTB. */
+	memcpy(&v, p, sizeof(v));
+	return fdt64_to_cpu(v);
 }
 
 /* The initrd lands page-aligned right below the DTB and /chosen says

@@ -65,7 +65,7 @@ static void check_booted(const struct fz_vm *f, const char *bootargs,
 	const void *dtb = f->ram + (bi->dtb_ipa - GUEST_RAM_BASE);
 	const char *got;
 	int chosen, len;
-	struct s2w_config cfg;
+	struct s2w_cfg cfg;
 	struct s2w_result r;
 
 	FZ_CHECK(bi->dtb_ipa % 8 == 0 && bi->dtb_size <= GUEST_DTB_MAX &&
@@ -106,9 +106,9 @@ static void check_booted(const struct fz_vm *f, const char *bootargs,
 		 "Stage-2 config");
 	for (uint64_t off = 0; off < bi->dtb_size; off += PAGE_SIZE) {
 		s2w_lookup(&cfg, bi->dtb_ipa + off, &r);
-		FZ_CHECK(r.fault == S2W_OK && r.perm == S2W_R,
+		FZ_CHECK(r.status == S2W_OK && r.perm == S2W_R,
 			 "DTB page 0x%llx: fault %d perm %u",
-			 (unsigned long long)(bi->dtb_ipa + off), r.fault,
+			 (unsigned long long)(bi->dtb_ipa + off), r.status,
 			 r.perm);
 	}
 }

@@ -130,7 +130,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 
 uint64_t fz_s2_digest(void)
 {
-	struct s2w_config cfg;
+	struct s2w_cfg cfg;
 	uint64_t h = 0xcbf29ce484222325ull, ipa = 0;
 
 	FZ_CHECK(s2w_config_from_regs(sim_sysreg_get(SYSREG_HCR_EL2),
@@ -144,23 +144,23 @@ uint64_t fz_s2_digest(void)
 		struct s2w_result r;
 
 		s2w_lookup(&cfg, ipa, &r);
-		FZ_CHECK(r.span_size && r.span_ipa <= ipa &&
-			     ipa - r.span_ipa < r.span_size,
+		FZ_CHECK(r.leaf_size && r.leaf_ipa <= ipa &&
+			     ipa - r.leaf_ipa < r.leaf_size,
 			 "walker span 0x%llx+0x%llx does not hold 0x%llx",
-			 (unsigned long long)r.span_ipa,
-			 (unsigned long long)r.span_size,
+			 (unsigned long long)r.leaf_ipa,
+			 (unsigned long long)r.leaf_size,
 			 (unsigned long long)ipa);
-		FZ_CHECK(r.fault != S2W_WALK_ABORT,
+		FZ_CHECK(r.status != S2W_FAULT_BUS,
 			 "Stage-2 table outside memory at IPA 0x%llx",
 			 (unsigned long long)ipa);
-		h = mix(h, r.span_ipa);
-		h = mix(h, r.span_size);
-		h = mix(h, r.fault);
-		if (r.fault == S2W_OK) {
-			h = mix(h, r.pa - (ipa - r.span_ipa));
+		h = mix(h, r.leaf_ipa);
+		h = mix(h, r.leaf_size);
+		h = mix(h, r.status);
+		if (r.status == S2W_OK) {
+			h = mix(h, r.pa - (ipa - r.leaf_ipa));
 			h = mix(h, (uint64_t)r.perm << 8 | r.memattr);
 		}
-		ipa = r.span_ipa + r.span_size;
+		ipa = r.leaf_ipa + r.leaf_size;
 	}
 	return h;
 }
