@@ -50,6 +50,7 @@ struct uc_region {
 	uint64_t ipa;
 	uint64_t size;
 	uint32_t prot;
+	uint8_t *host; /* the memory Unicorn was given for [ipa, ipa+size) */
 };
 
 /* Which hook is on the stack: it decides how a stop or redirect works. */
@@ -87,6 +88,7 @@ struct sim_cpu {
 	uint16_t vmid;
 	struct uc_region regions[SIM_MAX_REGIONS];
 	unsigned nregions;
+	unsigned fetch_hint; /* region of the last instruction read */
 	bool remap;
 	uint64_t remap_lo, remap_hi;
 

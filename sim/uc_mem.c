@@ -53,6 +53,7 @@ static int flush_run(struct sim_cpu *c, struct run *r)
 	c->regions[c->nregions].ipa = r->ipa;
 	c->regions[c->nregions].size = r->size;
 	c->regions[c->nregions].prot = r->prot;
+	c->regions[c->nregions].host = r->host;
 	c->nregions++;
 	r->size = 0;
 	return 0;
@@ -239,6 +240,30 @@ bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 	return stage1_walk(c, va, ipa);
 }
 
+/*
+ * The sim reads instructions several times per trap (finding the faulting
+ * one, checking how a block ends). The regions Unicorn maps are Stage-2's
+ * RAM leaves, kept in step with every Stage-2 change, so they answer
+ * IPA -> host without a walk: the last one that did is tried first.
+ */
+static const uint32_t *mapped_insn(struct sim_cpu *c, uint64_t ipa)
+{
+	const struct uc_region *r = &c->regions[c->fetch_hint];
+
+	if (c->fetch_hint >= c->nregions || ipa - r->ipa >= r->size) {
+		unsigned i;
+
+		for (i = 0; i < c->nregions; i++)
+			if (ipa - c->regions[i].ipa < c->regions[i].size)
+				break;
+		if (i == c->nregions)
+			return NULL;
+		c->fetch_hint = i;
+		r = &c->regions[i];
+	}
+	return (const uint32_t *)(r->host + (ipa - r->ipa));
+}
+
 bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn)
 {
 	uint64_t ipa;
@@ -247,6 +272,13 @@ bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn)
 
 	if ((va & 3) || !sim_va_to_ipa(c, va, &ipa))
 		return false;
+	p = mapped_insn(c, ipa);
+	if (p) {
+		*insn = *p;
+		return true;
+	}
+	/* Not in a region: memory Stage-2 maps that Unicorn does not (yet)
+	 * hold; the walk is the authority. */
 	s2w_lookup(&c->s2, ipa, &r);
 	if (r.status != S2W_OK)
 		return false;
