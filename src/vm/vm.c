@@ -15,6 +15,7 @@
 #define HCR_TWI (1ull << 13)
 #define HCR_TID3 (1ull << 18)
 #define HCR_TSC (1ull << 19)
+#define HCR_TIDCP (1ull << 20) /* IMPLEMENTATION DEFINED registers UNDEF */
 #define HCR_TACR (1ull << 21)
 #define HCR_RW (1ull << 31)
 
@@ -22,12 +23,20 @@
  * costs more than it saves on a partitioned system. */
 #define HCR_GUEST_FLAGS                                                        \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |            \
-	 HCR_BSU_INNER | HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TACR | HCR_RW)
+	 HCR_BSU_INNER | HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | \
+	 HCR_RW)
 
 #define MDCR_HPMN_MASK 0x1full
 #define MDCR_TDOSA (1ull << 10)
 #define MDCR_TDA (1ull << 9)
 #define MDCR_TDRA (1ull << 11)
+/* No PMU for guests (ID_AA64DFR0_EL1.PMUVer reads 0): every PMU register
+ * access traps (TPM, TPMCR) and, absent from the sysreg table, UNDEFs;
+ * and nothing counts at EL2 (HPMD), so no cycle the hypervisor spends can
+ * show up in a counter a guest might later be given. */
+#define MDCR_TPMCR (1ull << 5)
+#define MDCR_TPM (1ull << 6)
+#define MDCR_HPMD (1ull << 17)
 
 #define CNTHCTL_EL1PCTEN (1ull << 0) /* physical counter: not trapped */
 /* The EL1 physical timer is the guest's: its registers are part of the
@@ -162,11 +171,13 @@ void vm_activate_vcpu(struct vcpu *v)
 	hal_sysreg_write(SYSREG_VTCR_EL2, stage2_vtcr());
 	hal_sysreg_write(SYSREG_VTTBR_EL2, stage2_vttbr(&v->vm->s2));
 	hal_sysreg_write(SYSREG_HCR_EL2, HCR_GUEST_FLAGS);
-	hal_sysreg_write(SYSREG_MDCR_EL2,
-			 mdcr | MDCR_TDA | MDCR_TDOSA | MDCR_TDRA);
+	hal_sysreg_write(SYSREG_MDCR_EL2, mdcr | MDCR_TDA | MDCR_TDOSA |
+					      MDCR_TDRA | MDCR_TPM |
+					      MDCR_TPMCR | MDCR_HPMD);
 	hal_sysreg_write(SYSREG_CPTR_EL2, CPTR_GUEST);
 	hal_sysreg_write(SYSREG_HSTR_EL2, 0);
-	hal_sysreg_write(SYSREG_CNTHCTL_EL2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	hal_sysreg_write(SYSREG_CNTHCTL_EL2,
+			 CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	hal_sysreg_write(SYSREG_CNTVOFF_EL2, 0);
 	hal_sysreg_write(SYSREG_VPIDR_EL2, hal_sysreg_read(SYSREG_MIDR_EL1));
 	hal_sysreg_write(SYSREG_VMPIDR_EL2, v->mpidr);
