@@ -113,6 +113,7 @@ enum exit_action sim_core_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
 	c->v->exit.esr = esr;
 	c->v->exit.far = far;
 	c->v->exit.hpfar = hpfar;
+	vcpu_note_clear(c->v);
 	act = hv_handle_sync(c->v);
 	sim_record(c, a64_esr_ec(esr), a64_esr_iss(esr), elr, act);
 	return act;

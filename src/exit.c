@@ -131,10 +131,6 @@ enum exit_action hv_handle_sync(struct vcpu *v)
 
 	lrs_to_model(v);
 	sample_timers(v);
-	/* Handlers note what they did; one that does not leaves an empty
-	 * name, and its a/b/result are then meaningless. */
-	if (hv_exit_notes)
-		v->note.what = "";
 	if (!aa32_cond_passed(v)) {
 		vcpu_note(v, "aa32.cond_fail", esr_ec(v->exit.esr), v->exit.esr,
 			  0);

@@ -95,6 +95,15 @@ static inline void vcpu_set_x(struct vcpu *v, unsigned r, uint64_t val)
 
 extern bool hv_exit_notes; /* hv_set_exit_notes() */
 
+/* A port that reads exit notes clears the last one before each exit it
+ * hands to the core: a handler that notes nothing then leaves an empty
+ * name (its a/b/result are meaningless). Ports that do not read them do
+ * not pay for the clearing. */
+static inline void vcpu_note_clear(struct vcpu *v)
+{
+	v->note.what = "";
+}
+
 static inline void vcpu_note(struct vcpu *v, const char *what, uint64_t a,
 			     uint64_t b, uint64_t result)
 {

@@ -273,6 +273,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		s2_fresh = fz_s2_digest();
 	s2 = s2_fresh;
 
+	vcpu_note_clear(f.v);
 	act = e.irq ? hv_handle_irq(f.v) : hv_handle_sync(f.v);
 
 	FZ_CHECK(act >= EXIT_RESUME && act <= EXIT_VM_RESET, "action %d", act);

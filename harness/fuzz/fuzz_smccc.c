@@ -271,6 +271,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < 3; i++)
 		c.arg[i] = c.is64 ? old.x[i + 1] : (uint32_t)old.x[i + 1];
 
+	vcpu_note_clear(f.v);
 	act = hv_handle_sync(f.v);
 
 	FZ_CHECK(f.v->regs.pc == old.pc + (smc ? 4 : 0), "PC after %s",

@@ -72,6 +72,7 @@ static bool access(struct fz_vm *f, uint32_t iss, uint64_t *val)
 	v->exit.esr = esr_make(EC_SYSREG, 1, iss);
 	hal_sysreg_write(SYSREG_ESR_EL1, SENTINEL_ESR);
 	old = v->regs;
+	vcpu_note_clear(v);
 	act = hv_handle_sync(v);
 	FZ_CHECK(act == EXIT_RESUME, "sysreg action %d", act);
 	if (hal_sysreg_read(SYSREG_ESR_EL1) != SENTINEL_ESR) {

@@ -65,6 +65,7 @@ enum exit_action test_trap(struct vcpu *v, uint64_t esr, uint64_t far,
 	v->exit.esr = esr;
 	v->exit.far = far;
 	v->exit.hpfar = hpfar;
+	vcpu_note_clear(v);
 	return hv_handle_sync(v);
 }
 
