@@ -23,6 +23,7 @@
 #define PULL_PC (PULL_X + 2)
 #define PULL_PSTATE (PULL_X + 3)
 #define PULL_COUNT (PULL_X + 4)
+#define TPIDR_EL1 SYSREG_ENC(3, 0, 13, 0, 4)
 
 static int gpr_id(unsigned n)
 {
@@ -137,6 +138,21 @@ void sim_write_sp_el1(struct sim_cpu *c, uint64_t val)
 	       val);
 }
 
+/*
+ * Unicorn caches the exception level with the rest of its translation
+ * flags, and a PSTATE write alone does not refresh them (the CPU would go
+ * on at the old EL). Since 2.1.1 any system register write through
+ * UC_ARM64_REG_CP_REG rebuilds them: write one back unchanged.
+ */
+static void rebuild_el(struct sim_cpu *c)
+{
+	uint64_t v = 0;
+
+	if (!uc_cp_read(c, TPIDR_EL1, &v) || !uc_cp_write(c, TPIDR_EL1, v))
+		sim_fail(c, "cannot make Unicorn take an exception level "
+			    "change");
+}
+
 void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 {
 	struct vcpu_regs *r = &c->v->regs, *s = &c->shadow;
@@ -144,6 +160,7 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 	uint64_t vals[PULL_COUNT + 2];
 	void *ptrs[PULL_COUNT + 2];
 	int n = 0;
+	bool el_change = false;
 
 #define PUSH(id, val)                                                          \
 	do {                                                                   \
@@ -159,13 +176,7 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 	if (r->pstate != s->pstate || r->sp_el0 != s->sp_el0) {
 		uint64_t sp1 = sim_read_sp_el1(c);
 
-		if (pstate_el(r->pstate) != pstate_el(s->pstate)) {
-			sim_fail(c,
-				 "exception level change EL%u -> EL%u: Unicorn "
-				 "2.0.1 cannot switch its cached EL",
-				 pstate_el(s->pstate), pstate_el(r->pstate));
-			return;
-		}
+		el_change = pstate_el(r->pstate) != pstate_el(s->pstate);
 		PUSH(UC_ARM64_REG_SP_EL0, r->sp_el0);
 		PUSH(UC_ARM64_REG_SP_EL1, sp1);
 		PUSH(UC_ARM64_REG_SP, uses_sp_el0(r->pstate) ? r->sp_el0 : sp1);
@@ -177,6 +188,8 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 #undef PUSH
 	if (n)
 		uc_reg_write_batch(c->uc, ids, ptrs, n);
+	if (el_change)
+		rebuild_el(c);
 	*s = *r;
 	s->pc = natural_pc;
 }
@@ -194,6 +207,23 @@ static void regs_push_all(struct sim_cpu *c)
 		uc_set(c, UC_ARM64_REG_SP, r->sp_el0);
 	uc_set(c, UC_ARM64_REG_PC, r->pc);
 	c->shadow = *r;
+}
+
+/*
+ * Unicorn's A57 has an EL3 whose SCR_EL3.RW resets to 0, so it takes EL1 to
+ * be AArch32: every ERET from EL1 to EL1 is then an illegal exception
+ * return (it sets PSTATE.IL, which the next exception's SPSR_EL1 shows).
+ * Firmware would set RW before entering a 64-bit EL2/EL1; the sim does.
+ */
+#define SCR_EL3 SYSREG_ENC(3, 6, 1, 1, 0)
+#define SCR_RW (1ull << 10)
+
+static bool el1_is_aarch64(struct sim_cpu *c)
+{
+	uint64_t scr = 0;
+
+	return uc_cp_read(c, SCR_EL3, &scr) &&
+	       uc_cp_write(c, SCR_EL3, scr | SCR_RW);
 }
 
 static int fail_create(struct sim_cpu *c, const char **why, const char *msg)
@@ -242,6 +272,12 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 	if (sim_map_range(c, 0, 1ull << c->s2.ipa_bits) != 0)
 		return fail_create(c, why,
 				   "cannot map guest memory in Unicorn");
+	/* After the first mapping, which does Unicorn's lazy machine init
+	 * (see harness/valgrind.supp). */
+	if (!el1_is_aarch64(c))
+		return fail_create(c, why,
+				   "cannot make EL1 AArch64 in Unicorn "
+				   "(SCR_EL3.RW)");
 	if (sim_install_hooks(c) != 0)
 		return fail_create(c, why, "cannot install Unicorn hooks");
 	regs_push_all(c);

@@ -13,8 +13,9 @@
  * - uc_emu_stop() or a PC write in the block hook happen before the block;
  * - WFI halts emulation with the PC after it; WFE is a NOP that ends its
  *   block;
- * - writing PSTATE does not rebuild Unicorn's cached EL, so exception entry
- *   from EL0 cannot be modelled.
+ * - writing PSTATE does not rebuild Unicorn's cached EL; a CP_REG write
+ *   does (2.1.1), which is how exception entry from EL0 and ERET-free EL
+ *   changes take effect (regs_push).
  */
 #ifndef SIM_UC_CPU_PRIV_H
 #define SIM_UC_CPU_PRIV_H
@@ -151,6 +152,11 @@ int sim_install_code_hook(struct sim_cpu *c);
 
 /* uc_sysreg.c: MRS/MSR/SYS routing and the counter/timer registers */
 int sim_install_sysreg_hooks(struct sim_cpu *c);
+enum el0_rule { EL0_ALLOWED, EL0_UNDEF, EL0_TRAP_EL1 };
+enum el0_rule sim_el0_sysreg_rule(struct sim_cpu *c, uint32_t enc,
+				  bool is_read);
+bool sim_prepare_el0_sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
+				 unsigned rt, uint64_t pc);
 
 /* uc_trap.c: time at a trap, exits to the core, entry into EL1 */
 void sim_request_stop(struct sim_cpu *c);

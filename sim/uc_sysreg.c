@@ -17,6 +17,9 @@
 #define CNTP_CTL SYSREG_ENC(3, 3, 14, 2, 1)
 #define CNTP_CVAL SYSREG_ENC(3, 3, 14, 2, 2)
 #define CNTV_TVAL SYSREG_ENC(3, 3, 14, 3, 0)
+#define IC_IALLUIS SYSREG_ENC(1, 0, 7, 1, 0)
+#define IC_IALLU SYSREG_ENC(1, 0, 7, 5, 0)
+#define IC_IVAU SYSREG_ENC(1, 3, 7, 5, 1)
 
 bool sim_timer_read(struct sim_cpu *c, uint32_t enc, uint64_t now,
 		    uint64_t *val)
@@ -143,13 +146,130 @@ static uint32_t emulated(struct sim_cpu *c, uint64_t pc)
 	return 1;
 }
 
+static uint32_t sysreg_iss(uint32_t enc, bool is_read, unsigned rt)
+{
+	return (SYSREG_OP0(enc) << 20) | (SYSREG_OP2(enc) << 17) |
+	       (SYSREG_OP1(enc) << 14) | (SYSREG_CRN(enc) << 10) | (rt << 5) |
+	       (SYSREG_CRM(enc) << 1) | (is_read ? ISS_SYSREG_DIR_READ : 0);
+}
+
+#define SCTLR_UMA (1ull << 9)
+#define SCTLR_DZE (1ull << 14)
+#define SCTLR_UCT (1ull << 15)
+#define SCTLR_UCI (1ull << 26)
+#define CNTKCTL_EL0PCTEN (1ull << 0)
+#define CNTKCTL_EL0VCTEN (1ull << 1)
+#define CNTKCTL_EL0VTEN (1ull << 8)
+#define CNTKCTL_EL0PTEN (1ull << 9)
+#define PMUSERENR_EN (1ull << 0)
+
+#define NZCV SYSREG_ENC(3, 3, 4, 2, 0)
+#define DAIF SYSREG_ENC(3, 3, 4, 2, 1)
+#define FPCR SYSREG_ENC(3, 3, 4, 4, 0)
+#define FPSR SYSREG_ENC(3, 3, 4, 4, 1)
+#define CTR_EL0 SYSREG_ENC(3, 3, 0, 0, 1)
+#define DCZID_EL0 SYSREG_ENC(3, 3, 0, 0, 7)
+#define TPIDR_EL0 SYSREG_ENC(3, 3, 13, 0, 2)
+#define TPIDRRO_EL0 SYSREG_ENC(3, 3, 13, 0, 3)
+#define PMUSERENR_EL0 SYSREG_ENC(3, 3, 9, 14, 0)
+#define DC_ZVA SYSREG_ENC(1, 3, 7, 4, 1)
+#define DC_CVAC SYSREG_ENC(1, 3, 7, 10, 1)
+#define DC_CVAU SYSREG_ENC(1, 3, 7, 11, 1)
+#define DC_CIVAC SYSREG_ENC(1, 3, 7, 14, 1)
+#define MSR_DAIFSET_OP2 6u
+#define MSR_DAIFCLR_OP2 7u
+
+static enum el0_rule allow_if(bool cond)
+{
+	return cond ? EL0_ALLOWED : EL0_TRAP_EL1;
+}
+
+/*
+ * What EL0 may do with a system register or instruction, from EL1's point
+ * of view (checked before any EL2 routing, which applies only to what EL1
+ * allows): only the op1 = 3 encodings exist at EL0, and SCTLR_EL1,
+ * CNTKCTL_EL1 and PMUSERENR_EL0 trap some of them to EL1 (EC 0x18).
+ * MSR DAIFSet/DAIFClr come as op0 = 0, CRn = 4 (their CRm is the mask).
+ */
+enum el0_rule sim_el0_sysreg_rule(struct sim_cpu *c, uint32_t enc, bool is_read)
+{
+	uint64_t sctlr = 0, k = c->cntkctl, pmu = 0;
+	unsigned op1 = SYSREG_OP1(enc), crn = SYSREG_CRN(enc);
+	unsigned crm = SYSREG_CRM(enc), op2 = SYSREG_OP2(enc);
+
+	uc_cp_read(c, SYSREG_SCTLR_EL1, &sctlr);
+	if (SYSREG_OP0(enc) == 0 && crn == 4 && op1 == 3 &&
+	    (op2 == MSR_DAIFSET_OP2 || op2 == MSR_DAIFCLR_OP2))
+		return allow_if(sctlr & SCTLR_UMA);
+	if (op1 != 3)
+		return EL0_UNDEF;
+	switch (enc) {
+	case NZCV:
+	case FPCR:
+	case FPSR:
+	case TPIDR_EL0:
+		return EL0_ALLOWED;
+	case DCZID_EL0:
+	case TPIDRRO_EL0:
+	case PMUSERENR_EL0:
+		return is_read ? EL0_ALLOWED : EL0_UNDEF;
+	case CTR_EL0:
+		return is_read ? allow_if(sctlr & SCTLR_UCT) : EL0_UNDEF;
+	case DAIF:
+		return allow_if(sctlr & SCTLR_UMA);
+	case DC_CVAC:
+	case DC_CVAU:
+	case DC_CIVAC:
+	case IC_IVAU:
+		return allow_if(sctlr & SCTLR_UCI);
+	case DC_ZVA:
+		return allow_if(sctlr & SCTLR_DZE);
+	case SYSREG_CNTFRQ_EL0:
+		return is_read
+			   ? allow_if(k & (CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN))
+			   : EL0_UNDEF;
+	case SYSREG_CNTPCT_EL0:
+		return is_read ? allow_if(k & CNTKCTL_EL0PCTEN) : EL0_UNDEF;
+	case SYSREG_CNTVCT_EL0:
+		return is_read ? allow_if(k & CNTKCTL_EL0VCTEN) : EL0_UNDEF;
+	case SYSREG_CNTV_CTL_EL0:
+	case SYSREG_CNTV_CVAL_EL0:
+	case CNTV_TVAL:
+		return allow_if(k & CNTKCTL_EL0VTEN);
+	case CNTP_CTL:
+	case CNTP_CVAL:
+	case CNTP_TVAL:
+		return allow_if(k & CNTKCTL_EL0PTEN);
+	default:
+		break;
+	}
+	/* The PMU's EL0 registers (PMCR_EL0 ... PMOVSSET_EL0, PMEV*). */
+	if (SYSREG_OP0(enc) == 3 &&
+	    ((crn == 9 && crm >= 12 && crm <= 14) || (crn == 14 && crm >= 8))) {
+		uc_cp_read(c, PMUSERENR_EL0, &pmu);
+		return allow_if(pmu & PMUSERENR_EN);
+	}
+	/* The debug communication channel: EL1 lets EL0 in (MDSCR_EL1.TDCC
+	 * is not modelled), EL2 routing decides the rest. */
+	if (SYSREG_OP0(enc) == 2 && crn == 0)
+		return EL0_ALLOWED;
+	return EL0_UNDEF;
+}
+
+/* EL0 touched something EL1 traps: EC 0x18 to EL1, ELR = the instruction
+ * (on the pulled registers; the caller pushes). */
+bool sim_prepare_el0_sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
+				 unsigned rt, uint64_t pc)
+{
+	return sim_prepare_el1_entry(
+	    c, false, esr_make(EC_SYSREG, 1, sysreg_iss(enc, is_read, rt)),
+	    false, 0, pc);
+}
+
 static uint32_t sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
 			    unsigned rt, uint64_t pc)
 {
-	uint32_t iss = (SYSREG_OP0(enc) << 20) | (SYSREG_OP2(enc) << 17) |
-		       (SYSREG_OP1(enc) << 14) | (SYSREG_CRN(enc) << 10) |
-		       (rt << 5) | (SYSREG_CRM(enc) << 1) |
-		       (is_read ? ISS_SYSREG_DIR_READ : 0);
+	uint32_t iss = sysreg_iss(enc, is_read, rt);
 	enum exit_action act;
 
 	/* No time to give back: Unicorn ends the block at a register it
@@ -182,6 +302,21 @@ static void put_rt(struct sim_cpu *c, uc_arm64_reg reg, uint64_t val)
 		uc_reg_write(c->uc, reg, &val);
 }
 
+/*
+ * Instruction cache invalidation is where a guest that wrote code makes it
+ * visible to its instruction fetches. Unicorn misses some rewrites of code
+ * it has translated (a guest rewriting a buffer between runs executed the
+ * old instructions), so the sim drops the translations here.
+ */
+static void ic_invalidate(struct sim_cpu *c)
+{
+	for (unsigned i = 0; i < c->nregions; i++)
+		if (c->regions[i].prot & UC_PROT_EXEC)
+			uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
+					    c->regions[i].ipa +
+						c->regions[i].size);
+}
+
 static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 			      const uc_arm64_cp_reg *cp, bool is_read)
 {
@@ -189,6 +324,15 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 	enum el2_route route = el2_route_sysreg(enc, is_read);
 	uint64_t pc, val = 0;
 
+	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
+		ic_invalidate(c);
+	/* What EL0 may not do, Unicorn refuses itself (the access raises an
+	 * UNDEF that udef() turns into EC 0x18 where EL1 traps it): a
+	 * redirect from here would be late for a register Unicorn
+	 * implements, with the rest of the block run at the wrong EL. */
+	if (((uc_get(c, UC_ARM64_REG_PSTATE) >> 2) & 3u) == 0 &&
+	    sim_el0_sysreg_rule(c, enc, is_read) != EL0_ALLOWED)
+		return 0;
 	if (route == ROUTE_NATIVE)
 		return 0;
 	pc = uc_get(c, UC_ARM64_REG_PC);

@@ -162,10 +162,11 @@ bool sim_prepare_el1_entry(struct sim_cpu *c, bool irq, uint64_t esr,
 	unsigned mode = (unsigned)r->pstate & PSR_MODE_MASK;
 
 	if ((r->pstate & PSR_MODE_32BIT) ||
-	    (mode != PSR_MODE_EL1T && mode != PSR_MODE_EL1H)) {
+	    (mode != PSR_MODE_EL1T && mode != PSR_MODE_EL1H &&
+	     mode != PSR_MODE_EL0T)) {
 		sim_fail(c,
-			 "exception entry from PSTATE %#llx (EL0 or "
-			 "AArch32) is not modelled",
+			 "exception entry from PSTATE %#llx (AArch32) is not "
+			 "modelled",
 			 (unsigned long long)r->pstate);
 		return false;
 	}
@@ -175,8 +176,12 @@ bool sim_prepare_el1_entry(struct sim_cpu *c, bool irq, uint64_t esr,
 		uc_set(c, UC_ARM64_REG_ESR_EL1, esr);
 	if (set_far)
 		uc_set(c, UC_ARM64_REG_FAR_EL1, far);
+	/* Current EL with SP_EL0, with SP_EL1, or from the lower EL (EL0). */
 	r->pc = uc_get(c, UC_ARM64_REG_VBAR_EL1) +
-		(mode == PSR_MODE_EL1T ? 0x000u : 0x200u) + (irq ? 0x80u : 0);
+		(mode == PSR_MODE_EL1T	 ? 0x000u
+		 : mode == PSR_MODE_EL1H ? 0x200u
+					 : 0x400u) +
+		(irq ? 0x80u : 0);
 	r->pstate = PSR_MODE_EL1H | PSR_DAIF;
 	if (irq)
 		c->st.virqs++;
