@@ -179,6 +179,40 @@ static uint32_t sysreg_iss(uint32_t enc, bool is_read, unsigned rt)
 #define MSR_DAIFSET_OP2 6u
 #define MSR_DAIFCLR_OP2 7u
 
+#define PMCR_EL0 SYSREG_ENC(3, 3, 9, 12, 0)
+#define PMCR_N(v) (((v) >> 11) & 0x1fu)
+#define PMSWINC_OP2 4u
+#define PMCEID0_OP2 6u
+
+/*
+ * The PMU's EL0 registers that exist (PMUSERENR_EL0 aside): CRn 9 CRm 12
+ * (PMCR ... PMCEID1), PMCCNTR/PMXEVTYPER/PMXEVCNTR, PMOVSSET, and
+ * PMEVCNTR<n>/PMEVTYPER<n> for the PMCR_EL0.N counters (plus PMCCFILTR as
+ * n = 31). Anything else there is UNDEFINED before PMUSERENR_EL0 counts,
+ * and so are reads of PMSWINC and writes of PMCEID0/1.
+ */
+static bool pmu_el0_reg(struct sim_cpu *c, uint32_t enc, bool is_read)
+{
+	unsigned crn = SYSREG_CRN(enc), crm = SYSREG_CRM(enc);
+	unsigned op2 = SYSREG_OP2(enc), n;
+	uint64_t pmcr = 0;
+
+	if (crn == 9 && crm == 12)
+		return op2 == PMSWINC_OP2 ? !is_read
+					  : (op2 < PMCEID0_OP2 || is_read);
+	if (crn == 9 && crm == 13)
+		return op2 <= 2;
+	if (crn == 9 && crm == 14)
+		return op2 == 3; /* PMOVSSET_EL0 */
+	if (crn != 14 || crm < 8)
+		return false;
+	n = (crm & 3u) << 3 | op2;
+	if (crm >= 12 && n == 31)
+		return true; /* PMCCFILTR_EL0 */
+	uc_cp_read(c, PMCR_EL0, &pmcr);
+	return n < PMCR_N(pmcr);
+}
+
 static enum el0_rule allow_if(bool cond)
 {
 	return cond ? EL0_ALLOWED : EL0_TRAP_EL1;
@@ -195,7 +229,7 @@ enum el0_rule sim_el0_sysreg_rule(struct sim_cpu *c, uint32_t enc, bool is_read)
 {
 	uint64_t sctlr = 0, k = c->cntkctl, pmu = 0;
 	unsigned op1 = SYSREG_OP1(enc), crn = SYSREG_CRN(enc);
-	unsigned crm = SYSREG_CRM(enc), op2 = SYSREG_OP2(enc);
+	unsigned op2 = SYSREG_OP2(enc);
 
 	uc_cp_read(c, SYSREG_SCTLR_EL1, &sctlr);
 	if (SYSREG_OP0(enc) == 0 && crn == 4 && op1 == 3 &&
@@ -243,9 +277,7 @@ enum el0_rule sim_el0_sysreg_rule(struct sim_cpu *c, uint32_t enc, bool is_read)
 	default:
 		break;
 	}
-	/* The PMU's EL0 registers (PMCR_EL0 ... PMOVSSET_EL0, PMEV*). */
-	if (SYSREG_OP0(enc) == 3 &&
-	    ((crn == 9 && crm >= 12 && crm <= 14) || (crn == 14 && crm >= 8))) {
+	if (SYSREG_OP0(enc) == 3 && pmu_el0_reg(c, enc, is_read)) {
 		uc_cp_read(c, PMUSERENR_EL0, &pmu);
 		return allow_if(pmu & PMUSERENR_EN);
 	}
