@@ -19,12 +19,15 @@ $(HVSIM): $(HVSIM_OBJS) $(LIBSIM) $(LIBCORE) $(LIBSIMHAL)
 	@mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_OPT) -o $@ $(HVSIM_OBJS) $(HVSIM_LIBS)
 
-# Unit tests of the Unicorn engine need Unicorn and the trace formatter;
+# Unit tests of the Unicorn engine need Unicorn, the trace formatter and
+# the raw-guest runner tests/uc/uc_guest.c (not a helper: the other tests
+# do not link Unicorn);
 # this explicit rule wins over the generic one in tests/tests.mk.
 SIM_UC_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,\
                   $(wildcard tests/test_sim_uc*.c))
 $(SIM_UC_TESTS): $(BUILD)/host/tests/%: $(HOST_OBJ)/tests/%.o \
                  $(TEST_HELPER_OBJS) $(HOST_OBJ)/harness/trace.o \
+                 $(HOST_OBJ)/tests/uc/uc_guest.o \
                  $(HOST_OBJ)/harness/hvsim_machine.o \
                  $(LIBSIM) $(LIBCORE) $(LIBSIMHAL)
 	@mkdir -p $(@D)
@@ -38,6 +41,9 @@ SIM_VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
                 --suppressions=harness/valgrind.supp
 SIM_RUNS := $(BUILD)/host/sim-runs
 SIM_MIN_TRAPS := 10000
+# Every run is bounded: a broken guest that loops without a livelock the
+# sim can detect must fail the step, not hang it (fixtures need ~1.2M).
+SIM_MAX_INSNS := 20000000
 
 # Each fixture runs twice with a trace; any FAIL line, non-zero exit,
 # valgrind error or difference between the two traces fails the step. A
@@ -51,7 +57,7 @@ check-sim: $(HVSIM) fixtures
 	  for i in 1 2; do \
 	    o=$(SIM_RUNS)/$$f.$$i; \
 	    $(SIM_VALGRIND) --log-file=$$o.valgrind $(HVSIM) run --guest $$img \
-	      --trace $$o.trace >$$o.uart 2>$$o.err; rc=$$?; \
+	      --max-insns $(SIM_MAX_INSNS) --trace $$o.trace >$$o.uart 2>$$o.err; rc=$$?; \
 	    if [ $$rc -ne 0 ]; then \
 	      echo "FAILED: hvsim $$f run $$i (exit $$rc)"; \
 	      cat $$o.err $$o.valgrind; fail=1; fi; \
@@ -68,7 +74,8 @@ check-sim: $(HVSIM) fixtures
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.2.trace; then \
 	    echo "FAILED: $$f: the two traces differ (non-determinism)"; \
 	    fail=1; fi; \
-	  $(HVSIM) run --precise --guest $$img --trace $(SIM_RUNS)/$$f.p.trace \
+	  $(HVSIM) run --precise --max-insns $(SIM_MAX_INSNS) \
+	    --guest $$img --trace $(SIM_RUNS)/$$f.p.trace \
 	    >/dev/null 2>&1; \
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.p.trace; then \
 	    echo "FAILED: $$f: per-block and per-instruction PC tracking" \

@@ -7,13 +7,7 @@
 
 #include <string.h>
 
-#define ISS_ISV (1u << 24)
-#define ISS_SAS_SHIFT 22
-#define ISS_SSE (1u << 21)
-#define ISS_SRT_SHIFT 16
-#define ISS_SF (1u << 15)
-#define ISS_AR (1u << 14)
-#define ISS_WNR (1u << 6)
+#include "a64_arch.h"
 
 static unsigned bits(uint32_t insn, unsigned hi, unsigned lo)
 {
@@ -269,15 +263,17 @@ bool a64_decode_ldst(uint32_t insn, struct a64_ldst *d)
 
 uint32_t a64_ldst_iss(const struct a64_ldst *d)
 {
-	uint32_t iss = d->is_store ? ISS_WNR : 0;
+	uint32_t iss = d->is_store ? A64_ISS_DABT_WNR : 0;
 	bool valid = !d->pair && !d->simd && !d->exclusive &&
 		     d->mode != A64_AM_PRE && d->mode != A64_AM_POST;
 
 	if (!valid)
 		return iss;
-	return iss | ISS_ISV | (uint32_t)d->sas << ISS_SAS_SHIFT |
-	       (d->sse ? ISS_SSE : 0) | (uint32_t)d->rt << ISS_SRT_SHIFT |
-	       (d->sf ? ISS_SF : 0) | (d->ar ? ISS_AR : 0);
+	return iss | A64_ISS_DABT_ISV |
+	       (uint32_t)d->sas << A64_ISS_DABT_SAS_SHIFT |
+	       (d->sse ? A64_ISS_DABT_SSE : 0) |
+	       (uint32_t)d->rt << A64_ISS_DABT_SRT_SHIFT |
+	       (d->sf ? A64_ISS_DABT_SF : 0) | (d->ar ? A64_ISS_DABT_AR : 0);
 }
 
 static uint64_t extend_reg(uint64_t v, unsigned option)

@@ -64,6 +64,7 @@ bool a64_is_brk(uint32_t insn, uint16_t *imm16);
 
 #define A64_WFI 0xd503207fu
 #define A64_WFE 0xd503205fu
+#define A64_ERET 0xd69f03e0u
 
 /* FP/SIMD instruction (trapped by CPACR_EL1.FPEN). */
 bool a64_is_fpsimd(uint32_t insn);

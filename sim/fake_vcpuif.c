@@ -6,7 +6,8 @@
  */
 #include "fake_vcpuif.h"
 
-#include "arch/sysreg_enc.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "fake_gic.h"
 #include "sim_hal.h"
 
@@ -19,17 +20,6 @@
 #define LR_PRIO(lr) ((unsigned)((lr) >> 48) & 0xffu)
 #define LR_VINTID(lr) ((uint32_t)(lr)&0xffffffu)
 #define LR_PINTID(lr) ((uint32_t)((lr) >> 32) & 0x1fffu)
-
-#define HCR_EN (1ull << 0)
-#define HCR_UIE (1ull << 1)
-#define HCR_LRENPIE (1ull << 2)
-#define HCR_NPIE (1ull << 3)
-#define HCR_VGRP0EIE (1ull << 4)
-#define HCR_VGRP0DIE (1ull << 5)
-#define HCR_VGRP1EIE (1ull << 6)
-#define HCR_VGRP1DIE (1ull << 7)
-#define HCR_EOICOUNT_SHIFT 27
-#define HCR_EOICOUNT_MASK (0x1full << HCR_EOICOUNT_SHIFT)
 
 #define VMCR_ENG0 (1ull << 0)
 #define VMCR_ENG1 (1ull << 1)
@@ -47,9 +37,6 @@
 #define MISR_VGRP0D (1ull << 5)
 #define MISR_VGRP1E (1ull << 6)
 #define MISR_VGRP1D (1ull << 7)
-
-#define HCR_EL2_FMO (1ull << 3)
-#define HCR_EL2_IMO (1ull << 4)
 
 #define SPURIOUS 1023u
 #define IDLE_PRIORITY 0xffu
@@ -90,28 +77,28 @@ struct vif {
 
 static void vif_load(struct vif *s)
 {
-	uint64_t vtr = sim_sysreg_get(SYSREG_ICH_VTR_EL2);
+	uint64_t vtr = sim_sysreg_get(A64_SR_ICH_VTR_EL2);
 
 	s->nlrs = (unsigned)(vtr & 0x1f) + 1;
 	if (s->nlrs > 16)
 		s->nlrs = 16;
 	s->pre_bits = (unsigned)((vtr >> 26) & 7) + 1;
 	s->pri_bits = (unsigned)((vtr >> 29) & 7) + 1;
-	s->vmcr = sim_sysreg_get(SYSREG_ICH_VMCR_EL2);
+	s->vmcr = sim_sysreg_get(A64_SR_ICH_VMCR_EL2);
 	for (unsigned n = 0; n < s->nlrs; n++)
-		s->lr[n] = sim_sysreg_get(SYSREG_ICH_LR(n));
+		s->lr[n] = sim_sysreg_get(A64_SR_ICH_LR(n));
 }
 
 static void lr_set(unsigned n, uint64_t v)
 {
-	sim_sysreg_set(SYSREG_ICH_LR(n), v);
+	sim_sysreg_set(A64_SR_ICH_LR(n), v);
 }
 
 static void vmcr_update(uint64_t mask, uint64_t val)
 {
-	uint64_t v = sim_sysreg_get(SYSREG_ICH_VMCR_EL2);
+	uint64_t v = sim_sysreg_get(A64_SR_ICH_VMCR_EL2);
 
-	sim_sysreg_set(SYSREG_ICH_VMCR_EL2, (v & ~mask) | (val & mask));
+	sim_sysreg_set(A64_SR_ICH_VMCR_EL2, (v & ~mask) | (val & mask));
 }
 
 static unsigned prio_mask(const struct vif *s)
@@ -155,8 +142,8 @@ static unsigned group_prio(const struct vif *s, unsigned prio, bool group1)
 
 static uint64_t active_prios(void)
 {
-	return (sim_sysreg_get(SYSREG_ICH_AP0R0_EL2) |
-		sim_sysreg_get(SYSREG_ICH_AP1R0_EL2)) &
+	return (sim_sysreg_get(A64_SR_ICH_AP0R0_EL2) |
+		sim_sysreg_get(A64_SR_ICH_AP1R0_EL2)) &
 	       0xffffffffull;
 }
 
@@ -211,8 +198,8 @@ bool vcpuif_irq_signaled(void)
 {
 	struct vif s;
 
-	if (!(sim_sysreg_get(SYSREG_ICH_HCR_EL2) & HCR_EN) ||
-	    !(sim_sysreg_get(SYSREG_ICH_VMCR_EL2) & VMCR_ENG1))
+	if (!(sim_sysreg_get(A64_SR_ICH_HCR_EL2) & A64_ICH_HCR_EN) ||
+	    !(sim_sysreg_get(A64_SR_ICH_VMCR_EL2) & VMCR_ENG1))
 		return false;
 	vif_load(&s);
 	return best_pending(&s, true, true) >= 0;
@@ -224,7 +211,7 @@ static uint64_t acknowledge(bool group1)
 	int n;
 	uint64_t lr;
 	unsigned p;
-	uint32_t ap_reg = group1 ? SYSREG_ICH_AP1R0_EL2 : SYSREG_ICH_AP0R0_EL2;
+	uint32_t ap_reg = group1 ? A64_SR_ICH_AP1R0_EL2 : A64_SR_ICH_AP0R0_EL2;
 
 	vif_load(&s);
 	if (!group_enabled(&s, group1))
@@ -242,7 +229,7 @@ static uint64_t acknowledge(bool group1)
 
 static void priority_drop(bool group1)
 {
-	uint32_t ap_reg = group1 ? SYSREG_ICH_AP1R0_EL2 : SYSREG_ICH_AP0R0_EL2;
+	uint32_t ap_reg = group1 ? A64_SR_ICH_AP1R0_EL2 : A64_SR_ICH_AP0R0_EL2;
 	uint64_t ap = active_prios();
 	uint64_t own = sim_sysreg_get(ap_reg);
 
@@ -254,12 +241,14 @@ static void priority_drop(bool group1)
 
 static void count_unmatched_eoi(void)
 {
-	uint64_t hcr = sim_sysreg_get(SYSREG_ICH_HCR_EL2);
-	uint64_t cnt = (hcr & HCR_EOICOUNT_MASK) >> HCR_EOICOUNT_SHIFT;
+	uint64_t hcr = sim_sysreg_get(A64_SR_ICH_HCR_EL2);
+	uint64_t cnt =
+	    (hcr & A64_ICH_HCR_EOICOUNT_MASK) >> A64_ICH_HCR_EOICOUNT_SHIFT;
 
 	cnt = (cnt + 1) & 0x1f;
-	sim_sysreg_set(SYSREG_ICH_HCR_EL2, (hcr & ~HCR_EOICOUNT_MASK) |
-					       (cnt << HCR_EOICOUNT_SHIFT));
+	sim_sysreg_set(A64_SR_ICH_HCR_EL2,
+		       (hcr & ~A64_ICH_HCR_EOICOUNT_MASK) |
+			   (cnt << A64_ICH_HCR_EOICOUNT_SHIFT));
 }
 
 static void deactivate(struct fake_gic *g, uint32_t vintid)
@@ -288,7 +277,7 @@ static void end_of_interrupt(struct fake_gic *g, uint64_t val, bool group1)
 	if (vintid >= 1020 && vintid <= 1023)
 		return;
 	priority_drop(group1);
-	if (!(sim_sysreg_get(SYSREG_ICH_VMCR_EL2) & VMCR_EOIM))
+	if (!(sim_sysreg_get(A64_SR_ICH_VMCR_EL2) & VMCR_EOIM))
 		deactivate(g, vintid);
 }
 
@@ -304,7 +293,7 @@ static uint64_t highest_pending(bool group1)
 
 static bool virtual_route(void)
 {
-	return (sim_sysreg_get(SYSREG_HCR_EL2) & HCR_EL2_IMO) != 0;
+	return (sim_sysreg_get(A64_SR_HCR_EL2) & A64_HCR_IMO) != 0;
 }
 
 bool vcpuif_owns(uint32_t enc)
@@ -395,10 +384,10 @@ bool vcpuif_read(struct fake_gic *g, uint32_t enc, uint64_t *val)
 		*val = (s.vmcr & VMCR_ENG1) ? 1 : 0;
 		return true;
 	case ICC_AP0R0:
-		*val = sim_sysreg_get(SYSREG_ICH_AP0R0_EL2);
+		*val = sim_sysreg_get(A64_SR_ICH_AP0R0_EL2);
 		return true;
 	case ICC_AP1R0:
-		*val = sim_sysreg_get(SYSREG_ICH_AP1R0_EL2);
+		*val = sim_sysreg_get(A64_SR_ICH_AP1R0_EL2);
 		return true;
 	case ICC_EOIR0:
 	case ICC_EOIR1:
@@ -491,10 +480,10 @@ bool vcpuif_write(struct fake_gic *g, uint32_t enc, uint64_t val)
 		vmcr_update(VMCR_ENG1, (val & 1) ? VMCR_ENG1 : 0);
 		return true;
 	case ICC_AP0R0:
-		sim_sysreg_set(SYSREG_ICH_AP0R0_EL2, val & 0xffffffffull);
+		sim_sysreg_set(A64_SR_ICH_AP0R0_EL2, val & 0xffffffffull);
 		return true;
 	case ICC_AP1R0:
-		sim_sysreg_set(SYSREG_ICH_AP1R0_EL2, val & 0xffffffffull);
+		sim_sysreg_set(A64_SR_ICH_AP1R0_EL2, val & 0xffffffffull);
 		return true;
 	case ICC_IAR0:
 	case ICC_IAR1:
@@ -557,7 +546,7 @@ uint64_t vcpuif_elrsr(void)
 
 uint64_t vcpuif_misr(void)
 {
-	uint64_t hcr = sim_sysreg_get(SYSREG_ICH_HCR_EL2);
+	uint64_t hcr = sim_sysreg_get(A64_SR_ICH_HCR_EL2);
 	uint64_t m = 0, valid;
 	struct vif s;
 
@@ -565,39 +554,39 @@ uint64_t vcpuif_misr(void)
 	valid = lr_bits(&s, lr_valid);
 	if (lr_bits(&s, lr_eoi_done))
 		m |= MISR_EOI;
-	if ((hcr & HCR_UIE) && (valid & (valid - 1)) == 0)
+	if ((hcr & A64_ICH_HCR_UIE) && (valid & (valid - 1)) == 0)
 		m |= MISR_U;
-	if ((hcr & HCR_LRENPIE) && (hcr & HCR_EOICOUNT_MASK))
+	if ((hcr & A64_ICH_HCR_LRENPIE) && (hcr & A64_ICH_HCR_EOICOUNT_MASK))
 		m |= MISR_LRENP;
-	if ((hcr & HCR_NPIE) && !lr_bits(&s, lr_pending))
+	if ((hcr & A64_ICH_HCR_NPIE) && !lr_bits(&s, lr_pending))
 		m |= MISR_NP;
-	if ((hcr & HCR_VGRP0EIE) && group_enabled(&s, false))
+	if ((hcr & A64_ICH_HCR_VGRP0EIE) && group_enabled(&s, false))
 		m |= MISR_VGRP0E;
-	if ((hcr & HCR_VGRP0DIE) && !group_enabled(&s, false))
+	if ((hcr & A64_ICH_HCR_VGRP0DIE) && !group_enabled(&s, false))
 		m |= MISR_VGRP0D;
-	if ((hcr & HCR_VGRP1EIE) && group_enabled(&s, true))
+	if ((hcr & A64_ICH_HCR_VGRP1EIE) && group_enabled(&s, true))
 		m |= MISR_VGRP1E;
-	if ((hcr & HCR_VGRP1DIE) && !group_enabled(&s, true))
+	if ((hcr & A64_ICH_HCR_VGRP1DIE) && !group_enabled(&s, true))
 		m |= MISR_VGRP1D;
 	return m;
 }
 
 bool vcpuif_maint_level(void)
 {
-	return (sim_sysreg_get(SYSREG_ICH_HCR_EL2) & HCR_EN) &&
+	return (sim_sysreg_get(A64_SR_ICH_HCR_EL2) & A64_ICH_HCR_EN) &&
 	       vcpuif_misr() != 0;
 }
 
 bool vcpuif_computed_reg(uint32_t enc, uint64_t *val)
 {
 	switch (enc) {
-	case SYSREG_ICH_MISR_EL2:
+	case A64_SR_ICH_MISR_EL2:
 		*val = vcpuif_misr();
 		return true;
-	case SYSREG_ICH_EISR_EL2:
+	case A64_SR_ICH_EISR_EL2:
 		*val = vcpuif_eisr();
 		return true;
-	case SYSREG_ICH_ELRSR_EL2:
+	case A64_SR_ICH_ELRSR_EL2:
 		*val = vcpuif_elrsr();
 		return true;
 	default:

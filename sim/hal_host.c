@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "a64_sysregs.h"
 #include "hal.h"
 #include "sim_hal.h"
 #include "vcpu.h"
@@ -83,14 +84,14 @@ void sim_hal_reset(void)
 	memset(&stats, 0, sizeof(stats));
 	memset(&fake_fp, 0, sizeof(fake_fp));
 	/* Identification a Cortex-A57 r1p3 reports; GICv3 with 4 LRs. */
-	sysregs[SYSREG_MIDR_EL1] = 0x411fd073;
-	sysregs[SYSREG_MPIDR_EL1] = 0x80000000;
-	sysregs[SYSREG_ID_AA64PFR0_EL1] = 0x01000022; /* EL1/EL0 AArch64, GIC */
-	sysregs[SYSREG_ID_AA64DFR0_EL1] = 0x10305106;
-	sysregs[SYSREG_ID_AA64ISAR0_EL1] = 0x11120;
-	sysregs[SYSREG_ID_AA64MMFR0_EL1] = 0x1124;
-	sysregs[SYSREG_CNTFRQ_EL0] = 62500000;
-	sysregs[SYSREG_ICH_VTR_EL2] = 0x90000003; /* 4 LRs, 5 priority bits */
+	sysregs[A64_SR_MIDR_EL1] = 0x411fd073;
+	sysregs[A64_SR_MPIDR_EL1] = 0x80000000;
+	sysregs[A64_SR_ID_AA64PFR0_EL1] = 0x01000022; /* EL1/EL0 AArch64, GIC */
+	sysregs[A64_SR_ID_AA64DFR0_EL1] = 0x10305106;
+	sysregs[A64_SR_ID_AA64ISAR0_EL1] = 0x11120;
+	sysregs[A64_SR_ID_AA64MMFR0_EL1] = 0x1124;
+	sysregs[A64_SR_CNTFRQ_EL0] = 62500000;
+	sysregs[A64_SR_ICH_VTR_EL2] = 0x90000003; /* 4 LRs, 5 priority bits */
 }
 
 void sim_hal_set_cpu_backend(const struct sim_cpu_backend *b)
@@ -216,7 +217,7 @@ void hal_gic_eoi(uint32_t intid)
 
 unsigned hal_gic_num_lrs(void)
 {
-	return (unsigned)(sysregs[SYSREG_ICH_VTR_EL2] & 0x1f) + 1;
+	return (unsigned)(sysregs[A64_SR_ICH_VTR_EL2] & 0x1f) + 1;
 }
 
 void sim_set_el3(sim_el3_fn fn)

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "hal.h"
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
@@ -79,7 +80,7 @@ static bool guest_read(struct sim_cpu *c, uint64_t va, unsigned bytes,
 	if (!sim_va_to_ipa(c, va, &ipa))
 		return false;
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.fault != S2W_OK || !(r.perm & S2W_R))
+	if (r.status != S2W_OK || !(r.perm & S2W_R))
 		return false;
 	p = hal_pa_to_va(r.pa, bytes);
 	if (!p)
@@ -98,7 +99,7 @@ static bool guest_accessible(struct sim_cpu *c, uint64_t va, bool write)
 	if (!sim_va_to_ipa(c, va, &ipa))
 		return false;
 	s2w_lookup(&c->s2, ipa, &r);
-	return r.fault == S2W_OK && (r.perm & (write ? S2W_W : S2W_R)) &&
+	return r.status == S2W_OK && (r.perm & (write ? S2W_W : S2W_R)) &&
 	       hal_pa_to_va(r.pa, 1);
 }
 
@@ -208,7 +209,7 @@ static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 }
 
 /* From now on every instruction records its PC (see sim_cpu_config). */
-static void go_precise(struct sim_cpu *c)
+void sim_go_precise(struct sim_cpu *c)
 {
 	if (c->cfg.precise)
 		return;
@@ -224,12 +225,12 @@ static unsigned classify(struct sim_cpu *c, uint64_t ipa, unsigned size,
 
 	*refill = false;
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.fault != S2W_OK)
+	if (r.status != S2W_OK)
 		return s2w_fsc(&r);
 	if ((r.perm & need) != need)
 		return s2w_fsc(&r); /* permission fault at the leaf level */
 	if (!hal_pa_to_va(r.pa, size ? size : 1))
-		return FSC_SEA; /* no memory behind the output address */
+		return A64_FSC_SEA; /* no memory behind the output address */
 	/* Mapped and allowed: Unicorn just had no translation loaded. */
 	*refill = true;
 	return 0;
@@ -246,13 +247,37 @@ static void refill(struct sim_cpu *c, uint64_t ipa)
 			 (unsigned long long)ipa);
 }
 
+/*
+ * No instruction now in the block can have made the access: the guest
+ * rewrote code Unicorn had already translated and Unicorn ran the old
+ * translation (it does not always notice such a write; a guest whose stack
+ * runs down through its own vectors does this). Hardware may also run
+ * stale instructions when no IC IVAU was done. The access still aborts:
+ * it is reported without a syndrome at the block start (a guess, counted
+ * and warned about), the stale translation is dropped, and from then on
+ * every instruction records its PC.
+ */
+static bool stale_block(struct sim_cpu *c, uint64_t *pc)
+{
+	if (c->blk_end <= c->blk_start) {
+		sim_fail(c, "a data abort outside any block at %#llx",
+			 (unsigned long long)c->blk_start);
+		return false;
+	}
+	c->st.pc_guesses++;
+	uc_ctl_remove_cache(c->uc, c->blk_start, c->blk_end);
+	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
+	*pc = c->blk_start;
+	return true;
+}
+
 void sim_data_abort(struct sim_cpu *c)
 {
 	bool write = is_write_fault(c->fault.type);
 	uint64_t ipa = c->fault.addr, x[32], pc = 0, far = ipa, ea_ipa;
 	struct a64_ldst d;
 	uint32_t insn = 0, iss = 0;
-	bool decoded = false, need_refill;
+	bool decoded = false, stale = false, need_refill;
 	unsigned fsc;
 	enum exit_action act;
 
@@ -265,17 +290,12 @@ void sim_data_abort(struct sim_cpu *c)
 		uint64_t guesses = c->st.pc_guesses;
 
 		if (!find_faulting_insn(c, x, ipa, write, &pc)) {
-			sim_fail(c,
-				 "no instruction in [%#llx, %#llx) makes "
-				 "the %s at IPA %#llx",
-				 (unsigned long long)c->blk_start,
-				 (unsigned long long)c->blk_end,
-				 write ? "write" : "read",
-				 (unsigned long long)ipa);
-			return;
+			if (!stale_block(c, &pc))
+				return;
+			stale = true;
 		}
 		if (c->st.pc_guesses != guesses)
-			go_precise(c);
+			sim_go_precise(c);
 	}
 	sim_give_back_time(c, pc);
 	c->wfe_armed = false;
@@ -288,19 +308,20 @@ void sim_data_abort(struct sim_cpu *c)
 		refill(c, ipa);
 		return;
 	}
-	if (sim_read_insn(c, pc, &insn) && a64_decode_ldst(insn, &d)) {
+	if (!stale && sim_read_insn(c, pc, &insn) &&
+	    a64_decode_ldst(insn, &d)) {
 		uint64_t ea = a64_ldst_ea(&d, x, pc);
 
 		decoded = true;
-		iss = a64_ldst_iss(&d) & ~(uint32_t)ISS_DABT_WNR;
+		iss = a64_ldst_iss(&d) & ~(uint32_t)A64_ISS_DABT_WNR;
 		far = ea;
 		if (sim_va_to_ipa(c, ea, &ea_ipa) &&
 		    (ea_ipa & ~(PAGE - 1)) != (ipa & ~(PAGE - 1)))
 			far = ((ea + PAGE) & ~(PAGE - 1)) | (ipa & (PAGE - 1));
 	}
 	(void)decoded;
-	iss |= (write ? ISS_DABT_WNR : 0) | fsc;
-	act = sim_core_exit(c, esr_make(EC_DABT_LOW, 1, iss), far,
+	iss |= (write ? A64_ISS_DABT_WNR : 0) | fsc;
+	act = sim_core_exit(c, a64_esr(A64_EC_DABT_LOW, iss), far,
 			    (ipa >> 12) << 4, pc);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);
@@ -321,8 +342,43 @@ void sim_insn_abort(struct sim_cpu *c)
 		refill(c, ipa);
 		return;
 	}
-	act = sim_core_exit(c, esr_make(EC_IABT_LOW, 1, fsc), va,
+	act = sim_core_exit(c, a64_esr(A64_EC_IABT_LOW, fsc), va,
 			    (ipa >> 12) << 4, va);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);
+}
+
+/* DCZID_EL0.BS: log2 of the block size in 4-byte words. */
+static uint64_t dc_zva_block_size(struct sim_cpu *c)
+{
+	uint64_t dczid = 4; /* 64 bytes, what a Cortex-A57 reports */
+
+	uc_cp_read(c, A64_SR_DCZID_EL0, &dczid);
+	return 4ull << (dczid & 0xfu);
+}
+
+/*
+ * DC ZVA zeroes the naturally aligned block holding Xt as a set of byte
+ * stores (Arm ARM, "DC ZVA"): for Stage-2 it is a write, and its abort
+ * has ISV = 0, CM = 0, WnR = 1, with FAR the address in Xt. Unicorn would
+ * fault at some byte of the block from inside a helper, which the block
+ * search cannot attribute to the instruction, so the sim checks the block
+ * before Unicorn runs it. A block Stage-2 allows is left to Unicorn.
+ */
+bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,
+		      uint64_t *far, uint64_t *hpfar)
+{
+	uint64_t size = dc_zva_block_size(c), ipa;
+	bool allowed;
+	unsigned fsc;
+
+	if (!sim_va_to_ipa(c, va & ~(size - 1), &ipa))
+		return false; /* a Stage-1 fault: Unicorn's (not modelled) */
+	fsc = classify(c, ipa, (unsigned)size, S2W_W, &allowed);
+	if (allowed)
+		return false;
+	*esr = a64_esr(A64_EC_DABT_LOW, A64_ISS_DABT_WNR | fsc);
+	*far = va;
+	*hpfar = (ipa >> 12) << 4;
+	return true;
 }

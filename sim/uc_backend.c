@@ -4,16 +4,17 @@
  * registers come from the virtual CPU interface, and Stage-2 TLB flushes
  * schedule a remap of guest memory.
  */
-#include "arch/sysreg_enc.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "fake_vcpuif.h"
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
 
-#define EL1_CASE(name, op0, op1, crn, crm, op2) case SYSREG_##name:
+#define EL1_CASE(name, op0, op1, crn, crm, op2) case A64_SR_##name:
 static bool is_el1_reg(uint32_t enc)
 {
 	switch (enc) {
-		HAL_SYSREGS_EL1(EL1_CASE)
+		A64_SYSREGS_EL1(EL1_CASE)
 		return true;
 	default:
 		return false;
@@ -23,11 +24,10 @@ static bool is_el1_reg(uint32_t enc)
 
 static bool is_timer_reg(uint32_t enc)
 {
-	return enc == SYSREG_CNTV_CTL_EL0 || enc == SYSREG_CNTV_CVAL_EL0 ||
-	       enc == SYSREG_CNTKCTL_EL1 || enc == SYSREG_CNTVCT_EL0 ||
-	       enc == SYSREG_CNTPCT_EL0 ||
-	       enc == SYSREG_ENC(3, 3, 14, 2, 1) || /* CNTP_CTL_EL0 */
-	       enc == SYSREG_ENC(3, 3, 14, 2, 2);   /* CNTP_CVAL_EL0 */
+	return enc == A64_SR_CNTV_CTL_EL0 || enc == A64_SR_CNTV_CVAL_EL0 ||
+	       enc == A64_SR_CNTKCTL_EL1 || enc == A64_SR_CNTVCT_EL0 ||
+	       enc == A64_SR_CNTPCT_EL0 || enc == A64_SR_CNTP_CTL_EL0 ||
+	       enc == A64_SR_CNTP_CVAL_EL0;
 }
 
 static bool is_gic_el2_reg(uint32_t enc)
@@ -44,7 +44,7 @@ static bool be_sysreg_read(void *ctx, uint32_t enc, uint64_t *val)
 		return true;
 	if (is_timer_reg(enc))
 		return sim_timer_read(c, enc, c->vtime, val);
-	if (enc == SYSREG_SP_EL1) {
+	if (enc == A64_SR_SP_EL1) {
 		*val = sim_read_sp_el1(c);
 		return true;
 	}
@@ -61,7 +61,7 @@ static bool be_sysreg_write(void *ctx, uint32_t enc, uint64_t val)
 		c->next_event = 0;
 		return sim_timer_write(c, enc, c->vtime, val);
 	}
-	if (enc == SYSREG_SP_EL1) {
+	if (enc == A64_SR_SP_EL1) {
 		sim_write_sp_el1(c, val);
 		return true;
 	}
@@ -69,8 +69,8 @@ static bool be_sysreg_write(void *ctx, uint32_t enc, uint64_t val)
 		return uc_cp_write(c, enc, val);
 	if (is_gic_el2_reg(enc))
 		c->next_event = 0; /* list registers changed: re-evaluate */
-	if ((enc == SYSREG_VTTBR_EL2 || enc == SYSREG_VTCR_EL2 ||
-	     enc == SYSREG_HCR_EL2) &&
+	if ((enc == A64_SR_VTTBR_EL2 || enc == A64_SR_VTCR_EL2 ||
+	     enc == A64_SR_HCR_EL2) &&
 	    sim_sysreg_get(enc) != val) {
 		/* A different Stage-2 (or none): reload all of it. */
 		c->remap = true;

@@ -9,7 +9,8 @@
 #include <string.h>
 
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "fake_gic.h"
 #include "fake_vcpuif.h"
 #include "hal.h"
@@ -23,7 +24,6 @@
 #define PULL_PC (PULL_X + 2)
 #define PULL_PSTATE (PULL_X + 3)
 #define PULL_COUNT (PULL_X + 4)
-#define TPIDR_EL1 SYSREG_ENC(3, 0, 13, 0, 4)
 
 static int gpr_id(unsigned n)
 {
@@ -148,7 +148,8 @@ static void rebuild_el(struct sim_cpu *c)
 {
 	uint64_t v = 0;
 
-	if (!uc_cp_read(c, TPIDR_EL1, &v) || !uc_cp_write(c, TPIDR_EL1, v))
+	if (!uc_cp_read(c, A64_SR_TPIDR_EL1, &v) ||
+	    !uc_cp_write(c, A64_SR_TPIDR_EL1, v))
 		sim_fail(c, "cannot make Unicorn take an exception level "
 			    "change");
 }
@@ -210,20 +211,18 @@ static void regs_push_all(struct sim_cpu *c)
 }
 
 /*
- * Unicorn's A57 has an EL3 whose SCR_EL3.RW resets to 0, so it takes EL1 to
- * be AArch32: every ERET from EL1 to EL1 is then an illegal exception
- * return (it sets PSTATE.IL, which the next exception's SPSR_EL1 shows).
- * Firmware would set RW before entering a 64-bit EL2/EL1; the sim does.
+ * Unicorn's Cortex-A57 has an EL3 whose SCR_EL3.RW is 0 after reset: it
+ * then takes EL1 for AArch32 and treats every ERET to AArch64 EL1 as an
+ * illegal exception return (PSTATE.IL set, mode and SP unchanged), which
+ * left a guest returning to EL1t on SP_EL1. The firmware the sim stands
+ * for runs the lower ELs in AArch64.
  */
-#define SCR_EL3 SYSREG_ENC(3, 6, 1, 1, 0)
-#define SCR_RW (1ull << 10)
-
-static bool el1_is_aarch64(struct sim_cpu *c)
+static bool lower_els_aarch64(struct sim_cpu *c)
 {
 	uint64_t scr = 0;
 
-	return uc_cp_read(c, SCR_EL3, &scr) &&
-	       uc_cp_write(c, SCR_EL3, scr | SCR_RW);
+	return uc_cp_read(c, A64_SR_SCR_EL3, &scr) &&
+	       uc_cp_write(c, A64_SR_SCR_EL3, scr | A64_SCR_RW);
 }
 
 static int fail_create(struct sim_cpu *c, const char **why, const char *msg)
@@ -272,14 +271,10 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 	if (sim_map_range(c, 0, 1ull << c->s2.ipa_bits) != 0)
 		return fail_create(c, why,
 				   "cannot map guest memory in Unicorn");
-	/* After the first mapping, which does Unicorn's lazy machine init
-	 * (see harness/valgrind.supp). */
-	if (!el1_is_aarch64(c))
-		return fail_create(c, why,
-				   "cannot make EL1 AArch64 in Unicorn "
-				   "(SCR_EL3.RW)");
 	if (sim_install_hooks(c) != 0)
 		return fail_create(c, why, "cannot install Unicorn hooks");
+	if (!lower_els_aarch64(c))
+		return fail_create(c, why, "cannot set SCR_EL3.RW in Unicorn");
 	regs_push_all(c);
 	vcpu_load(v);
 	c->next_event = 0;

@@ -1,7 +1,8 @@
 /*
  * Private to sim/uc_*.c: the state of one simulated CPU.
  *
- * Unicorn 2.0.1 facts this design rests on (measured, see the tests):
+ * Unicorn 2.1.1 facts this design rests on (measured, see the tests and
+ * sim/README.md):
  * - an exception (HVC/SVC/BRK/UDF = UC_HOOK_INTR 1/2/7/1, SMC = 13) is
  *   never delivered to the guest while an interrupt hook exists; writing
  *   the PC from that hook resumes there;
@@ -13,9 +14,13 @@
  * - uc_emu_stop() or a PC write in the block hook happen before the block;
  * - WFI halts emulation with the PC after it; WFE is a NOP that ends its
  *   block;
- * - writing PSTATE does not rebuild Unicorn's cached EL; a CP_REG write
- *   does (2.1.1), which is how exception entry from EL0 and ERET-free EL
- *   changes take effect (regs_push).
+ * - writing PSTATE does not rebuild Unicorn's cached flags (EL); a system
+ *   register write through CP_REG does, which is how exception entry
+ *   from EL0 takes effect (regs_push);
+ * - after an illegal ERET (PSTATE.IL set) the next instruction arrives as
+ *   an UNDEF;
+ * - with SCR_EL3.RW = 0 (its reset value) every ERET to EL1 is illegal:
+ *   the sim sets RW when it creates the CPU.
  */
 #ifndef SIM_UC_CPU_PRIV_H
 #define SIM_UC_CPU_PRIV_H
@@ -31,6 +36,7 @@
 #include "vtimer.h"
 
 #define SIM_MAX_REGIONS 512
+#define SIM_ERET_CACHE 1024
 #define SIM_MAX_STUCK_EXITS 10000u
 
 /* QEMU exception numbers reported through UC_HOOK_INTR. */
@@ -78,7 +84,7 @@ struct sim_cpu {
 	struct vtimer vtimer, ptimer;
 	uint64_t cntkctl;
 
-	struct s2w_config s2;
+	struct s2w_cfg s2;
 	uint16_t vmid;
 	struct uc_region regions[SIM_MAX_REGIONS];
 	unsigned nregions;
@@ -97,8 +103,16 @@ struct sim_cpu {
 	bool apply_pending; /* core's PC/PSTATE not yet in Unicorn */
 	uint64_t apply_at;  /* the MRS/MSR that asked for it */
 	struct vcpu_regs apply_regs;
-	bool wfe_armed; /* a block ending in a trapped WFE runs */
-	bool wfe_trap;	/* ... and the WFE has executed */
+	/* Whether the blocks Unicorn ran end in an ERET (direct-mapped by
+	 * address): only after one can PSTATE.IL be set. */
+	struct {
+		uint64_t addr;
+		uint32_t size;
+		bool eret;
+	} eret_cache[SIM_ERET_CACHE];
+	bool after_eret; /* the previous block ended in an ERET */
+	bool wfe_armed;	 /* a block ending in a trapped WFE runs */
+	bool wfe_trap;	 /* ... and the WFE has executed */
 	uint64_t wfe_pc;
 	bool poll_virq;	      /* a masked vIRQ is signaled: watch PSTATE.I */
 	uint64_t deadline;    /* next timer event or the limit */
@@ -183,7 +197,13 @@ bool sim_timer_write(struct sim_cpu *c, uint32_t enc, uint64_t now,
 
 /* uc_abort.c: Stage-2 data and instruction aborts */
 void sim_data_abort(struct sim_cpu *c);
+/* From now on every instruction records its PC (exact, slower). */
+void sim_go_precise(struct sim_cpu *c);
 void sim_insn_abort(struct sim_cpu *c);
+/* The Stage-2 abort a DC ZVA of Xt = va would take, if any: true and the
+ * ESR/FAR/HPFAR to report. */
+bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,
+		      uint64_t *far, uint64_t *hpfar);
 
 /* uc_run.c */
 void sim_update_lines(struct sim_cpu *c);

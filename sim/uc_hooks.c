@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "el2_traps.h"
 #include "fake_gic.h"
 #include "fake_vcpuif.h"
@@ -15,9 +16,37 @@
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
 
-#define CPACR_FPEN_SHIFT 20
-#define ISS_FP_CV_COND (1u << 24 | 0xeu << 20)
-#define ISS_WFX_CV_COND (1u << 24 | 0xeu << 20)
+/*
+ * PSTATE.IL is set: an ERET was an illegal exception return (to EL2 or
+ * EL3, to a reserved mode, ...), and the instruction at pc, whatever it
+ * is, takes an Illegal Execution state exception to EL1 (EC 0x0E) instead
+ * of executing. Unicorn sets IL on such a return but does not raise the
+ * exception.
+ */
+static bool illegal_state(struct sim_cpu *c, uint64_t pc)
+{
+	if (!(uc_get(c, UC_ARM64_REG_PSTATE) & A64_PSR_IL))
+		return false;
+	sim_enter_el1(c, false, a64_esr(A64_EC_ILLEGAL_STATE, 0), false, 0, pc);
+	return true;
+}
+
+/* Does the block [addr, addr + size) end in an ERET? Read once per block
+ * (ERET always ends one), then remembered. */
+static bool ends_in_eret(struct sim_cpu *c, uint64_t addr, uint32_t size)
+{
+	unsigned i = (unsigned)(addr >> 2) % SIM_ERET_CACHE;
+	uint32_t last = 0;
+
+	if (c->eret_cache[i].addr != addr || c->eret_cache[i].size != size) {
+		c->eret_cache[i].addr = addr;
+		c->eret_cache[i].size = size;
+		c->eret_cache[i].eret =
+		    sim_read_insn(c, addr + size - 4, &last) &&
+		    last == A64_ERET;
+	}
+	return c->eret_cache[i].eret;
+}
 
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 		       void *opaque)
@@ -52,6 +81,20 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 			return;
 		}
 	}
+	/* Reading PSTATE costs about a fifth of the trap rate if done for
+	 * every block: only an ERET can have set IL. */
+	if (c->after_eret) {
+		c->after_eret = false;
+		if (illegal_state(c, addr)) {
+			/* The block does not run: go on at the vector. */
+			c->stop_requested = true;
+			c->block_stop = true;
+			c->block_stop_pc = uc_get(c, UC_ARM64_REG_PC);
+			uc_emu_stop(c->uc);
+			return;
+		}
+	}
+	c->after_eret = ends_in_eret(c, addr, size);
 	c->blk_start = addr;
 	c->blk_end = addr + size;
 	c->phantom = false;
@@ -94,7 +137,7 @@ static bool at_el0(struct sim_cpu *c)
 static bool fp_trapped_to_el1(struct sim_cpu *c, bool el0)
 {
 	uint64_t fpen =
-	    (uc_get(c, UC_ARM64_REG_CPACR_EL1) >> CPACR_FPEN_SHIFT) & 3u;
+	    (uc_get(c, UC_ARM64_REG_CPACR_EL1) >> A64_CPACR_FPEN_SHIFT) & 3u;
 
 	return fpen == 1 ? el0 : fpen != 3;
 }
@@ -128,7 +171,7 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 	if (pc & 3) {
 		/* A branch to a misaligned address: Unicorn reports it at the
 		 * target, which is what ELR and FAR get (EC 0x22, ISS 0). */
-		sim_enter_el1(c, false, esr_make(EC_PC_ALIGN, 1, 0), true, pc,
+		sim_enter_el1(c, false, a64_esr(A64_EC_PC_ALIGN, 0), true, pc,
 			      pc);
 		return;
 	}
@@ -149,8 +192,9 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 		}
 		sim_enter_el1(
 		    c, false,
-		    esr_make(EC_WFX, 1,
-			     ISS_WFX_CV_COND | (insn == A64_WFE ? 1u : 0u)),
+		    a64_esr(A64_EC_WFX,
+			    A64_ISS_CV_COND_AL |
+				(insn == A64_WFE ? A64_ISS_WFX_WFE : 0u)),
 		    false, 0, pc);
 		return;
 	}
@@ -161,15 +205,15 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 		enum exit_action act;
 
 		act =
-		    sim_sync_exit(c, esr_make(EC_HVC64, 1, imm), 0, 0, pc + 4);
+		    sim_sync_exit(c, a64_esr(A64_EC_HVC64, imm), 0, 0, pc + 4);
 		regs_push(c, pc);
 		sim_finish_trap(c, act);
 		return;
 	}
 	if (a64_is_fpsimd(insn) && fp_trapped_to_el1(c, el0)) {
 		sim_enter_el1(c, false,
-			      esr_make(EC_FP_ASIMD, 1, ISS_FP_CV_COND), false,
-			      0, pc);
+			      a64_esr(A64_EC_FP_ASIMD, A64_ISS_CV_COND_AL),
+			      false, 0, pc);
 		return;
 	}
 	sim_guest_undef(c, pc);
@@ -187,7 +231,7 @@ static void smc(struct sim_cpu *c, uint64_t next_pc)
 		enum exit_action act;
 
 		/* A trapped SMC reports the SMC itself in ELR_EL2. */
-		act = sim_sync_exit(c, esr_make(EC_SMC64, 1, imm), 0, 0, pc);
+		act = sim_sync_exit(c, a64_esr(A64_EC_SMC64, imm), 0, 0, pc);
 		regs_push(c, next_pc);
 		sim_finish_trap(c, act);
 		return;
@@ -241,11 +285,12 @@ static void alignment_fault(struct sim_cpu *c, uint64_t pc)
 			 (unsigned long long)pc, insn);
 		return;
 	}
-	ec = ((c->v->regs.pstate >> 2) & 3u) == 0 ? EC_DABT_LOW : EC_DABT_CUR;
+	ec = ((c->v->regs.pstate >> 2) & 3u) == 0 ? A64_EC_DABT_LOW
+						  : A64_EC_DABT_CUR;
 	if (!sim_prepare_el1_entry(
 		c, false,
-		esr_make(ec, 1,
-			 FSC_ALIGNMENT | (d.is_store ? ISS_DABT_WNR : 0u)),
+		a64_esr(ec, A64_FSC_ALIGNMENT |
+				(d.is_store ? A64_ISS_DABT_WNR : 0u)),
 		true, ea, pc))
 		return;
 	regs_push(c, c->shadow.pc);
@@ -269,14 +314,14 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 		sim_give_back_time(c, pc - 4);
 		if (sim_read_insn(c, pc - 4, &insn))
 			a64_is_svc(insn, &imm);
-		sim_enter_el1(c, false, esr_make(EC_SVC64, 1, imm), false, 0,
+		sim_enter_el1(c, false, a64_esr(A64_EC_SVC64, imm), false, 0,
 			      pc);
 		break;
 	case UC_EXCP_BKPT:
 		sim_give_back_time(c, pc);
 		if (sim_read_insn(c, pc, &insn))
 			a64_is_brk(insn, &imm);
-		sim_enter_el1(c, false, esr_make(EC_BRK64, 1, imm), false, 0,
+		sim_enter_el1(c, false, a64_esr(A64_EC_BRK64, imm), false, 0,
 			      pc);
 		break;
 	case UC_EXCP_SMC: /* PC is past the SMC */

@@ -6,6 +6,7 @@
  * Unicorn's "physical" address space is therefore the IPA space.
  */
 #include "a64_decode.h"
+#include "a64_sysregs.h"
 #include "hal.h"
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
@@ -15,11 +16,11 @@
 
 bool sim_load_s2_config(struct sim_cpu *c)
 {
-	uint64_t vttbr = sim_sysreg_get(SYSREG_VTTBR_EL2);
+	uint64_t vttbr = sim_sysreg_get(A64_SR_VTTBR_EL2);
 
 	c->vmid = (uint16_t)(vttbr >> 48);
-	if (!s2w_config_from_regs(sim_sysreg_get(SYSREG_HCR_EL2), vttbr,
-				  sim_sysreg_get(SYSREG_VTCR_EL2), &c->s2))
+	if (!s2w_config_from_regs(sim_sysreg_get(A64_SR_HCR_EL2), vttbr,
+				  sim_sysreg_get(A64_SR_VTCR_EL2), &c->s2))
 		return false;
 	/* With Stage-2 off the guest would see host physical memory: the
 	 * hypervisor never runs a guest like that. */
@@ -88,11 +89,11 @@ int sim_map_range(struct sim_cpu *c, uint64_t lo, uint64_t hi)
 		uint8_t *host;
 
 		s2w_lookup(&c->s2, ipa, &res);
-		end = res.span_ipa + res.span_size;
+		end = res.leaf_ipa + res.leaf_size;
 		if (end > hi || end <= ipa)
 			end = (hi + PAGE - 1) & ~(PAGE - 1);
 		len = end - ipa;
-		if (res.fault != S2W_OK ||
+		if (res.status != S2W_OK ||
 		    !(res.perm & (S2W_R | S2W_W | S2W_X))) {
 			err = flush_run(c, &r);
 			ipa = end;
@@ -178,7 +179,7 @@ static bool read_ipa64(struct sim_cpu *c, uint64_t ipa, uint64_t *val)
 	const uint64_t *p;
 
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.fault != S2W_OK || !(r.perm & S2W_R))
+	if (r.status != S2W_OK || !(r.perm & S2W_R))
 		return false;
 	p = hal_pa_to_va(r.pa, 8);
 	if (!p)
@@ -193,7 +194,7 @@ static bool stage1_walk(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 	bool upper = (va >> 63) != 0;
 	unsigned tsz, tg, level, idx_bits, va_bits;
 
-	if (!uc_cp_read(c, SYSREG_TCR_EL1, &tcr))
+	if (!uc_cp_read(c, A64_SR_TCR_EL1, &tcr))
 		return false;
 	tsz = (unsigned)(upper ? (tcr >> 16) & 0x3f : tcr & 0x3f);
 	tg = (unsigned)(upper ? (tcr >> 30) & 3 : (tcr >> 14) & 3);
@@ -201,7 +202,7 @@ static bool stage1_walk(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 		return false; /* only the 4 KiB granule */
 	if (upper ? (~va >> (64 - tsz)) != 0 : (va >> (64 - tsz)) != 0)
 		return false;
-	if (!uc_cp_read(c, upper ? SYSREG_TTBR1_EL1 : SYSREG_TTBR0_EL1, &ttbr))
+	if (!uc_cp_read(c, upper ? A64_SR_TTBR1_EL1 : A64_SR_TTBR0_EL1, &ttbr))
 		return false;
 	table = ttbr & 0x0000fffffffffffeull;
 	va_bits = 64 - tsz;
@@ -231,7 +232,7 @@ bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 {
 	uint64_t sctlr = 0;
 
-	if (!uc_cp_read(c, SYSREG_SCTLR_EL1, &sctlr) || !(sctlr & SCTLR_M)) {
+	if (!uc_cp_read(c, A64_SR_SCTLR_EL1, &sctlr) || !(sctlr & SCTLR_M)) {
 		*ipa = va;
 		return true;
 	}
@@ -247,7 +248,7 @@ bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn)
 	if ((va & 3) || !sim_va_to_ipa(c, va, &ipa))
 		return false;
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.fault != S2W_OK)
+	if (r.status != S2W_OK)
 		return false;
 	p = hal_pa_to_va(r.pa, 4);
 	if (!p)

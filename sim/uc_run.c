@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "el2_traps.h"
 #include "fake_gic.h"
 #include "fake_vcpuif.h"
@@ -16,14 +17,12 @@
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
 
-#define ISS_WFX_CV_COND (1u << 24 | 0xeu << 20)
-#define ISS_WFX_WFE 1u
 #define MAX_IRQ_REPEATS 64u
 
 void sim_update_lines(struct sim_cpu *c)
 {
 	uint64_t cntp = sim_counter(c->vtime);
-	uint64_t cntv = cntp - sim_sysreg_get(SYSREG_CNTVOFF_EL2);
+	uint64_t cntv = cntp - sim_sysreg_get(A64_SR_CNTVOFF_EL2);
 
 	fgic_set_level(c->gic, FGIC_PPI_VTIMER,
 		       vtimer_output(&c->vtimer, cntv));
@@ -36,7 +35,7 @@ void sim_update_lines(struct sim_cpu *c)
 static uint64_t timer_deadline(const struct sim_cpu *c)
 {
 	uint64_t cntp = sim_counter(c->vtime);
-	uint64_t off = sim_sysreg_get(SYSREG_CNTVOFF_EL2);
+	uint64_t off = sim_sysreg_get(A64_SR_CNTVOFF_EL2);
 	uint64_t d = SIM_TIME_NEVER, t;
 
 	if (!vtimer_output(&c->vtimer, cntp - off)) {
@@ -52,7 +51,7 @@ static uint64_t timer_deadline(const struct sim_cpu *c)
 
 static bool irqs_masked(struct sim_cpu *c)
 {
-	return (uc_get(c, UC_ARM64_REG_PSTATE) & PSR_I) != 0;
+	return (uc_get(c, UC_ARM64_REG_PSTATE) & A64_PSR_I) != 0;
 }
 
 /*
@@ -103,7 +102,8 @@ static void take_irq(struct sim_cpu *c)
 
 	regs_pull(c);
 	act = hv_handle_irq(c->v);
-	sim_record(c, EXIT_CLASS_IRQ, (uint32_t)c->v->note.a, c->v->regs.pc, act);
+	sim_record(c, EXIT_CLASS_IRQ, (uint32_t)c->v->note.a, c->v->regs.pc,
+		   act);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);
 }
@@ -174,7 +174,7 @@ static void wfi_executed(struct sim_cpu *c, uint64_t wfi_pc)
 		c->pending_idle = true;
 		return;
 	}
-	act = sim_sync_exit(c, esr_make(EC_WFX, 1, ISS_WFX_CV_COND), 0, 0,
+	act = sim_sync_exit(c, a64_esr(A64_EC_WFX, A64_ISS_CV_COND_AL), 0, 0,
 			    wfi_pc);
 	regs_push(c, wfi_pc + 4);
 	sim_finish_trap(c, act);
@@ -184,9 +184,9 @@ static void wfe_executed(struct sim_cpu *c)
 {
 	enum exit_action act;
 
-	act =
-	    sim_sync_exit(c, esr_make(EC_WFX, 1, ISS_WFX_CV_COND | ISS_WFX_WFE),
-			  0, 0, c->wfe_pc);
+	act = sim_sync_exit(
+	    c, a64_esr(A64_EC_WFX, A64_ISS_CV_COND_AL | A64_ISS_WFX_WFE), 0, 0,
+	    c->wfe_pc);
 	regs_push(c, c->wfe_pc + 4);
 	sim_finish_trap(c, act);
 }

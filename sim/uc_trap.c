@@ -4,7 +4,8 @@
  * out, trace record), and exception entry into the guest's EL1.
  */
 #include "a64_decode.h"
-#include "arch/esr.h"
+#include "a64_arch.h"
+#include "a64_sysregs.h"
 #include "el2_traps.h"
 #include "fake_gic.h"
 #include "fake_vcpuif.h"
@@ -113,7 +114,7 @@ enum exit_action sim_core_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
 	c->v->exit.far = far;
 	c->v->exit.hpfar = hpfar;
 	act = hv_handle_sync(c->v);
-	sim_record(c, esr_ec(esr), esr_iss(esr), elr, act);
+	sim_record(c, a64_esr_ec(esr), a64_esr_iss(esr), elr, act);
 	return act;
 }
 
@@ -159,11 +160,11 @@ bool sim_prepare_el1_entry(struct sim_cpu *c, bool irq, uint64_t esr,
 			   bool set_far, uint64_t far, uint64_t elr)
 {
 	struct vcpu_regs *r = &c->v->regs;
-	unsigned mode = (unsigned)r->pstate & PSR_MODE_MASK;
+	unsigned mode = (unsigned)r->pstate & A64_PSR_M_MASK;
 
-	if ((r->pstate & PSR_MODE_32BIT) ||
-	    (mode != PSR_MODE_EL1T && mode != PSR_MODE_EL1H &&
-	     mode != PSR_MODE_EL0T)) {
+	if ((r->pstate & A64_PSR_NRW) ||
+	    (mode != A64_PSR_M_EL1T && mode != A64_PSR_M_EL1H &&
+	     mode != A64_PSR_M_EL0T)) {
 		sim_fail(c,
 			 "exception entry from PSTATE %#llx (AArch32) is not "
 			 "modelled",
@@ -171,18 +172,18 @@ bool sim_prepare_el1_entry(struct sim_cpu *c, bool irq, uint64_t esr,
 		return false;
 	}
 	uc_set(c, UC_ARM64_REG_ELR_EL1, elr);
-	uc_cp_write(c, SYSREG_SPSR_EL1, r->pstate);
+	uc_cp_write(c, A64_SR_SPSR_EL1, r->pstate);
 	if (!irq)
 		uc_set(c, UC_ARM64_REG_ESR_EL1, esr);
 	if (set_far)
 		uc_set(c, UC_ARM64_REG_FAR_EL1, far);
 	/* Current EL with SP_EL0, with SP_EL1, or from the lower EL (EL0). */
 	r->pc = uc_get(c, UC_ARM64_REG_VBAR_EL1) +
-		(mode == PSR_MODE_EL1T	 ? 0x000u
-		 : mode == PSR_MODE_EL1H ? 0x200u
-					 : 0x400u) +
-		(irq ? 0x80u : 0);
-	r->pstate = PSR_MODE_EL1H | PSR_DAIF;
+		(mode == A64_PSR_M_EL1T	  ? A64_VEC_CUR_SP0
+		 : mode == A64_PSR_M_EL1H ? A64_VEC_CUR_SPX
+					  : A64_VEC_LOWER_A64) +
+		(irq ? A64_VEC_IRQ : A64_VEC_SYNC);
+	r->pstate = A64_PSR_M_EL1H | A64_PSR_DAIF;
 	if (irq)
 		c->st.virqs++;
 	else
@@ -205,5 +206,5 @@ bool sim_enter_el1(struct sim_cpu *c, bool irq, uint64_t esr, bool set_far,
 
 void sim_guest_undef(struct sim_cpu *c, uint64_t pc)
 {
-	sim_enter_el1(c, false, esr_make(EC_UNKNOWN, 1, 0), false, 0, pc);
+	sim_enter_el1(c, false, a64_esr(A64_EC_UNKNOWN, 0), false, 0, pc);
 }

@@ -4,6 +4,7 @@
  * injected, it never stops the hypervisor.
  */
 #include "exit.h"
+#include "arch/esr.h"
 #include "hal.h"
 #include "trap/handlers.h"
 #include "trap/inject.h"

@@ -2,7 +2,6 @@
 #ifndef HV_EXIT_H
 #define HV_EXIT_H
 
-#include "arch/esr.h"
 #include "vcpu.h"
 
 enum exit_action {

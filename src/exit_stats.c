@@ -1,6 +1,7 @@
 #include <stdarg.h>
 
 #include "exit_stats.h"
+#include "arch/esr.h"
 #include "lib/log.h"
 
 static const char *const class_names[EXIT_NR_CLASSES] = {

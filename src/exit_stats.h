@@ -10,10 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/esr.h"
-
-#define EXIT_CLASS_IRQ EC_COUNT
-#define EXIT_NR_CLASSES (EC_COUNT + 1)
+/* ESR.EC is 6 bits wide: 64 classes, then one slot for physical IRQs. */
+#define EXIT_CLASS_IRQ 64
+#define EXIT_NR_CLASSES (EXIT_CLASS_IRQ + 1)
 
 struct exit_stats {
 	uint64_t count[EXIT_NR_CLASSES];

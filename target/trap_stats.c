@@ -1,5 +1,6 @@
 /* Per-exception-class exit counters of the bare-metal port. */
 #include "trap_stats.h"
+#include "arch/esr.h"
 #include "exit_stats.h"
 #include "lib/log.h"
 

@@ -1,7 +1,8 @@
 /*
- * The simulated MMU's Stage-2 walker: hand-built descriptors (encoded here
- * from the architecture), every fault kind and level, and agreement with
- * the core's own tables built through the stage2 API.
+ * The reference Stage-2 walker as the simulated MMU uses it (through
+ * hal_pa_to_va): hand-built descriptors (encoded here from the
+ * architecture), every fault kind and level with the range it covers, and
+ * agreement with the core's own tables built through the stage2 API.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,7 +40,7 @@
 
 static uint64_t *tables;
 static unsigned next_table;
-static struct s2w_config cfg;
+static struct s2w_cfg cfg;
 
 static uint64_t *table_at(uint64_t pa)
 {
@@ -103,31 +104,31 @@ static void test_leaves(void **state)
 	(void)state;
 	build();
 	s2w_lookup(&cfg, 0x40000123, &r);
-	assert_int_equal(r.fault, S2W_OK);
+	assert_int_equal(r.status, S2W_OK);
 	assert_int_equal(r.level, 3);
 	assert_int_equal(r.pa, RAM_PA + 0x123);
 	assert_int_equal(r.perm, S2W_R | S2W_W | S2W_X);
 	assert_int_equal(r.memattr, 0xf);
-	assert_int_equal(r.span_ipa, 0x40000000);
-	assert_int_equal(r.span_size, 0x1000);
+	assert_int_equal(r.leaf_ipa, 0x40000000);
+	assert_int_equal(r.leaf_size, 0x1000);
 
 	s2w_lookup(&cfg, 0x40001ff8, &r);
-	assert_int_equal(r.fault, S2W_OK);
+	assert_int_equal(r.status, S2W_OK);
 	assert_int_equal(r.perm, S2W_R); /* read-only, execute-never */
 
 	s2w_lookup(&cfg, 0x40002000, &r);
-	assert_int_equal(r.fault, S2W_OK);
+	assert_int_equal(r.status, S2W_OK);
 	assert_int_equal(r.perm, S2W_X); /* S2AP = 00: no data access */
 
 	s2w_lookup(&cfg, 0x40212345, &r);
-	assert_int_equal(r.fault, S2W_OK);
+	assert_int_equal(r.status, S2W_OK);
 	assert_int_equal(r.level, 2);
 	assert_int_equal(r.pa, RAM_PA + 0x212345);
-	assert_int_equal(r.span_ipa, 0x40200000);
-	assert_int_equal(r.span_size, 0x200000);
+	assert_int_equal(r.leaf_ipa, 0x40200000);
+	assert_int_equal(r.leaf_size, 0x200000);
 
 	s2w_lookup(&cfg, 0xc0001000, &r);
-	assert_int_equal(r.fault, S2W_OK);
+	assert_int_equal(r.status, S2W_OK);
 	assert_int_equal(r.level, 1);
 	assert_int_equal(r.pa, 0x100001000ull);
 	assert_int_equal(r.perm, S2W_R | S2W_W | S2W_X);
@@ -141,37 +142,37 @@ static void test_faults(void **state)
 	build();
 	/* Invalid L1 entry (IPA 0..1G): fault at level 1, whole 1G span. */
 	s2w_lookup(&cfg, 0x09000000, &r);
-	assert_int_equal(r.fault, S2W_TRANSLATION);
+	assert_int_equal(r.status, S2W_FAULT_TRANSLATION);
 	assert_int_equal(r.level, 1);
 	assert_int_equal(s2w_fsc(&r), 0x05);
-	assert_int_equal(r.span_ipa, 0);
-	assert_int_equal(r.span_size, 1ull << 30);
+	assert_int_equal(r.leaf_ipa, 0);
+	assert_int_equal(r.leaf_size, 1ull << 30);
 	/* Invalid L2 entry. */
 	s2w_lookup(&cfg, 0x40400000, &r);
-	assert_int_equal(r.fault, S2W_TRANSLATION);
+	assert_int_equal(r.status, S2W_FAULT_TRANSLATION);
 	assert_int_equal(r.level, 2);
 	assert_int_equal(s2w_fsc(&r), 0x06);
 	/* Invalid L3 entry and the reserved L3 block encoding. */
 	s2w_lookup(&cfg, 0x40006000, &r);
 	assert_int_equal(s2w_fsc(&r), 0x07);
 	s2w_lookup(&cfg, 0x40005000, &r);
-	assert_int_equal(r.fault, S2W_TRANSLATION);
+	assert_int_equal(r.status, S2W_FAULT_TRANSLATION);
 	assert_int_equal(s2w_fsc(&r), 0x07);
 	/* Access flag clear. */
 	s2w_lookup(&cfg, 0x40003000, &r);
-	assert_int_equal(r.fault, S2W_ACCESS_FLAG);
+	assert_int_equal(r.status, S2W_FAULT_ACCESS);
 	assert_int_equal(s2w_fsc(&r), 0x0b);
 	/* Output address beyond the 40-bit PA size. */
 	s2w_lookup(&cfg, 0x40004000, &r);
-	assert_int_equal(r.fault, S2W_ADDR_SIZE);
+	assert_int_equal(r.status, S2W_FAULT_ADDRESS_SIZE);
 	assert_int_equal(s2w_fsc(&r), 0x03);
 	/* Next-level table outside backed memory. */
 	s2w_lookup(&cfg, 0x100000000ull, &r);
-	assert_int_equal(r.fault, S2W_WALK_ABORT);
+	assert_int_equal(r.status, S2W_FAULT_BUS);
 	assert_int_equal(s2w_fsc(&r), 0x16);
 	/* IPA beyond 39 bits. */
 	s2w_lookup(&cfg, 1ull << 39, &r);
-	assert_int_equal(r.fault, S2W_TRANSLATION);
+	assert_int_equal(r.status, S2W_FAULT_TRANSLATION);
 	/* A successful walk's FSC is the permission fault at its level. */
 	s2w_lookup(&cfg, 0x40001000, &r);
 	assert_int_equal(s2w_fsc(&r), 0x0f);
@@ -179,7 +180,7 @@ static void test_faults(void **state)
 
 static void test_configs(void **state)
 {
-	struct s2w_config c;
+	struct s2w_cfg c;
 	struct s2w_result r;
 	uint64_t root = new_table();
 
@@ -197,7 +198,7 @@ static void test_configs(void **state)
 	assert_int_equal(c.start_level, 2);
 	table_at(root)[3] = 0x40000000ull | D_BLOCK | D_AF | D_R;
 	s2w_lookup(&c, 0x600000 + 0x1234, &r); /* index 3 at level 2 */
-	assert_int_equal(r.fault, S2W_OK);
+	assert_int_equal(r.status, S2W_OK);
 	assert_int_equal(r.pa, 0x40001234ull);
 	/* 40-bit IPA from level 1 needs two concatenated root tables. */
 	assert_true(s2w_config_from_regs(HCR_VM, root, 24u | 1u << 6, &c));
@@ -205,12 +206,12 @@ static void test_configs(void **state)
 	new_table(); /* the second root table follows the first */
 	table_at(root + 4096)[0] = 0x80000000ull | D_BLOCK | D_AF | D_R;
 	s2w_lookup(&c, (1ull << 39) | 0x10, &r);
-	assert_int_equal(r.fault, S2W_OK);
+	assert_int_equal(r.status, S2W_OK);
 	assert_int_equal(r.pa, 0x80000010ull);
 	/* Stage-2 off: IPA is PA. */
 	assert_true(s2w_config_from_regs(0, 0, 0, &c));
 	s2w_lookup(&c, 0x12345678, &r);
-	assert_int_equal(r.fault, S2W_OK);
+	assert_int_equal(r.status, S2W_OK);
 	assert_int_equal(r.pa, 0x12345678);
 }
 
@@ -220,7 +221,7 @@ static void test_agrees_with_core_tables(void **state)
 {
 	struct page_pool pool;
 	struct stage2 s2;
-	struct s2w_config c;
+	struct s2w_cfg c;
 	void *pool_mem = aligned_alloc(4096, 64 * 4096);
 	struct s2_attrs rwx = {S2_PERM_R | S2_PERM_W | S2_PERM_X, S2_MEM_NORMAL,
 			       0};
@@ -255,10 +256,10 @@ static void test_agrees_with_core_tables(void **state)
 		e = stage2_lookup(&s2, ipa, &pa, &a, NULL);
 		s2w_lookup(&c, ipa, &r);
 		if (e != HV_OK) {
-			assert_int_not_equal(r.fault, S2W_OK);
+			assert_int_not_equal(r.status, S2W_OK);
 			continue;
 		}
-		assert_int_equal(r.fault, S2W_OK);
+		assert_int_equal(r.status, S2W_OK);
 		assert_int_equal(r.pa, pa);
 		assert_int_equal(r.perm, a.perm);
 	}

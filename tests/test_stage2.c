@@ -1,6 +1,6 @@
 /*
- * Stage-2 tables, checked through the independent walker in
- * tests/helpers/s2_walker.c: leaf sizes, attribute encoding, block splits,
+ * Stage-2 tables, checked through the reference walker in
+ * sim/s2walk.c: leaf sizes, attribute encoding, block splits,
  * all-or-nothing errors, the table budget, TLB maintenance, destroy.
  */
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "helpers/s2_fixture.h"
-#include "helpers/s2_walker.h"
+#include "s2walk.h"
 #include "hv_err.h"
 #include "mm/stage2.h"
 #include "sim_hal.h"

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "helpers/s2_fixture.h"
-#include "helpers/s2_walker.h"
+#include "s2walk.h"
 #include "hv_err.h"
 #include "mm/stage2.h"
 #include "sim_hal.h"

@@ -1,8 +1,8 @@
 /*
  * Test fixture for Stage-2 tests: a page pool in host memory at a fake PA, a
- * stage2 on it, and the independent walker configured from the stage2's
- * VTCR/VTTBR values. Descriptor reads go straight to the backing memory, not
- * through page_pool_va.
+ * stage2 on it, and the reference walker (sim/s2walk.h) configured from the
+ * stage2's VTCR/VTTBR values. Descriptor reads go straight to the backing
+ * memory, not through page_pool_va.
  */
 #ifndef TESTS_S2_FIXTURE_H
 #define TESTS_S2_FIXTURE_H
@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "helpers/s2_walker.h"
+#include "s2walk.h"
 #include "mm/stage2.h"
 
 #define S2FX_POOL_PA 0x800000000ull /* 32 GiB: inside the 40-bit PA space */
