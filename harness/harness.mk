@@ -110,10 +110,9 @@ FUZZ_HOSTILE_INSNS ?= 10000000
 # $(1): seeds, $(2): instructions per seed.
 define HOSTILE_CAMPAIGN
 	@mkdir -p $(HOSTILE_RUNS); \
-	for s in $(1); do \
-	  $(HVSIM) run --guest $(HOSTILE_IMG) --bootargs "seed=$$s insns=$(2)" \
-	    >$(HOSTILE_RUNS)/$$s.uart 2>$(HOSTILE_RUNS)/$$s.err & \
-	done; wait; fail=0; total=0; \
+	printf '%s\n' $(1) | xargs -P 2 -I{} sh -c '$(HVSIM) run \
+	  --guest $(HOSTILE_IMG) --bootargs "seed={} insns=$(2)" \
+	  >$(HOSTILE_RUNS)/{}.uart 2>$(HOSTILE_RUNS)/{}.err'; fail=0; total=0; \
 	for s in $(1); do \
 	  o=$(HOSTILE_RUNS)/$$s; \
 	  res=$$(sed -n 's/^hvsim: result: //p' $$o.err); \

@@ -97,6 +97,7 @@ struct sim_cpu {
 	uint64_t shadow_sp_el1;
 
 	bool stop_requested;
+	bool ic_flush;	 /* the guest invalidated its instruction cache */
 	bool block_stop; /* stopped by the block hook, before: */
 	uint64_t block_stop_pc;
 	bool pending_idle;  /* core said EXIT_WFI */
@@ -166,6 +167,8 @@ int sim_install_code_hook(struct sim_cpu *c);
 
 /* uc_sysreg.c: MRS/MSR/SYS routing and the counter/timer registers */
 int sim_install_sysreg_hooks(struct sim_cpu *c);
+/* Drop Unicorn's translations (after an IC IALLU/IVAU), between runs. */
+void sim_ic_invalidate(struct sim_cpu *c);
 enum el0_rule { EL0_ALLOWED, EL0_UNDEF, EL0_TRAP_EL1 };
 enum el0_rule sim_el0_sysreg_rule(struct sim_cpu *c, uint32_t enc,
 				  bool is_read);

@@ -365,10 +365,20 @@ static void put_rt(struct sim_cpu *c, uc_arm64_reg reg, uint64_t val)
  * Instruction cache invalidation is where a guest that wrote code makes it
  * visible to its instruction fetches. Unicorn misses some rewrites of code
  * it has translated (a guest rewriting a buffer between runs executed the
- * old instructions), so the sim drops the translations here.
+ * old instructions), so the sim drops the translations. Not from here: the
+ * block running now may be one of them, and Unicorn would chain from a
+ * freed block (it crashed doing so). Unicorn stops at the end of the block
+ * and the run loop drops them (sim_ic_invalidate).
  */
-static void ic_invalidate(struct sim_cpu *c)
+static void ic_invalidate_later(struct sim_cpu *c)
 {
+	c->ic_flush = true;
+	sim_request_stop(c);
+}
+
+void sim_ic_invalidate(struct sim_cpu *c)
+{
+	c->ic_flush = false;
 	for (unsigned i = 0; i < c->nregions; i++)
 		if (c->regions[i].prot & UC_PROT_EXEC)
 			uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
@@ -384,7 +394,7 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 	uint64_t pc, val = 0;
 
 	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
-		ic_invalidate(c);
+		ic_invalidate_later(c);
 	/* What EL0 may not do, Unicorn refuses itself (the access raises an
 	 * UNDEF that udef() turns into EC 0x18 where EL1 traps it): a
 	 * redirect from here would be late for a register Unicorn
