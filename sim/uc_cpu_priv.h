@@ -38,6 +38,7 @@
 #define SIM_MAX_REGIONS 512
 #define SIM_ERET_CACHE 1024
 #define SIM_MAX_STUCK_EXITS 10000u
+#define SIM_IC_FLUSHES_PER_TB_FLUSH 2048u
 
 /* QEMU exception numbers reported through UC_HOOK_INTR. */
 #define UC_EXCP_UDEF 1u
@@ -97,7 +98,8 @@ struct sim_cpu {
 	uint64_t shadow_sp_el1;
 
 	bool stop_requested;
-	bool ic_flush;	 /* the guest invalidated its instruction cache */
+	bool ic_flush; /* the guest invalidated its instruction cache */
+	uint64_t ic_flushes;
 	bool block_stop; /* stopped by the block hook, before: */
 	uint64_t block_stop_pc;
 	bool pending_idle;  /* core said EXIT_WFI */

@@ -4,6 +4,8 @@
  * UNDEF, or left to Unicorn. The counter/timer registers are answered here
  * so that Unicorn's host-clock timers never reach the guest.
  */
+#include <string.h>
+
 #include "a64_decode.h"
 #include "a64_arch.h"
 #include "a64_sysregs.h"
@@ -379,11 +381,44 @@ static void ic_invalidate_later(struct sim_cpu *c)
 void sim_ic_invalidate(struct sim_cpu *c)
 {
 	c->ic_flush = false;
+	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
+	/* Invalidated translations keep their space in Unicorn's code buffer;
+	 * when it fills up, Unicorn flushes it from inside the run, and 2.1.1
+	 * then crashed chaining blocks (hostile seeds of 10 M instructions,
+	 * tens of thousands of rewritten buffers). Flush here, between runs,
+	 * long before that. */
+	if (++c->ic_flushes % SIM_IC_FLUSHES_PER_TB_FLUSH == 0) {
+		uc_ctl_flush_tb(c->uc);
+		return;
+	}
 	for (unsigned i = 0; i < c->nregions; i++)
 		if (c->regions[i].prot & UC_PROT_EXEC)
 			uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
 					    c->regions[i].ipa +
 						c->regions[i].size);
+}
+
+/*
+ * The Cortex-A57's IMPLEMENTATION DEFINED EL1 registers (TRM: CPUACTLR,
+ * CPUECTLR, CPUMERRSR, L2CTLR, L2ECTLR, L2ACTLR, L2MERRSR), which QEMU's
+ * cortex-a57 also has; Unicorn's model lacks them and UNDEFs. Reached only
+ * when HCR_EL2.TIDCP leaves them to EL1: read as zero (one CPU, no errors
+ * recorded), writes ignored. CBAR_EL1 Unicorn has.
+ */
+static bool a57_impdef(uint32_t enc)
+{
+	switch (enc) {
+	case SYSREG_ENC(3, 1, 15, 2, 0): /* CPUACTLR_EL1 */
+	case SYSREG_ENC(3, 1, 15, 2, 1): /* CPUECTLR_EL1 */
+	case SYSREG_ENC(3, 1, 15, 2, 2): /* CPUMERRSR_EL1 */
+	case SYSREG_ENC(3, 1, 11, 0, 2): /* L2CTLR_EL1 */
+	case SYSREG_ENC(3, 1, 11, 0, 3): /* L2ECTLR_EL1 */
+	case SYSREG_ENC(3, 1, 15, 0, 0): /* L2ACTLR_EL1 */
+	case SYSREG_ENC(3, 1, 15, 2, 3): /* L2MERRSR_EL1 */
+		return true;
+	default:
+		return false;
+	}
 }
 
 static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
@@ -402,6 +437,12 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 	if (((uc_get(c, UC_ARM64_REG_PSTATE) >> 2) & 3u) == 0 &&
 	    sim_el0_sysreg_rule(c, enc, is_read) != EL0_ALLOWED)
 		return 0;
+	if (route == ROUTE_NATIVE && a57_impdef(enc)) {
+		pc = uc_get(c, UC_ARM64_REG_PC);
+		if (is_read)
+			put_rt(c, reg, 0);
+		return emulated(c, pc);
+	}
 	if (route == ROUTE_NATIVE && enc != A64_SR_DC_ZVA)
 		return 0;
 	pc = uc_get(c, UC_ARM64_REG_PC);

@@ -120,7 +120,10 @@ static const uint32_t lower_vector[] = {
     0xd4000002, /* hvc #0x0 */
 };
 
-static void run_guest(bool precise, struct run *run)
+static void run_image(const uint32_t *main_code, size_t main_bytes,
+		      const uint32_t *cur_vec, size_t cur_bytes,
+		      const uint32_t *lower_vec, size_t lower_bytes,
+		      bool precise, struct run *run)
 {
 	uint8_t *image = calloc(1, IMAGE_SIZE);
 	struct hvsim_opts o = {.mem = 64ull << 20, .precise = precise};
@@ -128,9 +131,9 @@ static void run_guest(bool precise, struct run *run)
 	char err[256];
 
 	memset(run, 0, sizeof(*run));
-	memcpy(image, code, sizeof(code));
-	memcpy(image + 0xa00, cur_vector, sizeof(cur_vector));
-	memcpy(image + 0xc00, lower_vector, sizeof(lower_vector));
+	memcpy(image, main_code, main_bytes);
+	memcpy(image + 0xa00, cur_vec, cur_bytes);
+	memcpy(image + 0xc00, lower_vec, lower_bytes);
 	memset(&m, 0, sizeof(m));
 	assert_int_equal(hvsim_machine_boot(&m, &o, image, IMAGE_SIZE, NULL, 0,
 					    err, sizeof(err)),
@@ -140,6 +143,12 @@ static void run_guest(bool precise, struct run *run)
 	run->result = sim_cpu_run(m.cpu, 1000000);
 	run->st = *sim_cpu_stats(m.cpu);
 	hvsim_machine_teardown(&m);
+}
+
+static void run_guest(bool precise, struct run *run)
+{
+	run_image(code, sizeof(code), cur_vector, sizeof(cur_vector),
+		  lower_vector, sizeof(lower_vector), precise, run);
 }
 
 static struct run *the_run;
@@ -268,6 +277,61 @@ static void test_alignment_fault_el0(void **state)
 	expect(11, 0x400, 0x560000ff, IMG + 0x6c, SPSR_EL0T, NO_FAR);
 }
 
+/* The Cortex-A57's IMPLEMENTATION DEFINED registers, MRS then MSR of
+ * each; the vector counts UNDEFs in x20, reported by the HVC. */
+static const uint32_t impdef_code[] = {
+    0x10004000, /* adr x0, 40080800 */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0xd2800014, /* mov x20, #0x0 */
+    0xd539f201, /* mrs x1, s3_1_c15_c2_0 */
+    0xd539f221, /* mrs x1, s3_1_c15_c2_1 */
+    0xd539f241, /* mrs x1, s3_1_c15_c2_2 */
+    0xd539b041, /* mrs x1, s3_1_c11_c0_2 */
+    0xd539b061, /* mrs x1, s3_1_c11_c0_3 */
+    0xd539f001, /* mrs x1, s3_1_c15_c0_0 */
+    0xd539f261, /* mrs x1, s3_1_c15_c2_3 */
+    0xd539f301, /* mrs x1, s3_1_c15_c3_0 */
+    0xd519f201, /* msr s3_1_c15_c2_0, x1 */
+    0xd519f221, /* msr s3_1_c15_c2_1, x1 */
+    0xd519f241, /* msr s3_1_c15_c2_2, x1 */
+    0xd519b041, /* msr s3_1_c11_c0_2, x1 */
+    0xd519b061, /* msr s3_1_c11_c0_3, x1 */
+    0xd519f001, /* msr s3_1_c15_c0_0, x1 */
+    0xd519f261, /* msr s3_1_c15_c2_3, x1 */
+    0xd519f301, /* msr s3_1_c15_c3_0, x1 */
+    0xaa1403e0, /* mov x0, x20 */
+    0xd4000002, /* hvc #0x0 */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0x0 */
+};
+
+static const uint32_t count_vector[] = {
+    0x91000694, /* add x20, x20, #0x1 */
+    0xd5384035, /* mrs x21, elr_el1 */
+    0x910012b5, /* add x21, x21, #0x4 */
+    0xd5184035, /* msr elr_el1, x21 */
+    0xd69f03e0, /* eret */
+};
+
+/* They exist on a Cortex-A57 (and in QEMU's): only the MSR of the
+ * read-only CBAR_EL1 UNDEFs. Unicorn's A57 lacks the other seven. */
+static void test_a57_impdef_registers(void **state)
+{
+	struct run *run = malloc(sizeof(*run));
+
+	(void)state;
+	for (int precise = 0; precise < 2; precise++) {
+		run_image(impdef_code, sizeof(impdef_code), count_vector,
+			  sizeof(count_vector), count_vector,
+			  sizeof(count_vector), precise, run);
+		assert_int_equal(run->result, SIM_VM_OFF);
+		assert_int_equal(run->nreports, 2);
+		assert_int_equal(run->report[0], 1);
+	}
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,5 +347,10 @@ int main(void)
 	    cmocka_unit_test(test_alignment_fault_el0),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	const struct CMUnitTest standalone[] = {
+	    cmocka_unit_test(test_a57_impdef_registers),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown) |
+	       cmocka_run_group_tests(standalone, NULL, NULL);
 }
