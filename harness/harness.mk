@@ -158,6 +158,49 @@ golden: $(HVSIM) fixtures
 	else echo "golden: all traces already up to date"; fi; \
 	exit $$fail
 
+# The hostile campaign (fixtures/hostile): check-sim runs its short default
+# seed under valgrind with the other fixtures; this runs long seeds natively,
+# two at a time (one per core), each required to end with SYSTEM_OFF and
+# "DONE: all checks passed": a hypervisor stop, a sim_error or a broken
+# harness invariant fails the step. fuzz-hostile does the same with longer
+# seeds; FUZZ_HOSTILE_SEEDS / FUZZ_HOSTILE_INSNS choose them.
+HOSTILE_IMG := $(BUILD)/fixtures/hostile.img
+HOSTILE_RUNS := $(BUILD)/host/hostile-runs
+CHECK_HOSTILE_SEEDS ?= 1 2
+CHECK_HOSTILE_INSNS ?= 500000
+FUZZ_HOSTILE_SEEDS ?= 11 12 13 14
+FUZZ_HOSTILE_INSNS ?= 10000000
+
+# $(1): seeds, $(2): instructions per seed.
+define HOSTILE_CAMPAIGN
+	@mkdir -p $(HOSTILE_RUNS); \
+	printf '%s\n' $(1) | xargs -P 2 -I{} sh -c '$(HVSIM) run \
+	  --guest $(HOSTILE_IMG) --bootargs "seed={} insns=$(2)" \
+	  >$(HOSTILE_RUNS)/{}.uart 2>$(HOSTILE_RUNS)/{}.err'; fail=0; total=0; \
+	for s in $(1); do \
+	  o=$(HOSTILE_RUNS)/$$s; \
+	  res=$$(sed -n 's/^hvsim: result: //p' $$o.err); \
+	  n=$$(sed -n 's/^hostile: \([0-9]*\) instructions executed.*/\1/p' $$o.uart); \
+	  echo "hostile: seed $$s: $${n:-0} random instructions, $$res"; \
+	  total=$$((total + $${n:-0})); \
+	  if [ "$$res" != system_off ] || grep -q FAIL $$o.uart || \
+	     ! grep -qx 'DONE: all checks passed' $$o.uart; then \
+	    echo "FAILED: hostile seed $$s"; tail -5 $$o.uart; cat $$o.err; \
+	    fail=1; fi; \
+	done; \
+	echo "hostile: $$total random instructions in hvsim, natively"; \
+	exit $$fail
+endef
+
+.PHONY: check-hostile fuzz-hostile
+check-hostile: $(HVSIM) $(HOSTILE_IMG)
+	$(call HOSTILE_CAMPAIGN,$(CHECK_HOSTILE_SEEDS),$(CHECK_HOSTILE_INSNS))
+
+fuzz-hostile: $(HVSIM) $(HOSTILE_IMG)
+	$(call HOSTILE_CAMPAIGN,$(FUZZ_HOSTILE_SEEDS),$(FUZZ_HOSTILE_INSNS))
+
+CHECK_STEPS += check-hostile
+
 # Wall-clock timing is allowed here and only here: it is a report, not
 # behaviour.
 BENCH_STORM_ITERS ?= 200000

@@ -198,11 +198,31 @@ static enum el2_route sys_insn_route(uint32_t enc)
 	return ROUTE_NATIVE;
 }
 
+/* Registers with no MRS form: reading one is UNDEFINED at EL1, which takes
+ * priority over any EL2 trap. */
+static bool write_only(uint32_t enc)
+{
+	switch (enc) {
+	case A64_SR_OSLAR_EL1:
+	case ENC(3, 0, 12, 8, 1):  /* ICC_EOIR0_EL1 */
+	case ENC(3, 0, 12, 12, 1): /* ICC_EOIR1_EL1 */
+	case ENC(3, 0, 12, 11, 1): /* ICC_DIR_EL1 */
+	case ENC(3, 0, 12, 11, 5): /* ICC_SGI1R_EL1 */
+	case ENC(3, 0, 12, 11, 6): /* ICC_ASGI1R_EL1 */
+	case ENC(3, 0, 12, 11, 7): /* ICC_SGI0R_EL1 */
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum el2_route el2_route_sysreg(uint32_t enc, bool is_read)
 {
 	unsigned op0 = SYSREG_OP0(enc), op1 = SYSREG_OP1(enc);
 	unsigned crn = SYSREG_CRN(enc);
 
+	if (is_read && write_only(enc))
+		return ROUTE_UNDEF;
 	if (op0 == 1)
 		return sys_insn_route(enc);
 	if (op0 == 2)

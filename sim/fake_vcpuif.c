@@ -332,6 +332,21 @@ static bool physical_read(struct fake_gic *g, uint32_t enc, uint64_t *val)
 	}
 }
 
+/*
+ * ICC_AP0R<n>_EL1/ICC_AP1R<n>_EL1 with n > 0: only with 6 (n = 1) or 7
+ * (n = 2, 3) bits of virtual priority (ICH_VTR_EL2.PRIbits); otherwise,
+ * like the unallocated encodings of the block, UNDEFINED (GICv3 12.2.x).
+ */
+static bool extra_ap_reg(const struct vif *s, uint32_t enc)
+{
+	unsigned n = SYSREG_OP2(enc) & 3u;
+
+	if (!(enc > ICC_AP0R0 && enc <= ICC_AP0R3) &&
+	    !(enc > ICC_AP1R0 && enc <= ICC_AP1R3))
+		return false;
+	return n == 1 ? s->pri_bits >= 6 : s->pri_bits >= 7;
+}
+
 bool vcpuif_read(struct fake_gic *g, uint32_t enc, uint64_t *val)
 {
 	struct vif s;
@@ -397,9 +412,9 @@ bool vcpuif_read(struct fake_gic *g, uint32_t enc, uint64_t *val)
 	case ICC_ASGI1R:
 		return false; /* write-only */
 	default:
-		/* AP0R1-3/AP1R1-3 (32 priority groups fit in AP*R0) and
-		 * the reserved encodings of the block read as zero. */
-		return true;
+		/* AP0R1-3/AP1R1-3 read as zero where they exist (32 priority
+		 * groups fit in AP*R0); the rest is UNDEFINED. */
+		return extra_ap_reg(&s, enc);
 	}
 }
 
@@ -491,10 +506,14 @@ bool vcpuif_write(struct fake_gic *g, uint32_t enc, uint64_t val)
 	case ICC_HPPIR1:
 	case ICC_RPR:
 		return false; /* read-only */
-	default:
-		/* SGI writes reach here only when the hypervisor chose not
-		 * to trap them; there is no other vCPU to signal. */
+	case ICC_SGI0R:
+	case ICC_SGI1R:
+	case ICC_ASGI1R:
+		/* Only when the hypervisor chose not to trap them; there is
+		 * no other vCPU to signal. */
 		return true;
+	default:
+		return extra_ap_reg(&s, enc);
 	}
 }
 

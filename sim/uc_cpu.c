@@ -139,6 +139,22 @@ void sim_write_sp_el1(struct sim_cpu *c, uint64_t val)
 	       val);
 }
 
+/*
+ * Unicorn caches the exception level with the rest of its translation
+ * flags, and a PSTATE write alone does not refresh them (the CPU would go
+ * on at the old EL). Since 2.1.1 any system register write through
+ * UC_ARM64_REG_CP_REG rebuilds them: write one back unchanged.
+ */
+static void rebuild_el(struct sim_cpu *c)
+{
+	uint64_t v = 0;
+
+	if (!uc_cp_read(c, A64_SR_TPIDR_EL1, &v) ||
+	    !uc_cp_write(c, A64_SR_TPIDR_EL1, v))
+		sim_fail(c, "cannot make Unicorn take an exception level "
+			    "change");
+}
+
 void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 {
 	struct vcpu_regs *r = &c->v->regs, *s = &c->shadow;
@@ -146,6 +162,7 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 	uint64_t vals[PULL_COUNT + 2];
 	void *ptrs[PULL_COUNT + 2];
 	int n = 0;
+	bool el_change = false;
 
 #define PUSH(id, val)                                                          \
 	do {                                                                   \
@@ -161,13 +178,7 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 	if (r->pstate != s->pstate || r->sp_el0 != s->sp_el0) {
 		uint64_t sp1 = sim_read_sp_el1(c);
 
-		if (pstate_el(r->pstate) != pstate_el(s->pstate)) {
-			sim_fail(c,
-				 "exception level change EL%u -> EL%u: Unicorn "
-				 "2.0.1 cannot switch its cached EL",
-				 pstate_el(s->pstate), pstate_el(r->pstate));
-			return;
-		}
+		el_change = pstate_el(r->pstate) != pstate_el(s->pstate);
 		PUSH(UC_ARM64_REG_SP_EL0, r->sp_el0);
 		PUSH(UC_ARM64_REG_SP_EL1, sp1);
 		PUSH(UC_ARM64_REG_SP, uses_sp_el0(r->pstate) ? r->sp_el0 : sp1);
@@ -179,6 +190,8 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 #undef PUSH
 	if (n)
 		uc_reg_write_batch(c->uc, ids, ptrs, n);
+	if (el_change)
+		rebuild_el(c);
 	*s = *r;
 	s->pc = natural_pc;
 }

@@ -15,7 +15,8 @@
  * - WFI halts emulation with the PC after it; WFE is a NOP that ends its
  *   block;
  * - writing PSTATE does not rebuild Unicorn's cached flags (EL); a system
- *   register write through CP_REG does;
+ *   register write through CP_REG does, which is how exception entry
+ *   from EL0 takes effect (regs_push);
  * - after an illegal ERET (PSTATE.IL set) the next instruction arrives as
  *   an UNDEF;
  * - with SCR_EL3.RW = 0 (its reset value) every ERET to EL1 is illegal:
@@ -37,6 +38,7 @@
 #define SIM_MAX_REGIONS 512
 #define SIM_ERET_CACHE 1024
 #define SIM_MAX_STUCK_EXITS 10000u
+#define SIM_IC_FLUSHES_PER_TB_FLUSH 2048u
 
 /* QEMU exception numbers reported through UC_HOOK_INTR. */
 #define UC_EXCP_UDEF 1u
@@ -98,6 +100,8 @@ struct sim_cpu {
 	uint64_t shadow_sp_el1;
 
 	bool stop_requested;
+	bool ic_flush; /* the guest invalidated its instruction cache */
+	uint64_t ic_flushes;
 	bool block_stop; /* stopped by the block hook, before: */
 	uint64_t block_stop_pc;
 	bool pending_idle;  /* core said EXIT_WFI */
@@ -167,6 +171,13 @@ int sim_install_code_hook(struct sim_cpu *c);
 
 /* uc_sysreg.c: MRS/MSR/SYS routing and the counter/timer registers */
 int sim_install_sysreg_hooks(struct sim_cpu *c);
+/* Drop Unicorn's translations (after an IC IALLU/IVAU), between runs. */
+void sim_ic_invalidate(struct sim_cpu *c);
+enum el0_rule { EL0_ALLOWED, EL0_UNDEF, EL0_TRAP_EL1 };
+enum el0_rule sim_el0_sysreg_rule(struct sim_cpu *c, uint32_t enc,
+				  bool is_read);
+bool sim_prepare_el0_sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
+				 unsigned rt, uint64_t pc);
 
 /* uc_trap.c: time at a trap, exits to the core, entry into EL1 */
 void sim_request_stop(struct sim_cpu *c);

@@ -128,25 +128,80 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 	c->vtime++;
 }
 
-static bool fp_trapped_at_el1(struct sim_cpu *c)
+static bool at_el0(struct sim_cpu *c)
+{
+	return ((uc_get(c, UC_ARM64_REG_PSTATE) >> 2) & 3u) == 0;
+}
+
+/* CPACR_EL1.FPEN: 0b01 traps EL0 only, 0b11 nothing, else both. */
+static bool fp_trapped_to_el1(struct sim_cpu *c, bool el0)
 {
 	uint64_t fpen =
 	    (uc_get(c, UC_ARM64_REG_CPACR_EL1) >> A64_CPACR_FPEN_SHIFT) & 3u;
 
-	return fpen != 3;
+	return fpen == 1 ? el0 : fpen != 3;
+}
+
+/*
+ * An EL0 system instruction (MRS, MSR, SYS, MSR immediate) that Unicorn
+ * refused: if EL1's controls trap it rather than leave it UNDEFINED, it is
+ * EC 0x18 to EL1. True if handled.
+ */
+static bool el0_sys_insn(struct sim_cpu *c, uint32_t insn, uint64_t pc)
+{
+	uint32_t enc = (insn >> 5) & 0xffffu;
+	bool is_read = (insn >> 21) & 1u;
+
+	if ((insn & 0xffc00000u) != 0xd5000000u)
+		return false; /* not in the system instruction space */
+	if (sim_el0_sysreg_rule(c, enc, is_read) != EL0_TRAP_EL1)
+		return false;
+	regs_pull(c);
+	if (sim_prepare_el0_sysreg_trap(c, enc, is_read, insn & 31u, pc))
+		regs_push(c, c->shadow.pc);
+	return true;
 }
 
 static void udef(struct sim_cpu *c, uint64_t pc)
 {
 	uint32_t insn = 0;
 	uint16_t imm;
+	bool el0;
 
+	if (pc & 3) {
+		/* A branch to a misaligned address: Unicorn reports it at the
+		 * target, which is what ELR and FAR get (EC 0x22, ISS 0). */
+		sim_enter_el1(c, false, a64_esr(A64_EC_PC_ALIGN, 0), true, pc,
+			      pc);
+		return;
+	}
 	if (!sim_read_insn(c, pc, &insn)) {
 		sim_fail(c, "cannot read the instruction at %#llx",
 			 (unsigned long long)pc);
 		return;
 	}
-	if (a64_is_hvc(insn, &imm) && !el2_hvc_disabled()) {
+	el0 = at_el0(c);
+	if ((insn == A64_WFI || insn == A64_WFE) && el0) {
+		/* SCTLR_EL1.nTWI/nTWE = 0 trap EL0's WFI/WFE to EL1, but only
+		 * if it would wait: with an interrupt pending (masked or not)
+		 * it completes at once, as QEMU and hardware do. */
+		if (vcpuif_irq_signaled() || fgic_irq_signaled(c->gic)) {
+			sim_give_back_time(c, pc);
+			uc_set(c, UC_ARM64_REG_PC, pc + 4);
+			return;
+		}
+		sim_enter_el1(
+		    c, false,
+		    a64_esr(A64_EC_WFX,
+			    A64_ISS_CV_COND_AL |
+				(insn == A64_WFE ? A64_ISS_WFX_WFE : 0u)),
+		    false, 0, pc);
+		return;
+	}
+	if (el0 && el0_sys_insn(c, insn, pc))
+		return;
+	/* HVC is UNDEFINED at EL0. */
+	if (a64_is_hvc(insn, &imm) && !el0 && !el2_hvc_disabled()) {
 		enum exit_action act;
 
 		act =
@@ -155,7 +210,7 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 		sim_finish_trap(c, act);
 		return;
 	}
-	if (a64_is_fpsimd(insn) && fp_trapped_at_el1(c)) {
+	if (a64_is_fpsimd(insn) && fp_trapped_to_el1(c, el0)) {
 		sim_enter_el1(c, false,
 			      a64_esr(A64_EC_FP_ASIMD, A64_ISS_CV_COND_AL),
 			      false, 0, pc);
@@ -193,6 +248,54 @@ static void smc(struct sim_cpu *c, uint64_t next_pc)
 	}
 }
 
+/*
+ * A data abort Unicorn raised itself. With the guest's MMU off (what the
+ * sim models) that is an alignment fault: an unaligned access to Device
+ * memory (all data is Device then), SCTLR_EL1.A, or a misaligned
+ * exclusive/atomic. Its syndrome is not visible through Unicorn's API, so
+ * the sim decodes the access: DFSC 0x21, WnR, no instruction syndrome
+ * (ISV is 0 for a fault taken to EL1), FAR = the access address.
+ */
+/* Exclusive pairs must be aligned to their total size, the rest (on
+ * Device memory) to the size of one register. */
+static bool misaligned(const struct a64_ldst *d, uint64_t ea)
+{
+	unsigned bytes = 1u << d->sas;
+
+	if (d->exclusive && d->pair)
+		bytes *= 2;
+	return (ea & (bytes - 1u)) != 0;
+}
+
+static void alignment_fault(struct sim_cpu *c, uint64_t pc)
+{
+	struct a64_ldst d;
+	uint32_t insn = 0;
+	uint64_t x[32], ea = 0;
+	unsigned ec;
+
+	regs_pull(c);
+	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
+	x[31] = uc_get(c, UC_ARM64_REG_SP);
+	if (!sim_read_insn(c, pc, &insn) || !a64_decode_ldst(insn, &d) ||
+	    !misaligned(&d, ea = a64_ldst_ea(&d, x, pc))) {
+		sim_fail(c,
+			 "Unicorn data abort at %#llx (insn %#x) is not an "
+			 "alignment fault: guest Stage-1 is not modelled",
+			 (unsigned long long)pc, insn);
+		return;
+	}
+	ec = ((c->v->regs.pstate >> 2) & 3u) == 0 ? A64_EC_DABT_LOW
+						  : A64_EC_DABT_CUR;
+	if (!sim_prepare_el1_entry(
+		c, false,
+		a64_esr(ec, A64_FSC_ALIGNMENT |
+				(d.is_store ? A64_ISS_DABT_WNR : 0u)),
+		true, ea, pc))
+		return;
+	regs_push(c, c->shadow.pc);
+}
+
 static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 {
 	struct sim_cpu *c = opaque;
@@ -225,10 +328,14 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 		sim_give_back_time(c, pc - 4);
 		smc(c, pc);
 		break;
+	case UC_EXCP_DATA_ABORT: /* PC at the access */
+		sim_give_back_time(c, pc);
+		alignment_fault(c, pc);
+		break;
 	default:
-		/* Aborts Unicorn raises itself come from the guest's own
-		 * Stage-1 or alignment checks; their syndrome is not visible
-		 * through the Unicorn API. */
+		/* Other aborts Unicorn raises itself come from the guest's
+		 * own Stage-1; their syndrome is not visible through the
+		 * Unicorn API. */
 		sim_fail(c, "Unicorn exception %u at %#llx is not modelled",
 			 intno, (unsigned long long)pc);
 		break;

@@ -279,6 +279,8 @@ enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit)
 			c->result = SIM_LIMIT;
 			break;
 		}
+		if (c->ic_flush)
+			sim_ic_invalidate(c);
 		c->fault.valid = false;
 		c->block_stop = false;
 		err = uc_emu_start(c->uc, uc_get(c, UC_ARM64_REG_PC), 0, 0, 0);

@@ -4,6 +4,8 @@
  * UNDEF, or left to Unicorn. The counter/timer registers are answered here
  * so that Unicorn's host-clock timers never reach the guest.
  */
+#include <string.h>
+
 #include "a64_decode.h"
 #include "a64_arch.h"
 #include "a64_sysregs.h"
@@ -13,6 +15,10 @@
 #include "hal.h"
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
+
+#define IC_IALLUIS SYSREG_ENC(1, 0, 7, 1, 0)
+#define IC_IALLU SYSREG_ENC(1, 0, 7, 5, 0)
+#define IC_IVAU SYSREG_ENC(1, 3, 7, 5, 1)
 
 bool sim_timer_read(struct sim_cpu *c, uint32_t enc, uint64_t now,
 		    uint64_t *val)
@@ -139,16 +145,161 @@ static uint32_t emulated(struct sim_cpu *c, uint64_t pc)
 	return 1;
 }
 
+static uint32_t sysreg_iss(uint32_t enc, bool is_read, unsigned rt)
+{
+	return (SYSREG_OP0(enc) << A64_ISS_SYS_OP0_SHIFT) |
+	       (SYSREG_OP2(enc) << A64_ISS_SYS_OP2_SHIFT) |
+	       (SYSREG_OP1(enc) << A64_ISS_SYS_OP1_SHIFT) |
+	       (SYSREG_CRN(enc) << A64_ISS_SYS_CRN_SHIFT) |
+	       (rt << A64_ISS_SYS_RT_SHIFT) |
+	       (SYSREG_CRM(enc) << A64_ISS_SYS_CRM_SHIFT) |
+	       (is_read ? A64_ISS_SYS_READ : 0);
+}
+
+#define SCTLR_UMA (1ull << 9)
+#define SCTLR_DZE (1ull << 14)
+#define SCTLR_UCT (1ull << 15)
+#define SCTLR_UCI (1ull << 26)
+#define CNTKCTL_EL0PCTEN (1ull << 0)
+#define CNTKCTL_EL0VCTEN (1ull << 1)
+#define CNTKCTL_EL0VTEN (1ull << 8)
+#define CNTKCTL_EL0PTEN (1ull << 9)
+#define PMUSERENR_EN (1ull << 0)
+
+#define NZCV SYSREG_ENC(3, 3, 4, 2, 0)
+#define DAIF SYSREG_ENC(3, 3, 4, 2, 1)
+#define FPCR SYSREG_ENC(3, 3, 4, 4, 0)
+#define FPSR SYSREG_ENC(3, 3, 4, 4, 1)
+#define CTR_EL0 SYSREG_ENC(3, 3, 0, 0, 1)
+#define PMUSERENR_EL0 SYSREG_ENC(3, 3, 9, 14, 0)
+#define DC_CVAC SYSREG_ENC(1, 3, 7, 10, 1)
+#define DC_CVAU SYSREG_ENC(1, 3, 7, 11, 1)
+#define DC_CIVAC SYSREG_ENC(1, 3, 7, 14, 1)
+#define MSR_DAIFSET_OP2 6u
+#define MSR_DAIFCLR_OP2 7u
+
+#define PMCR_N(v) (((v) >> 11) & 0x1fu)
+#define PMSWINC_OP2 4u
+#define PMCEID0_OP2 6u
+
+/*
+ * The PMU's EL0 registers that exist (PMUSERENR_EL0 aside): CRn 9 CRm 12
+ * (PMCR ... PMCEID1), PMCCNTR/PMXEVTYPER/PMXEVCNTR, PMOVSSET, and
+ * PMEVCNTR<n>/PMEVTYPER<n> for the PMCR_EL0.N counters (plus PMCCFILTR as
+ * n = 31). Anything else there is UNDEFINED before PMUSERENR_EL0 counts,
+ * and so are reads of PMSWINC and writes of PMCEID0/1.
+ */
+static bool pmu_el0_reg(struct sim_cpu *c, uint32_t enc, bool is_read)
+{
+	unsigned crn = SYSREG_CRN(enc), crm = SYSREG_CRM(enc);
+	unsigned op2 = SYSREG_OP2(enc), n;
+	uint64_t pmcr = 0;
+
+	if (crn == 9 && crm == 12)
+		return op2 == PMSWINC_OP2 ? !is_read
+					  : (op2 < PMCEID0_OP2 || is_read);
+	if (crn == 9 && crm == 13)
+		return op2 <= 2;
+	if (crn == 9 && crm == 14)
+		return op2 == 3; /* PMOVSSET_EL0 */
+	if (crn != 14 || crm < 8)
+		return false;
+	n = (crm & 3u) << 3 | op2;
+	if (crm >= 12 && n == 31)
+		return true; /* PMCCFILTR_EL0 */
+	uc_cp_read(c, A64_SR_PMCR_EL0, &pmcr);
+	return n < PMCR_N(pmcr);
+}
+
+static enum el0_rule allow_if(bool cond)
+{
+	return cond ? EL0_ALLOWED : EL0_TRAP_EL1;
+}
+
+/*
+ * What EL0 may do with a system register or instruction, from EL1's point
+ * of view (checked before any EL2 routing, which applies only to what EL1
+ * allows): only the op1 = 3 encodings exist at EL0, and SCTLR_EL1,
+ * CNTKCTL_EL1 and PMUSERENR_EL0 trap some of them to EL1 (EC 0x18).
+ * MSR DAIFSet/DAIFClr come as op0 = 0, CRn = 4 (their CRm is the mask).
+ */
+enum el0_rule sim_el0_sysreg_rule(struct sim_cpu *c, uint32_t enc, bool is_read)
+{
+	uint64_t sctlr = 0, k = c->cntkctl, pmu = 0;
+	unsigned op1 = SYSREG_OP1(enc), crn = SYSREG_CRN(enc);
+	unsigned op2 = SYSREG_OP2(enc);
+
+	uc_cp_read(c, A64_SR_SCTLR_EL1, &sctlr);
+	if (SYSREG_OP0(enc) == 0 && crn == 4 && op1 == 3 &&
+	    (op2 == MSR_DAIFSET_OP2 || op2 == MSR_DAIFCLR_OP2))
+		return allow_if(sctlr & SCTLR_UMA);
+	if (op1 != 3)
+		return EL0_UNDEF;
+	switch (enc) {
+	case NZCV:
+	case FPCR:
+	case FPSR:
+	case A64_SR_TPIDR_EL0:
+		return EL0_ALLOWED;
+	case A64_SR_DCZID_EL0:
+	case A64_SR_TPIDRRO_EL0:
+	case PMUSERENR_EL0:
+		return is_read ? EL0_ALLOWED : EL0_UNDEF;
+	case CTR_EL0:
+		return is_read ? allow_if(sctlr & SCTLR_UCT) : EL0_UNDEF;
+	case DAIF:
+		return allow_if(sctlr & SCTLR_UMA);
+	case DC_CVAC:
+	case DC_CVAU:
+	case DC_CIVAC:
+	case IC_IVAU:
+		return allow_if(sctlr & SCTLR_UCI);
+	case A64_SR_DC_ZVA:
+		return allow_if(sctlr & SCTLR_DZE);
+	case A64_SR_CNTFRQ_EL0:
+		return is_read
+			   ? allow_if(k & (CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN))
+			   : EL0_UNDEF;
+	case A64_SR_CNTPCT_EL0:
+		return is_read ? allow_if(k & CNTKCTL_EL0PCTEN) : EL0_UNDEF;
+	case A64_SR_CNTVCT_EL0:
+		return is_read ? allow_if(k & CNTKCTL_EL0VCTEN) : EL0_UNDEF;
+	case A64_SR_CNTV_CTL_EL0:
+	case A64_SR_CNTV_CVAL_EL0:
+	case A64_SR_CNTV_TVAL_EL0:
+		return allow_if(k & CNTKCTL_EL0VTEN);
+	case A64_SR_CNTP_CTL_EL0:
+	case A64_SR_CNTP_CVAL_EL0:
+	case A64_SR_CNTP_TVAL_EL0:
+		return allow_if(k & CNTKCTL_EL0PTEN);
+	default:
+		break;
+	}
+	if (SYSREG_OP0(enc) == 3 && pmu_el0_reg(c, enc, is_read)) {
+		uc_cp_read(c, PMUSERENR_EL0, &pmu);
+		return allow_if(pmu & PMUSERENR_EN);
+	}
+	/* The debug communication channel: EL1 lets EL0 in (MDSCR_EL1.TDCC
+	 * is not modelled), EL2 routing decides the rest. */
+	if (SYSREG_OP0(enc) == 2 && crn == 0)
+		return EL0_ALLOWED;
+	return EL0_UNDEF;
+}
+
+/* EL0 touched something EL1 traps: EC 0x18 to EL1, ELR = the instruction
+ * (on the pulled registers; the caller pushes). */
+bool sim_prepare_el0_sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
+				 unsigned rt, uint64_t pc)
+{
+	return sim_prepare_el1_entry(
+	    c, false, a64_esr(A64_EC_SYSREG, sysreg_iss(enc, is_read, rt)),
+	    false, 0, pc);
+}
+
 static uint32_t sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
 			    unsigned rt, uint64_t pc)
 {
-	uint32_t iss = (SYSREG_OP0(enc) << A64_ISS_SYS_OP0_SHIFT) |
-		       (SYSREG_OP2(enc) << A64_ISS_SYS_OP2_SHIFT) |
-		       (SYSREG_OP1(enc) << A64_ISS_SYS_OP1_SHIFT) |
-		       (SYSREG_CRN(enc) << A64_ISS_SYS_CRN_SHIFT) |
-		       (rt << A64_ISS_SYS_RT_SHIFT) |
-		       (SYSREG_CRM(enc) << A64_ISS_SYS_CRM_SHIFT) |
-		       (is_read ? A64_ISS_SYS_READ : 0);
+	uint32_t iss = sysreg_iss(enc, is_read, rt);
 	enum exit_action act;
 
 	/* No time to give back: Unicorn ends the block at a register it
@@ -212,6 +363,64 @@ static void put_rt(struct sim_cpu *c, uc_arm64_reg reg, uint64_t val)
 		uc_reg_write(c->uc, reg, &val);
 }
 
+/*
+ * Instruction cache invalidation is where a guest that wrote code makes it
+ * visible to its instruction fetches. Unicorn misses some rewrites of code
+ * it has translated (a guest rewriting a buffer between runs executed the
+ * old instructions), so the sim drops the translations. Not from here: the
+ * block running now may be one of them, and Unicorn would chain from a
+ * freed block (it crashed doing so). Unicorn stops at the end of the block
+ * and the run loop drops them (sim_ic_invalidate).
+ */
+static void ic_invalidate_later(struct sim_cpu *c)
+{
+	c->ic_flush = true;
+	sim_request_stop(c);
+}
+
+void sim_ic_invalidate(struct sim_cpu *c)
+{
+	c->ic_flush = false;
+	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
+	/* Invalidated translations keep their space in Unicorn's code buffer;
+	 * when it fills up, Unicorn flushes it from inside the run, and 2.1.1
+	 * then crashed chaining blocks (hostile seeds of 10 M instructions,
+	 * tens of thousands of rewritten buffers). Flush here, between runs,
+	 * long before that. */
+	if (++c->ic_flushes % SIM_IC_FLUSHES_PER_TB_FLUSH == 0) {
+		uc_ctl_flush_tb(c->uc);
+		return;
+	}
+	for (unsigned i = 0; i < c->nregions; i++)
+		if (c->regions[i].prot & UC_PROT_EXEC)
+			uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
+					    c->regions[i].ipa +
+						c->regions[i].size);
+}
+
+/*
+ * The Cortex-A57's IMPLEMENTATION DEFINED EL1 registers (TRM: CPUACTLR,
+ * CPUECTLR, CPUMERRSR, L2CTLR, L2ECTLR, L2ACTLR, L2MERRSR), which QEMU's
+ * cortex-a57 also has; Unicorn's model lacks them and UNDEFs. Reached only
+ * when HCR_EL2.TIDCP leaves them to EL1: read as zero (one CPU, no errors
+ * recorded), writes ignored. CBAR_EL1 Unicorn has.
+ */
+static bool a57_impdef(uint32_t enc)
+{
+	switch (enc) {
+	case SYSREG_ENC(3, 1, 15, 2, 0): /* CPUACTLR_EL1 */
+	case SYSREG_ENC(3, 1, 15, 2, 1): /* CPUECTLR_EL1 */
+	case SYSREG_ENC(3, 1, 15, 2, 2): /* CPUMERRSR_EL1 */
+	case SYSREG_ENC(3, 1, 11, 0, 2): /* L2CTLR_EL1 */
+	case SYSREG_ENC(3, 1, 11, 0, 3): /* L2ECTLR_EL1 */
+	case SYSREG_ENC(3, 1, 15, 0, 0): /* L2ACTLR_EL1 */
+	case SYSREG_ENC(3, 1, 15, 2, 3): /* L2MERRSR_EL1 */
+		return true;
+	default:
+		return false;
+	}
+}
+
 static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 			      const uc_arm64_cp_reg *cp, bool is_read)
 {
@@ -219,6 +428,21 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 	enum el2_route route = el2_route_sysreg(enc, is_read);
 	uint64_t pc, val = 0;
 
+	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
+		ic_invalidate_later(c);
+	/* What EL0 may not do, Unicorn refuses itself (the access raises an
+	 * UNDEF that udef() turns into EC 0x18 where EL1 traps it): a
+	 * redirect from here would be late for a register Unicorn
+	 * implements, with the rest of the block run at the wrong EL. */
+	if (((uc_get(c, UC_ARM64_REG_PSTATE) >> 2) & 3u) == 0 &&
+	    sim_el0_sysreg_rule(c, enc, is_read) != EL0_ALLOWED)
+		return 0;
+	if (route == ROUTE_NATIVE && a57_impdef(enc)) {
+		pc = uc_get(c, UC_ARM64_REG_PC);
+		if (is_read)
+			put_rt(c, reg, 0);
+		return emulated(c, pc);
+	}
 	if (route == ROUTE_NATIVE && enc != A64_SR_DC_ZVA)
 		return 0;
 	pc = uc_get(c, UC_ARM64_REG_PC);

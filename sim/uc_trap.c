@@ -164,10 +164,11 @@ bool sim_prepare_el1_entry(struct sim_cpu *c, bool irq, uint64_t esr,
 	unsigned mode = (unsigned)r->pstate & A64_PSR_M_MASK;
 
 	if ((r->pstate & A64_PSR_NRW) ||
-	    (mode != A64_PSR_M_EL1T && mode != A64_PSR_M_EL1H)) {
+	    (mode != A64_PSR_M_EL1T && mode != A64_PSR_M_EL1H &&
+	     mode != A64_PSR_M_EL0T)) {
 		sim_fail(c,
-			 "exception entry from PSTATE %#llx (EL0 or "
-			 "AArch32) is not modelled",
+			 "exception entry from PSTATE %#llx (AArch32) is not "
+			 "modelled",
 			 (unsigned long long)r->pstate);
 		return false;
 	}
@@ -177,8 +178,11 @@ bool sim_prepare_el1_entry(struct sim_cpu *c, bool irq, uint64_t esr,
 		uc_set(c, UC_ARM64_REG_ESR_EL1, esr);
 	if (set_far)
 		uc_set(c, UC_ARM64_REG_FAR_EL1, far);
+	/* Current EL with SP_EL0, with SP_EL1, or from the lower EL (EL0). */
 	r->pc = uc_get(c, UC_ARM64_REG_VBAR_EL1) +
-		(mode == A64_PSR_M_EL1T ? A64_VEC_CUR_SP0 : A64_VEC_CUR_SPX) +
+		(mode == A64_PSR_M_EL1T	  ? A64_VEC_CUR_SP0
+		 : mode == A64_PSR_M_EL1H ? A64_VEC_CUR_SPX
+					  : A64_VEC_LOWER_A64) +
 		(irq ? A64_VEC_IRQ : A64_VEC_SYNC);
 	r->pstate = A64_PSR_M_EL1H | A64_PSR_DAIF;
 	if (irq)

@@ -82,6 +82,14 @@ CHECK_STEPS += qemu-e2e
 linux-e2e: $(HV_ELF)
 	harness/linux-e2e --hv $(HV_ELF)
 
+# The hostile campaign with a longer seed than check-sim's, under QEMU and
+# in hvsim: the same UART lines (exceptions per EC) and trap counts.
+QEMU_E2E_HOSTILE_ARGS ?= seed=7 insns=200000
+.PHONY: qemu-e2e-hostile
+qemu-e2e-hostile: $(HV_ELF) $(BUILD)/fixtures/hostile.img $(HVSIM)
+	harness/qemu-e2e --hvsim $(HVSIM) --hv $(HV_ELF) --timeout 600 \
+	  --bootargs "$(QEMU_E2E_HOSTILE_ARGS)" $(BUILD)/fixtures/hostile.img
+
 # Part of `make check`: the port builds warning-free, and qemu-run's
 # stream splitter (no QEMU needed) separates hv lines correctly.
 .PHONY: check-target

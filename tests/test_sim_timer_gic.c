@@ -273,6 +273,24 @@ static void test_vif_registers(void **state)
 	assert_false(vcpuif_owns(SYSREG_VBAR_EL1));
 }
 
+/* With 5 bits of priority only ICC_AP0R0/AP1R0 exist (GICv3: AP<g>R1 needs
+ * 6 bits, AP<g>R2/3 need 7); the others, like the unallocated encodings of
+ * the ICC block, are UNDEFINED. QEMU's vCPU interface agrees. */
+static void test_vif_unimplemented_registers(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	vif_enable();
+	assert_true(vcpuif_read(NULL, ICC(12, 9, 0), &v));   /* AP1R0 */
+	assert_true(vcpuif_write(NULL, ICC(12, 8, 4), 0));   /* AP0R0 */
+	assert_false(vcpuif_read(NULL, ICC(12, 9, 1), &v));  /* AP1R1 */
+	assert_false(vcpuif_read(NULL, ICC(12, 9, 3), &v));  /* AP1R3 */
+	assert_false(vcpuif_write(NULL, ICC(12, 8, 7), 0));  /* AP0R3 */
+	assert_false(vcpuif_read(NULL, ICC(12, 10, 0), &v)); /* unallocated */
+	assert_false(vcpuif_write(NULL, ICC(12, 11, 0), 0)); /* unallocated */
+}
+
 static void test_vif_maintenance(void **state)
 {
 	uint64_t v = 0;
@@ -327,6 +345,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_vif_masking, reset),
 	    cmocka_unit_test_setup(test_vif_hw_and_eoimode, reset),
 	    cmocka_unit_test_setup(test_vif_registers, reset),
+	    cmocka_unit_test_setup(test_vif_unimplemented_registers, reset),
 	    cmocka_unit_test_setup(test_vif_maintenance, reset),
 	    cmocka_unit_test_setup(test_physical_route_when_imo_clear, reset),
 	};

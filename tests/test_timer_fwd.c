@@ -137,6 +137,23 @@ static void guest_deactivation_completes_it(void **state)
 	assert_int_equal(bus_rd(&tvm.vm->bus, 0x080b0300, 4) & (1u << 27), 0);
 }
 
+/* A WFI ends while a timer fires even when the guest's GIC would not
+ * deliver its interrupt (the physical one stays active meanwhile), and
+ * idles when no timer fires and nothing is deliverable. */
+static void wfi_ends_while_a_timer_fires(void **state)
+{
+	uint64_t wfi = 0x06000000; /* EC 0x01 WFx, IL, TI = WFI */
+
+	(void)state;
+	hal_sysreg_write(CNTV_CTL, 0x1); /* armed, not yet expired */
+	tvm.v->regs.pc = TEST_RAM_IPA + 0x40;
+	assert_int_equal(test_trap(tvm.v, wfi, 0, 0), EXIT_WFI);
+	hal_sysreg_write(CNTV_CTL, CTL_FIRING); /* 27 not enabled in the GIC */
+	assert_int_equal(test_trap(tvm.v, wfi, 0, 0), EXIT_RESUME);
+	hal_sysreg_write(CNTV_CTL, 0x7); /* firing but IMASK: not an output */
+	assert_int_equal(test_trap(tvm.v, wfi, 0, 0), EXIT_WFI);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +162,7 @@ int main(void)
 	    T(physical_timer_is_forwarded_too),
 	    T(stopped_timer_releases_the_physical_interrupt),
 	    T(guest_deactivation_completes_it),
+	    T(wfi_ends_while_a_timer_fires),
 #undef T
 	};
 

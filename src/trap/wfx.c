@@ -18,7 +18,11 @@ enum exit_action handle_wfx(struct vcpu *v)
 		vcpu_note(v, "wfe", 0, 0, 0);
 		return EXIT_RESUME;
 	}
-	if (vgic_vcpu_has_deliverable(v->vm, v)) {
+	/* A timer whose condition is met also ends the WFI (as KVM counts a
+	 * vCPU with a firing timer as runnable): its physical interrupt stays
+	 * active while the virtual one is pending, even undeliverable, so
+	 * waiting for it would wait for ever. WFI may wake spuriously. */
+	if (vgic_vcpu_has_deliverable(v->vm, v) || vgic_timer_output_high(v)) {
 		vcpu_note(v, "wfi.pending", 0, 0, 0);
 		return EXIT_RESUME;
 	}

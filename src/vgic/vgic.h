@@ -70,10 +70,10 @@ struct vgic_cpu {
 	/* What each LR holds as far as we know (written at flush, read back
 	 * at sync): a flush writes only the LRs that change. */
 	uint64_t lr_val[VGIC_MAX_LRS];
-	uint64_t hcr_trap;  /* the NPIE/UIE bits the last flush asked for */
-	uint32_t work_priv; /* bit n: private INTID n may need an LR */
+	uint64_t hcr_trap;    /* the NPIE/UIE bits the last flush asked for */
+	uint32_t work_priv;   /* bit n: private INTID n may need an LR */
 	uint32_t phys_active; /* bit n: forwarded PPI n is active physically */
-	bool sleep;	    /* GICR_WAKER.ProcessorSleep */
+	bool sleep;	      /* GICR_WAKER.ProcessorSleep */
 	/* Virtual CPU interface state that a world switch moves. */
 	uint64_t vmcr;
 	/* Active priorities: with 5 preemption bits (ICH_VTR_EL2.PREbits,
@@ -155,6 +155,9 @@ void vgic_sync(struct vcpu *v);
 void vgic_timer_init(struct vcpu *v);
 bool vgic_timer_fired(struct vcpu *v, uint32_t intid);
 void vgic_timer_sample_slow(struct vcpu *v);
+/* Is one of v's EL1 timers firing now (enabled, condition met, not
+ * masked), whether or not the guest's GIC would deliver its interrupt? */
+bool vgic_timer_output_high(struct vcpu *v);
 
 /* World switch of ICH_VMCR_EL2 and ICH_AP0R/AP1R<n>_EL2. */
 void vgic_vcpu_load(struct vcpu *v);
