@@ -12,10 +12,6 @@
 #define GICD_TYPER_IDBITS_SHIFT 19
 /* 10 INTID bits (IDbits + 1): SPIs end below 1020, no LPIs. */
 #define GICD_TYPER_IDBITS 9u
-/* Arm's JEP106 code as implementer; product, variant, revision 0. */
-#define VGIC_IIDR 0x0000043bu
-/* PIDR2: ArchRev [7:4] = 3 (GICv3), JEDEC [3] = 1, DES_1 [2:0] = 3. */
-#define VGIC_PIDR2 0x3bu
 /* IROUTER: IRM [31] and Aff2..Aff0 [23:0]; Aff3 is RES0 (TYPER.A3V = 0). */
 #define IROUTER_MASK 0x80ffffffull
 
@@ -48,22 +44,6 @@ static uint64_t typer_read(void *ctx, uint32_t off, unsigned w)
 	/* ITLinesNumber: INTIDs up to 32 * (N + 1) - 1. */
 	return (VGIC_NR_INTIDS / 32u - 1u) |
 	       (GICD_TYPER_IDBITS << GICD_TYPER_IDBITS_SHIFT);
-}
-
-static uint64_t iidr_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)off;
-	(void)w;
-	return VGIC_IIDR;
-}
-
-static uint64_t pidr2_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)off;
-	(void)w;
-	return VGIC_PIDR2;
 }
 
 /* One bit per INTID: word n of the region covers INTIDs 32n..32n+31. */
@@ -150,7 +130,7 @@ static void irouter_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 static const struct mmio_region gicd_regions[] = {
     {0x0000, 4, MMIO_W32, ctlr_read, ctlr_write},
     {0x0004, 4, MMIO_W32, typer_read, NULL},
-    {0x0008, 4, MMIO_W32, iidr_read, NULL},
+    {0x0008, 4, MMIO_W32, vgic_iidr_read, NULL},
     {0x0080, 0x80, MMIO_W32, igroupr_read, igroupr_write},
     {0x0100, 0x80, MMIO_W32, isenabler_read, isenabler_write},
     {0x0180, 0x80, MMIO_W32, icenabler_read, icenabler_write},
@@ -162,7 +142,7 @@ static const struct mmio_region gicd_regions[] = {
     {0x0c00, 0x100, MMIO_W32, cfg_read, cfg_write},
     {0x0d00, 0x80, MMIO_W32, igrpmodr_read, igrpmodr_write},
     {0x6000, 0x2000, MMIO_W32 | MMIO_W64, irouter_read, irouter_write},
-    {0xffe8, 4, MMIO_W32, pidr2_read, NULL},
+    {0xffe8, 4, MMIO_W32, vgic_pidr2_read, NULL},
 };
 
 void vgic_gicd_init(struct vm *vm, uint64_t base)

@@ -9,8 +9,6 @@
 #include "vgic/vgic_priv.h"
 #include "vm/vm.h"
 
-#define VGIC_IIDR 0x0000043bu /* as the distributor's */
-#define VGIC_PIDR2 0x3bu      /* ArchRev 3 (GICv3) */
 #define SGI_FRAME 0x10000u
 
 #define GICR_TYPER_LAST (1ull << 4)
@@ -18,22 +16,6 @@
 #define GICR_TYPER_AFF_SHIFT 32
 #define GICR_WAKER_PROCESSOR_SLEEP (1u << 1)
 #define GICR_WAKER_CHILDREN_ASLEEP (1u << 2)
-
-static uint64_t iidr_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)off;
-	(void)w;
-	return VGIC_IIDR;
-}
-
-static uint64_t pidr2_read(void *ctx, uint32_t off, unsigned w)
-{
-	(void)ctx;
-	(void)off;
-	(void)w;
-	return VGIC_PIDR2;
-}
 
 /* Affinity_Value [63:32] is MPIDR's Aff3.Aff2.Aff1.Aff0; Last [4] marks
  * the final redistributor of the contiguous region, where a guest's scan
@@ -132,10 +114,10 @@ static void cfg_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 
 static const struct mmio_region gicr_regions[] = {
     /* RD_base */
-    {0x0004, 4, MMIO_W32, iidr_read, NULL},
+    {0x0004, 4, MMIO_W32, vgic_iidr_read, NULL},
     {0x0008, 8, MMIO_W32 | MMIO_W64, typer_read, NULL},
     {0x0014, 4, MMIO_W32, waker_read, waker_write},
-    {0xffe8, 4, MMIO_W32, pidr2_read, NULL},
+    {0xffe8, 4, MMIO_W32, vgic_pidr2_read, NULL},
     /* SGI_base */
     {SGI_FRAME + 0x0080, 4, MMIO_W32, igroupr_read, igroupr_write},
     {SGI_FRAME + 0x0100, 4, MMIO_W32, isenabler_read, isenabler_write},

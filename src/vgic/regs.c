@@ -148,3 +148,19 @@ void vgic_cfg_write(struct vm *vm, struct vcpu *v, uint32_t first, uint32_t val)
 			irq->edge = (val >> (2 * i)) & ICFGR_EDGE;
 	}
 }
+
+uint64_t vgic_iidr_read(void *ctx, uint32_t off, unsigned width)
+{
+	(void)ctx;
+	(void)off;
+	(void)width;
+	return 0x0000043bu;
+}
+
+uint64_t vgic_pidr2_read(void *ctx, uint32_t off, unsigned width)
+{
+	(void)ctx;
+	(void)off;
+	(void)width;
+	return 0x3bu;
+}

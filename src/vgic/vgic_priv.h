@@ -45,6 +45,12 @@ struct vm;
 
 bool vgic_group_enabled(const struct vm *vm, const struct vgic_irq *irq);
 
+/* Identification registers the distributor and every redistributor share:
+ * IIDR (Arm's JEP106 code as implementer; product, variant, revision 0)
+ * and PIDR2 (ArchRev [7:4] = 3, GICv3; JEDEC [3]; DES_1 [2:0] = 3). */
+uint64_t vgic_iidr_read(void *ctx, uint32_t off, unsigned width);
+uint64_t vgic_pidr2_read(void *ctx, uint32_t off, unsigned width);
+
 /*
  * Registers with one, two or eight bits per INTID, shared by the
  * distributor (SPIs) and each redistributor's SGI frame (SGIs and PPIs).
