@@ -314,6 +314,30 @@ const struct sim_hal_stats *sim_hal_stats(void)
 	return &stats;
 }
 
+/* Without a CPU model there is nothing to run: the caller gets the CPU
+ * back at once. */
+enum hal_exit hal_vcpu_enter(struct vcpu *v)
+{
+	if (!have_cpu || !cpu.enter)
+		return HAL_EXIT_HOST;
+	return (enum hal_exit)cpu.enter(cpu.ctx, v);
+}
+
+void hal_wait_for_interrupt(void)
+{
+	if (have_cpu && cpu.wait)
+		cpu.wait(cpu.ctx);
+}
+
+/* The fake machine has no physical device of its own: guest UART input is
+ * fed to the emulated PL011 directly, not through an interrupt. */
+bool hal_port_irq(struct vcpu *v, uint32_t intid)
+{
+	(void)v;
+	(void)intid;
+	return false;
+}
+
 _Noreturn void hal_halt(void)
 {
 	stats.halts++;

@@ -10,7 +10,8 @@ LIBSIMHAL := $(BUILD)/host/libsimhal.a
 
 # Parts that call into Unicorn.
 SIM_UC_SRCS := sim/uc_cpu.c sim/uc_backend.c sim/uc_mem.c sim/uc_hooks.c \
-               sim/uc_sysreg.c sim/uc_trap.c sim/uc_abort.c sim/uc_run.c
+               sim/uc_sysreg.c sim/uc_trap.c sim/uc_abort.c sim/uc_run.c \
+               sim/uc_fiber.c
 SIM_UC_OBJS := $(SIM_UC_SRCS:%.c=$(HOST_OBJ)/%.o)
 LIBSIM := $(BUILD)/host/libsim.a
 # Unicorn 2.1.1 (Debian trixie), unpacked into build/ by scripts/deps.sh:
@@ -36,8 +37,8 @@ $(LIBSIM): $(SIM_UC_OBJS)
 # The sim is the model the core is checked against: it must know the
 # architecture from its own headers (a64_arch.h, a64_sysregs.h), not from
 # the core's src/arch, or a wrong value there would be wrong on both sides.
-# It calls the core only through hal.h, vcpu.h, exit.h, exit_stats.h and
-# vm/vm.h (to make its vCPU the running one).
+# It calls the core only through hal.h, vcpu.h, exit.h, exit_stats.h,
+# run.h (the core's run loop) and vm/vm.h (to make its vCPU the running one).
 SIM_CORE_NAMES := '\b(EC|ISS|FSC|PSR)_[A-Z0-9_]+|\bESR_(EC|IL|ISS)[A-Z0-9_]*|\besr_(make|ec|iss)\b|\bSYSREG_[A-Z0-9_]+_EL[0-3]\b|\bSYSREG_ICH_LR\b'
 .PHONY: check-sim-indep
 check-sim-indep:

@@ -2,8 +2,9 @@
  * The simulated CPU: one Unicorn engine running one vCPU at EL1 under the
  * hypervisor core. The engine plays the hardware: it maps guest memory from
  * the Stage-2 tables, turns what Unicorn reports into the exceptions an
- * AArch64 CPU with EL2 would take (ESR/FAR/HPFAR), calls hv_handle_sync()
- * and hv_handle_irq(), and applies the vCPU state the core leaves. Time is
+ * AArch64 CPU with EL2 would take (ESR/FAR/HPFAR), reports them as exits to
+ * the core's run loop (hv_run_vcpu calls hal_vcpu_enter), and applies the
+ * vCPU state the core leaves. Time is
  * virtual: the number of guest instructions executed (plus time skipped
  * while idle in WFI).
  */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct vcpu;
 struct vcpu_fpsimd;
 
 /* A CPU model owning the live guest EL1 state (the Unicorn engine). */
@@ -25,6 +26,10 @@ struct sim_cpu_backend {
 	/* Stage-2 of vmid changed: drop cached translations. */
 	void (*s2_changed)(void *ctx, uint16_t vmid, uint64_t ipa,
 			   uint64_t size);
+	/* The world switch behind hal_vcpu_enter (an enum hal_exit) and
+	 * hal_wait_for_interrupt. */
+	int (*enter)(void *ctx, struct vcpu *v);
+	void (*wait)(void *ctx);
 };
 
 /* A fake GIC CPU interface (sim/fake_gic.c provides one). */

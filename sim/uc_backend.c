@@ -128,6 +128,8 @@ void sim_attach_backend(struct sim_cpu *c)
 	    .fpsimd_save = be_fpsimd_save,
 	    .fpsimd_restore = be_fpsimd_restore,
 	    .s2_changed = be_s2_changed,
+	    .enter = sim_world_enter,
+	    .wait = sim_world_wait,
 	};
 
 	sim_hal_set_cpu_backend(&b);

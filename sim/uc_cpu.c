@@ -234,6 +234,7 @@ static int fail_create(struct sim_cpu *c, const char **why, const char *msg)
 	fgic_attach_hal(NULL);
 	if (c->uc)
 		uc_close(c->uc);
+	sim_fiber_free(c);
 	free(c);
 	return -1;
 }
@@ -251,6 +252,8 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 	if (cfg)
 		c->cfg = *cfg;
 	c->limit = SIM_TIME_NEVER;
+	if (sim_fiber_init(c) != 0)
+		return fail_create(c, why, "out of memory for the CPU's stack");
 	if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &c->uc) != UC_ERR_OK) {
 		c->uc = NULL;
 		return fail_create(c, why, "uc_open failed");
@@ -298,6 +301,7 @@ void sim_cpu_destroy(struct sim_cpu *c)
 		uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
 				    c->regions[i].ipa + c->regions[i].size);
 	uc_close(c->uc);
+	sim_fiber_free(c);
 	free(c);
 }
 

@@ -30,6 +30,7 @@
 #include <unicorn/unicorn.h>
 
 #include "exit.h"
+#include "hal.h"
 #include "s2walk.h"
 #include "sim_cpu.h"
 #include "vcpu.h"
@@ -63,6 +64,21 @@ struct mem_fault {
 	int type; /* uc_mem_type */
 	uint64_t addr;
 	int size;
+};
+
+/* The stack Unicorn runs on (uc_fiber.c) and the switch state. */
+struct sim_fiber {
+	void *stack;
+	size_t size;
+	void *sp;      /* the fiber's, while the host runs */
+	void *host_sp; /* the host's, while the fiber runs */
+	bool live;     /* started and not finished */
+	bool inside;   /* the fiber is running now */
+	enum hal_exit kind;
+	unsigned vg_id;
+	void *fake; /* AddressSanitizer's fake stack of the fiber */
+	const void *host_bottom;
+	size_t host_size;
 };
 
 struct sim_cpu {
@@ -136,7 +152,18 @@ struct sim_cpu {
 	unsigned stuck_exits;
 	uint64_t last_trap_pc, last_trap_vtime;
 	unsigned same_pc_exits;
+	struct sim_fiber fiber;
 };
+
+/* uc_fiber.c: the world switch */
+int sim_fiber_init(struct sim_cpu *c);
+void sim_fiber_free(struct sim_cpu *c);
+int sim_world_enter(void *ctx, struct vcpu *v);
+void sim_world_wait(void *ctx);
+/* Hand an exit to the core's run loop; returns what it decided. */
+enum exit_action sim_exit_to_core(struct sim_cpu *c, enum hal_exit kind);
+/* uc_run.c: the CPU's own loop, run on the fiber */
+void sim_world_loop(struct sim_cpu *c);
 
 /* uc_cpu.c: registers */
 void regs_pull(struct sim_cpu *c);

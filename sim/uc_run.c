@@ -1,8 +1,9 @@
 /*
- * The simulated CPU's main loop: run Unicorn until something needs the
- * outside world (an abort, WFI, an interrupt, a stop), model what the
- * hardware does about it, and go on. Everything is ordered by virtual
- * time, so two runs of the same guest take the same path.
+ * The simulated CPU's own loop, on the fiber behind hal_vcpu_enter
+ * (uc_fiber.c): run Unicorn until something needs the outside world (an
+ * abort, WFI, an interrupt, a stop), model what the hardware does about it
+ * (exits go to the core's run loop), and go on. Everything is ordered by
+ * virtual time, so two runs of the same guest take the same path.
  */
 #include <stdio.h>
 #include <string.h>
@@ -101,7 +102,8 @@ static void take_irq(struct sim_cpu *c)
 	enum exit_action act;
 
 	regs_pull(c);
-	act = hv_handle_irq(c->v);
+	vcpu_note_clear(c->v);
+	act = sim_exit_to_core(c, HAL_EXIT_IRQ);
 	sim_record(c, EXIT_CLASS_IRQ, (uint32_t)c->v->note.a, c->v->regs.pc,
 		   act);
 	regs_push(c, c->shadow.pc);
@@ -246,11 +248,10 @@ static void apply_pending(struct sim_cpu *c)
 	regs_push(c, c->shadow.pc);
 }
 
-enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit)
+/* Runs on the fiber (uc_fiber.c) until the result is no longer
+ * SIM_RUNNING; exits to the core switch out of it and back. */
+void sim_world_loop(struct sim_cpu *c)
 {
-	c->limit = vtime_limit;
-	if (c->result == SIM_LIMIT)
-		c->result = SIM_RUNNING;
 	while (c->result == SIM_RUNNING) {
 		uc_err err;
 
@@ -299,5 +300,4 @@ enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit)
 			halted(c);
 	}
 	c->st.vtime = c->vtime;
-	return c->result;
 }

@@ -114,7 +114,7 @@ enum exit_action sim_core_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
 	c->v->exit.far = far;
 	c->v->exit.hpfar = hpfar;
 	vcpu_note_clear(c->v);
-	act = hv_handle_sync(c->v);
+	act = sim_exit_to_core(c, HAL_EXIT_SYNC);
 	sim_record(c, a64_esr_ec(esr), a64_esr_iss(esr), elr, act);
 	return act;
 }
@@ -132,7 +132,8 @@ void sim_finish_trap(struct sim_cpu *c, enum exit_action act)
 	case EXIT_RESUME:
 		break;
 	case EXIT_WFI:
-		c->pending_idle = true;
+		/* The core's loop asked to wait (pending_idle): stop here so
+		 * the run loop idles. */
 		sim_request_stop(c);
 		break;
 	case EXIT_VCPU_OFF:

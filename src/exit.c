@@ -174,6 +174,11 @@ enum exit_action hv_handle_irq(struct vcpu *v)
 		model_to_lrs(v);
 		return EXIT_RESUME;
 	}
+	if (intid != MAINTENANCE_PPI && hal_port_irq(v, intid)) {
+		vcpu_note(v, "irq.port", intid, 0, 0);
+		model_to_lrs(v);
+		return EXIT_RESUME;
+	}
 	/* The maintenance interrupt: the guest consumed what its LRs held
 	 * and more is waiting; the sync above and the flush below are the
 	 * whole job. */

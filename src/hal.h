@@ -69,6 +69,35 @@ void hal_fpsimd_restore(const struct vcpu_fpsimd *fp);
 struct vcpu *hal_current_vcpu(void);
 void hal_set_current_vcpu(struct vcpu *v);
 
+/*
+ * The world switch. hal_vcpu_enter runs v (current and loaded) in the
+ * guest until it exits to EL2, leaves the guest's registers in v->regs and
+ * the syndrome of a synchronous exit in v->exit, and says why it exited.
+ * The values are the exception vector offsets' order (sync, IRQ, FIQ,
+ * SError); HAL_EXIT_HOST means the port wants the physical CPU back (the
+ * simulator reached its time limit or failed) and nothing is to handle.
+ * Before entering the guest again, the core stores what it decided about
+ * the exit in v->exit.action.
+ */
+enum hal_exit {
+	HAL_EXIT_SYNC = 0,
+	HAL_EXIT_IRQ = 1,
+	HAL_EXIT_FIQ = 2,
+	HAL_EXIT_SERROR = 3,
+	HAL_EXIT_HOST = 4,
+};
+enum hal_exit hal_vcpu_enter(struct vcpu *v);
+
+/* Nothing the current vCPU can take is pending: wait until a physical
+ * interrupt might change that (WFI on bare metal; the simulator moves
+ * virtual time on to its next event when the vCPU is entered again). */
+void hal_wait_for_interrupt(void);
+
+/* A physical interrupt the core does not own (the host console's input,
+ * say), acknowledged by the core: the port handles and completes it and
+ * returns true, or returns false and the core completes it as unrouted. */
+bool hal_port_irq(struct vcpu *v, uint32_t intid);
+
 /* Stop this physical CPU for good (fatal hypervisor error only). */
 _Noreturn void hal_halt(void);
 

@@ -32,6 +32,9 @@ struct vcpu_exit {
 	uint64_t esr;
 	uint64_t far;
 	uint64_t hpfar;
+	/* Written by the core, read by a port that completes an exit
+	 * itself (the simulator): the enum exit_action (exit.h) chosen. */
+	unsigned action;
 };
 #define VCPU_EXIT_OFFSET VCPU_REGS_SIZE
 

@@ -19,7 +19,7 @@
 #include "mm/page_pool.h"
 #include "mmu.h"
 #include "platform.h"
-#include "run.h"
+#include "run_vm.h"
 #include "trap_stats.h"
 #include "uart_pl011.h"
 #include "vm/boot.h"

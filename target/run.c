@@ -1,11 +1,10 @@
 /*
- * The exit loop: enter the guest, classify why it left, let the core
- * handle it, repeat. Physical interrupts that belong to the hypervisor (the
- * host UART's input) are taken here before the core sees the exit, which
- * only deals with interrupts meant for the guest.
+ * The target's world switch: enter the guest, count why it left, hand the
+ * exit to the core's run loop (src/run.c). The host UART's input is the one
+ * physical interrupt the target owns itself; everything else is the core's.
  *
- * Only vCPU 0 runs: the core keeps no per-vCPU list-register state yet, so
- * vCPUs a guest starts with PSCI CPU_ON are not scheduled.
+ * Only vCPU 0 runs: vCPUs a guest starts with PSCI CPU_ON wait for the
+ * scheduler.
  */
 #include <stddef.h>
 
@@ -16,11 +15,11 @@
 #include "hal.h"
 #include "hal_target.h"
 #include "lib/log.h"
-#include "run.h"
+#include "run_vm.h"
 #include "trap_stats.h"
 #include "uart_pl011.h"
 #include "vgic/vgic.h"
-
+#include "run.h"
 /* vectors.S and fpsimd.S use these offsets. */
 _Static_assert(offsetof(struct vcpu, regs.sp_el0) == TGT_VCPU_REGS_SP_EL0,
 	       "sp_el0");
@@ -42,53 +41,61 @@ static bool pstate_is_guest(uint64_t pstate)
 	return ((pstate & PSR_MODE_MASK) >> 2) <= 1;
 }
 
-/* Host UART input goes to the guest's emulated PL011, whose interrupt
- * line then reaches the guest through the vGIC. */
-static void host_uart_rx(const struct run_ctx *rc, struct vcpu *v)
+_Static_assert(HAL_EXIT_SYNC == GUEST_EXC_SYNC &&
+		   HAL_EXIT_IRQ == GUEST_EXC_IRQ &&
+		   HAL_EXIT_FIQ == GUEST_EXC_FIQ &&
+		   HAL_EXIT_SERROR == GUEST_EXC_SERROR,
+	       "vectors.S returns the HAL's exit kinds");
+
+static uint32_t host_uart_intid; /* 0: no host UART interrupt */
+static struct vm *running_vm;
+
+enum hal_exit hal_vcpu_enter(struct vcpu *v)
 {
-	uint32_t intid = gicv3_ack();
+	enum hal_exit kind;
+
+	if (!pstate_is_guest(v->regs.pstate)) {
+		hv_printf("vCPU %u PSTATE %#lx is not a guest mode\n", v->id,
+			  (unsigned long)v->regs.pstate);
+		hal_halt();
+	}
+	kind = (enum hal_exit)vcpu_run(v);
+	if (kind == HAL_EXIT_IRQ)
+		trap_stats_irq();
+	else if (kind != HAL_EXIT_FIQ)
+		trap_stats_sync(v->exit.esr);
+	return kind;
+}
+
+/* Wakes on any pending physical interrupt, masked or not: entering the
+ * guest again takes it. */
+void hal_wait_for_interrupt(void)
+{
+	wfi();
+}
+
+/* Host UART input goes to the guest's emulated PL011, whose line then
+ * reaches the guest through the vGIC. */
+bool hal_port_irq(struct vcpu *v, uint32_t intid)
+{
 	int c;
 
-	vgic_sync(v);
+	if (!host_uart_intid || intid != host_uart_intid || !running_vm)
+		return false;
+	(void)v;
 	while ((c = uart_getc()) >= 0)
-		(void)pl011_rx_push(&rc->vm->uart, (uint8_t)c);
+		(void)pl011_rx_push(&running_vm->uart, (uint8_t)c);
 	uart_rx_irq_clear();
 	gicv3_eoi(intid);
-	vgic_flush(v);
+	return true;
 }
 
-static enum exit_action handle_exit(const struct run_ctx *rc, struct vcpu *v,
-				    int kind)
-{
-	switch (kind) {
-	case GUEST_EXC_SYNC:
-	case GUEST_EXC_SERROR: /* ESR.EC 0x2f: the core's table decides */
-		trap_stats_sync(v->exit.esr);
-		return hv_handle_sync(v);
-	case GUEST_EXC_IRQ:
-		trap_stats_irq();
-		if (rc->uart_intid && gicv3_pending() == rc->uart_intid) {
-			host_uart_rx(rc, v);
-			return EXIT_RESUME;
-		}
-		return hv_handle_irq(v);
-	default: {
-		/* All interrupts are Group 1, so an FIQ should not happen. */
-		static unsigned fiqs;
-
-		if (fiqs++ == 0)
-			hv_printf("unexpected FIQ exit ignored\n");
-		return EXIT_RESUME;
-	}
-	}
-}
-
-/* The core keeps no list-register state per vCPU, so a (re)booted guest
- * must not inherit the previous one's pending or active interrupts. */
+/* A (re)booted guest must not inherit the previous one's pending or
+ * active interrupts from the physical CPU interface. */
 static void clear_virtual_cpu_interface(void)
 {
 	for (unsigned i = 0; i < hal_gic_num_lrs(); i++)
-		hal_sysreg_write(SYSREG_ICH_LR(i), 0);
+		hal_gic_lr_write(i, 0);
 	hal_sysreg_write(SYSREG_ICH_AP0R0_EL2, 0);
 	hal_sysreg_write(SYSREG_ICH_AP1R0_EL2, 0);
 	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, 0);
@@ -101,25 +108,16 @@ static void clear_virtual_cpu_interface(void)
 enum exit_action run_vm(const struct run_ctx *rc)
 {
 	struct vcpu *v = &rc->vm->vcpus[0];
-	enum exit_action act = EXIT_RESUME;
+	enum exit_action act;
 
+	host_uart_intid = rc->uart_intid;
+	running_vm = rc->vm;
 	clear_virtual_cpu_interface();
 	vm_activate_vcpu(v);
 	vcpu_load(v);
-	while (act == EXIT_RESUME || act == EXIT_WFI) {
-		if (!pstate_is_guest(v->regs.pstate)) {
-			hv_printf("vCPU %u PSTATE %#lx is not a guest mode\n",
-				  v->id, (unsigned long)v->regs.pstate);
-			hal_halt();
-		}
-		act = handle_exit(rc, v, vcpu_run(v));
-		if (act == EXIT_WFI) {
-			/* Wakes on any pending physical interrupt, masked or
-			 * not; re-entering the guest then takes it. */
-			wfi();
-		}
-	}
+	act = hv_run_vcpu(v);
 	vcpu_put(v);
 	hal_set_current_vcpu(NULL);
+	running_vm = NULL;
 	return act;
 }

@@ -1,6 +1,6 @@
 /* Running a VM on this physical CPU. */
-#ifndef TARGET_RUN_H
-#define TARGET_RUN_H
+#ifndef TARGET_RUN_VM_H
+#define TARGET_RUN_VM_H
 
 #include <stdint.h>
 
