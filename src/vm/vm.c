@@ -15,14 +15,22 @@
 #define HCR_TWI (1ull << 13)
 #define HCR_TID3 (1ull << 18)
 #define HCR_TSC (1ull << 19)
+#define HCR_TIDCP (1ull << 20)
 #define HCR_TACR (1ull << 21)
 #define HCR_RW (1ull << 31)
 
-/* WFE is not trapped: guests spin on it in locks, and a trap per spin
+/* TIDCP: the IMPLEMENTATION DEFINED registers (op0 3, CRn 11 and 15) of
+ * whatever CPU runs the guest are not the guest's business; none is in the
+ * sysreg table, so each access UNDEFs. QEMU 7.2 does not implement TIDCP
+ * (the accesses reach its Cortex-A57 model there); hardware and the sim
+ * trap them.
+ *
+ * WFE is not trapped: guests spin on it in locks, and a trap per spin
  * costs more than it saves on a partitioned system. */
 #define HCR_GUEST_FLAGS                                                        \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |            \
-	 HCR_BSU_INNER | HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TACR | HCR_RW)
+	 HCR_BSU_INNER | HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TACR | \
+	 HCR_RW)
 
 #define MDCR_HPMN_MASK 0x1full
 #define MDCR_TDOSA (1ull << 10)
