@@ -32,6 +32,7 @@ void deadline_init(struct deadline *d, void (*fire)(void *ctx), void *ctx)
 	d->at = DEADLINE_NEVER;
 	d->fire = fire;
 	d->ctx = ctx;
+	d->set = NULL;
 }
 
 int deadline_set_add(struct deadline_set *s, struct deadline *d)
@@ -39,6 +40,7 @@ int deadline_set_add(struct deadline_set *s, struct deadline *d)
 	if (s->n >= DEADLINES_PER_SET)
 		return HV_ENOMEM;
 	s->d[s->n++] = d;
+	d->set = s;
 	if (s->attached && deadline_armed(d))
 		deadline_arm(d, d->at);
 	return HV_OK;
@@ -56,9 +58,8 @@ int deadline_set_attach(struct deadline_set *s)
 		return HV_ENOMEM;
 	sets[i] = s;
 	s->attached = true;
-	for (unsigned j = 0; j < s->n; j++)
-		if (deadline_armed(s->d[j]))
-			deadline_arm(s->d[j], s->d[j]->at);
+	if (!in_irq)
+		program(earliest());
 	return HV_OK;
 }
 
@@ -75,7 +76,7 @@ void deadline_set_detach(struct deadline_set *s)
 void deadline_arm(struct deadline *d, uint64_t at)
 {
 	d->at = at;
-	if (!in_irq && at < programmed)
+	if (!in_irq && at < programmed && d->set && d->set->attached)
 		program(at);
 }
 

@@ -23,6 +23,10 @@ struct deadline {
 	uint64_t at; /* counter value; DEADLINE_NEVER while not armed */
 	void (*fire)(void *ctx);
 	void *ctx;
+	/* The set it belongs to: only an attached set's deadlines program
+	 * the hypervisor timer (a device outside any VM still keeps 'at',
+	 * which its registers may check). */
+	const struct deadline_set *set;
 };
 
 struct deadline_set {
@@ -34,7 +38,8 @@ struct deadline_set {
 void deadline_init(struct deadline *d, void (*fire)(void *ctx), void *ctx);
 /* HV_OK, or HV_ENOMEM when the set is full. */
 int deadline_set_add(struct deadline_set *s, struct deadline *d);
-/* HV_OK, or HV_ENOMEM when DEADLINE_MAX_SETS are attached already. */
+/* HV_OK, or HV_ENOMEM when DEADLINE_MAX_SETS are attached already. The
+ * timer is then programmed afresh for the earliest deadline of all. */
 int deadline_set_attach(struct deadline_set *s);
 /* Its deadlines stop counting (they are not called any more). */
 void deadline_set_detach(struct deadline_set *s);
