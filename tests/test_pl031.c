@@ -123,6 +123,9 @@ static void test_counting(void **state)
 	wr32(RTCDR, 7);
 	assert_int_equal(rd32(RTCCR), 1);
 	assert_int_equal(rd32(RTCDR), 0x10a);
+	/* Nor does starting it again restart the count. */
+	wr32(RTCCR, 1);
+	assert_int_equal(rd32(RTCDR), 0x10a);
 	/* Loading restarts the second. */
 	set_count(1000 + 10 * SECOND + 7);
 	wr32(RTCLR, 0xfffffffe);
