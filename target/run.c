@@ -43,16 +43,20 @@ static bool pstate_is_guest(uint64_t pstate)
 }
 
 /* Host UART input goes to the guest's emulated PL011, whose interrupt
- * line then reaches the guest through the vGIC. */
+ * line then reaches the guest through the vGIC. The interrupt is cleared
+ * before the FIFO is drained: a byte that arrives after the last read
+ * then raises it again, where clearing after the drain would lose that
+ * interrupt and strand the byte (QEMU hands over the next byte as soon
+ * as the last one is read). */
 static void host_uart_rx(const struct run_ctx *rc, struct vcpu *v)
 {
 	uint32_t intid = gicv3_ack();
 	int c;
 
 	vgic_sync(v);
+	uart_rx_irq_clear();
 	while ((c = uart_getc()) >= 0)
 		(void)pl011_rx_push(&rc->vm->uart, (uint8_t)c);
-	uart_rx_irq_clear();
 	gicv3_eoi(intid);
 	vgic_flush(v);
 }
