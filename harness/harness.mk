@@ -230,7 +230,7 @@ sanitize: fixtures
 	done; \
 	for f in $(FIXTURES); do \
 	  $(SAN_BUILD)/host/hvsim run --guest $(BUILD)/fixtures/$$f.img \
-	    >$(SAN_BUILD)/$$f.uart 2>$(SAN_BUILD)/$$f.err || \
+	    $$(cat fixtures/$$f/hvsim.args 2>/dev/null) >$(SAN_BUILD)/$$f.uart 2>$(SAN_BUILD)/$$f.err || \
 	    { echo "FAILED: hvsim $$f"; tail -30 $(SAN_BUILD)/$$f.err; fail=1; }; \
 	done; \
 	echo "sanitize: $(words $(UNIT_BINS)) unit binaries and $(words $(FIXTURES)) fixtures under ASan+UBSan"; \
