@@ -8,7 +8,8 @@
 #   make bench-sim    trap throughput of the storm fixture, natively
 
 HVSIM := $(BUILD)/host/hvsim
-HVSIM_SRCS := harness/hvsim.c harness/hvsim_machine.c harness/trace.c
+HVSIM_SRCS := harness/hvsim.c harness/hvsim_machine.c harness/trace.c \
+              harness/uart_feed.c
 HVSIM_OBJS := $(HVSIM_SRCS:%.c=$(HOST_OBJ)/%.o)
 HVSIM_LIBS := $(LIBSIM) $(LIBCORE) $(LIBSIMHAL) $(LIBCORE) $(UNICORN_LIBS) \
               -lfdt -lpthread -lm
@@ -67,9 +68,10 @@ check-sim: $(HVSIM) fixtures
 	@mkdir -p $(SIM_RUNS); total=0; fail=0; golden=0; \
 	for f in $(FIXTURES); do \
 	  img=$(BUILD)/fixtures/$$f.img; \
+	  xa=$$(cat fixtures/$$f/hvsim.args 2>/dev/null); \
 	  for i in 1 2; do \
 	    o=$(SIM_RUNS)/$$f.$$i; \
-	    $(SIM_VALGRIND) --log-file=$$o.valgrind $(HVSIM) run --guest $$img \
+	    $(SIM_VALGRIND) --log-file=$$o.valgrind $(HVSIM) run --guest $$img $$xa \
 	      --max-insns $(SIM_MAX_INSNS) --trace $$o.trace >$$o.uart 2>$$o.err; rc=$$?; \
 	    if [ $$rc -ne 0 ]; then \
 	      echo "FAILED: hvsim $$f run $$i (exit $$rc)"; \
@@ -87,7 +89,7 @@ check-sim: $(HVSIM) fixtures
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.2.trace; then \
 	    echo "FAILED: $$f: the two traces differ (non-determinism)"; \
 	    fail=1; fi; \
-	  $(HVSIM) run --precise --max-insns $(SIM_MAX_INSNS) \
+	  $(HVSIM) run --precise --max-insns $(SIM_MAX_INSNS) $$xa \
 	    --guest $$img --trace $(SIM_RUNS)/$$f.p.trace \
 	    >/dev/null 2>&1; \
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.p.trace; then \
@@ -135,7 +137,8 @@ golden: $(HVSIM) fixtures
 	@mkdir -p $(SIM_RUNS) $(GOLDEN_DIR); fail=0; changed=0; \
 	for f in $(GOLDEN_FIXTURES); do \
 	  o=$(SIM_RUNS)/$$f.golden; g=$(GOLDEN_DIR)/$$f.trace; \
-	  $(HVSIM) run --guest $(BUILD)/fixtures/$$f.img --trace $$o.trace \
+	  xa=$$(cat fixtures/$$f/hvsim.args 2>/dev/null); \
+	  $(HVSIM) run --guest $(BUILD)/fixtures/$$f.img $$xa --trace $$o.trace \
 	    >$$o.uart 2>$$o.err; rc=$$?; \
 	  if [ $$rc -ne 0 ] || grep -q 'FAIL' $$o.uart || \
 	     ! grep -qx 'DONE: all checks passed' $$o.uart; then \
@@ -227,7 +230,7 @@ sanitize: fixtures
 	done; \
 	for f in $(FIXTURES); do \
 	  $(SAN_BUILD)/host/hvsim run --guest $(BUILD)/fixtures/$$f.img \
-	    >$(SAN_BUILD)/$$f.uart 2>$(SAN_BUILD)/$$f.err || \
+	    $$(cat fixtures/$$f/hvsim.args 2>/dev/null) >$(SAN_BUILD)/$$f.uart 2>$(SAN_BUILD)/$$f.err || \
 	    { echo "FAILED: hvsim $$f"; tail -30 $(SAN_BUILD)/$$f.err; fail=1; }; \
 	done; \
 	echo "sanitize: $(words $(UNIT_BINS)) unit binaries and $(words $(FIXTURES)) fixtures under ASan+UBSan"; \

@@ -16,6 +16,7 @@
 #include "hvsim.h"
 #include "sim_hal.h"
 #include "trace.h"
+#include "uart_feed.h"
 
 #define MIB (1ull << 20)
 #define MEM_DEFAULT (128 * MIB)
@@ -25,18 +26,21 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: hvsim run --guest IMAGE [--dtb FILE] [--bootargs STR]\n"
-	      "                 [--initrd FILE] [--mem SIZE] [--trace FILE] "
-	      "[--max-insns N]\n"
-	      "                 [--quiet] [--precise]\n"
-	      "       hvsim bench --guest IMAGE [same options]\n"
-	      "SIZE is bytes or a number with K, M or G (16M..4G, 4 KiB "
-	      "multiple).\n"
-	      "--max-insns limits the guest instructions executed (time idle\n"
-	      "in WFI, skipped to the next timer, is not counted).\n"
-	      "Exit status: 0 guest powered off, 1 guest error, limit or "
-	      "deadlock,\n2 bad usage, missing file or bad image.\n",
-	      f);
+	fputs(
+	    "usage: hvsim run --guest IMAGE [--dtb FILE] [--bootargs STR]\n"
+	    "                 [--initrd FILE] [--mem SIZE] [--trace FILE] "
+	    "[--max-insns N]\n"
+	    "                 [--quiet] [--precise] [--send-on PATTERN=TEXT]\n"
+	    "       hvsim bench --guest IMAGE [same options]\n"
+	    "SIZE is bytes or a number with K, M or G (16M..4G, 4 KiB "
+	    "multiple).\n"
+	    "--send-on types TEXT (\\n: newline) into the guest's UART once\n"
+	    "PATTERN appears in its output (repeatable, in order).\n"
+	    "--max-insns limits the guest instructions executed (time idle\n"
+	    "in WFI, skipped to the next timer, is not counted).\n"
+	    "Exit status: 0 guest powered off, 1 guest error, limit or "
+	    "deadlock,\n2 bad usage, missing file or bad image.\n",
+	    f);
 }
 
 static int parse_u64(const char *s, uint64_t *out, char *suffix)
@@ -103,6 +107,7 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 	    {"max-insns", required_argument, NULL, 'n'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"precise", no_argument, NULL, 'p'},
+	    {"send-on", required_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -136,6 +141,15 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 			break;
 		case 'p':
 			o->precise = true;
+			break;
+		case 's':
+			if (uart_feed_add(optarg) != 0) {
+				fprintf(stderr,
+					"hvsim: bad --send-on '%s' "
+					"(PATTERN=TEXT)\n",
+					optarg);
+				return -1;
+			}
 			break;
 		case 'm':
 			if (parse_size(optarg, &o->mem) != 0) {
@@ -254,6 +268,7 @@ int main(int argc, char **argv)
 		trace_close(&tr);
 		return rc;
 	}
+	uart_feed_attach(m.vm);
 	sim_guest_uart_echo_fd(o.quiet ? -1 : 1);
 	sim_console_echo_fd(o.quiet ? -1 : 2);
 	if (o.trace)

@@ -90,6 +90,8 @@ enum a64_sysreg_el1 { A64_SYSREGS_EL1(A64_SR_CONST) };
 #define A64_SR_VTCR_EL2 SYSREG_ENC(3, 4, 2, 1, 2)
 #define A64_SR_CNTVOFF_EL2 SYSREG_ENC(3, 4, 14, 0, 3)
 #define A64_SR_CNTHCTL_EL2 SYSREG_ENC(3, 4, 14, 1, 0)
+#define A64_SR_CNTHP_CTL_EL2 SYSREG_ENC(3, 4, 14, 2, 1)
+#define A64_SR_CNTHP_CVAL_EL2 SYSREG_ENC(3, 4, 14, 2, 2)
 
 /* EL3 state inside Unicorn (the sim plays the firmware). */
 #define A64_SR_SCR_EL3 SYSREG_ENC(3, 6, 1, 1, 0)

@@ -16,6 +16,7 @@
 #define FGIC_DEFAULT_PRIO 0xa0u
 
 #define FGIC_PPI_MAINT 25u
+#define FGIC_PPI_HYPTIMER 26u
 #define FGIC_PPI_VTIMER 27u
 #define FGIC_PPI_PTIMER 30u
 

@@ -33,6 +33,8 @@ static struct phys_region phys[SIM_PHYS_MAX];
 static size_t nphys;
 static struct capture console, uart[SIM_UART_VMS];
 static int uart_fd = -1, console_fd = -1;
+static sim_uart_watch_fn uart_watch;
+static void *uart_watch_ctx;
 static struct sim_cpu_backend cpu;
 static bool have_cpu;
 static struct sim_gic_backend gic;
@@ -81,6 +83,8 @@ void sim_hal_reset(void)
 	el3 = NULL;
 	current = NULL;
 	uart_fd = console_fd = -1;
+	uart_watch = NULL;
+	uart_watch_ctx = NULL;
 	memset(&stats, 0, sizeof(stats));
 	memset(&fake_fp, 0, sizeof(fake_fp));
 	/* Identification a Cortex-A57 r1p3 reports; GICv3 with 4 LRs. */
@@ -173,6 +177,14 @@ void hal_guest_uart_out(unsigned vm_id, uint8_t byte)
 	if (vm_id < SIM_UART_VMS)
 		capture_append(&uart[vm_id], (const char *)&byte, 1);
 	echo(uart_fd, &byte, 1);
+	if (uart_watch)
+		uart_watch(uart_watch_ctx, vm_id, byte);
+}
+
+void sim_guest_uart_watch(sim_uart_watch_fn fn, void *ctx)
+{
+	uart_watch = fn;
+	uart_watch_ctx = ctx;
 }
 
 const char *sim_console_text(size_t *len)

@@ -61,6 +61,10 @@ const char *sim_guest_uart_text(unsigned vm_id, size_t *len);
 void sim_capture_clear(void);
 /* Also copy guest UART bytes to this fd as they arrive (-1: don't). */
 void sim_guest_uart_echo_fd(int fd);
+/* Also call fn with every guest UART byte, after it is captured (NULL:
+ * nobody); a harness feeding input when the guest prints a prompt. */
+typedef void (*sim_uart_watch_fn)(void *ctx, unsigned vm_id, uint8_t byte);
+void sim_guest_uart_watch(sim_uart_watch_fn fn, void *ctx);
 /* Also copy console text to this fd as it arrives (-1: don't). */
 void sim_console_echo_fd(int fd);
 

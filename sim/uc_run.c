@@ -29,6 +29,7 @@ void sim_update_lines(struct sim_cpu *c)
 		       vtimer_output(&c->vtimer, cntv));
 	fgic_set_level(c->gic, FGIC_PPI_PTIMER,
 		       vtimer_output(&c->ptimer, cntp));
+	fgic_set_level(c->gic, FGIC_PPI_HYPTIMER, sim_hyp_timer_output(cntp));
 	fgic_set_level(c->gic, FGIC_PPI_MAINT, vcpuif_maint_level());
 }
 
@@ -45,6 +46,10 @@ static uint64_t timer_deadline(const struct sim_cpu *c)
 	}
 	if (!vtimer_output(&c->ptimer, cntp)) {
 		t = vtimer_deadline(&c->ptimer, 0);
+		d = t < d ? t : d;
+	}
+	if (!sim_hyp_timer_output(cntp)) {
+		t = sim_hyp_timer_deadline();
 		d = t < d ? t : d;
 	}
 	return d;

@@ -44,4 +44,10 @@ bool vtimer_output(const struct vtimer *t, uint64_t count);
  * the output is low. */
 uint64_t vtimer_deadline(const struct vtimer *t, uint64_t offset);
 
+/* The EL2 physical timer (CNTHP): the hypervisor's own, on the physical
+ * count, its registers in the HAL's register file (sim/hyp_timer.c). Its
+ * output drives PPI 26; the run loop samples it like the EL1 timers. */
+bool sim_hyp_timer_output(uint64_t cntp);
+uint64_t sim_hyp_timer_deadline(void);
+
 #endif

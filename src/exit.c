@@ -7,6 +7,7 @@
 #include "arch/esr.h"
 #include "hal.h"
 #include "trap/handlers.h"
+#include "time/deadline.h"
 #include "trap/inject.h"
 #include "vgic/vgic.h"
 #include "vm/vm.h"
@@ -165,6 +166,15 @@ enum exit_action hv_handle_irq(struct vcpu *v)
 	intid = hal_gic_ack();
 	vcpu_note(v, "irq.spurious", intid, 0, 0);
 	if (intid >= 1020) {
+		model_to_lrs(v);
+		return EXIT_RESUME;
+	}
+	if (intid == HV_TIMER_PPI) {
+		/* The hypervisor's own timer: device deadlines, which may
+		 * raise lines of any VM; reprogrammed before it is ended. */
+		vcpu_note(v, "irq.hyptimer", intid, 0, 0);
+		deadline_timer_irq();
+		hal_gic_eoi(intid);
 		model_to_lrs(v);
 		return EXIT_RESUME;
 	}

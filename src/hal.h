@@ -98,6 +98,17 @@ void hal_wait_for_interrupt(void);
  * returns true, or returns false and the core completes it as unrouted. */
 bool hal_port_irq(struct vcpu *v, uint32_t intid);
 
+/* Time. The system counter (CNTPCT_EL0 on hardware, virtual time in the
+ * sim) and its frequency in Hz; both are the ones the guest's CNTPCT and
+ * CNTFRQ show. The hypervisor's own timer is the EL2 physical timer
+ * (CNTHP): hal_hyp_timer_arm makes its interrupt, PPI 26, level-high from
+ * the moment the counter reaches cval until the timer is re-armed later or
+ * cancelled. It is this CPU's, and only the core's (src/time/). */
+uint64_t hal_counter_now(void);
+uint64_t hal_counter_freq(void);
+void hal_hyp_timer_arm(uint64_t cval);
+void hal_hyp_timer_cancel(void);
+
 /* Stop this physical CPU for good (fatal hypervisor error only). */
 _Noreturn void hal_halt(void);
 

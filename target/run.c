@@ -75,7 +75,11 @@ void hal_wait_for_interrupt(void)
 }
 
 /* Host UART input goes to the guest's emulated PL011, whose line then
- * reaches the guest through the vGIC. */
+ * reaches the guest through the vGIC. The interrupt is cleared before the
+ * FIFO is drained: a byte that arrives after the last read then raises it
+ * again, where clearing after the drain would lose that interrupt and
+ * strand the byte (QEMU hands over the next byte as soon as the last one
+ * is read). */
 bool hal_port_irq(struct vcpu *v, uint32_t intid)
 {
 	int c;
@@ -83,9 +87,9 @@ bool hal_port_irq(struct vcpu *v, uint32_t intid)
 	if (!host_uart_intid || intid != host_uart_intid || !running_vm)
 		return false;
 	(void)v;
+	uart_rx_irq_clear();
 	while ((c = uart_getc()) >= 0)
 		(void)pl011_rx_push(&running_vm->uart, (uint8_t)c);
-	uart_rx_irq_clear();
 	gicv3_eoi(intid);
 	return true;
 }

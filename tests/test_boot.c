@@ -162,6 +162,29 @@ static void dtb_describes_the_guest_map(void **state)
 		     (const uint32_t[]){0, 0x09000000, 0, 0x1000}, 4);
 	expect_cells(fdt, "/pl011@9000000", "interrupts",
 		     (const uint32_t[]){0, 1, 4}, 3);
+	/* PL031 at 0x09010000, INTID 34 (SPI 2) level-high, on the AMBA
+	 * bus like QEMU's: "arm,pl031" then "arm,primecell", and the
+	 * apb_pclk clock the bus enables before probing. */
+	expect_cells(fdt, "/pl031@9010000", "reg",
+		     (const uint32_t[]){0, 0x09010000, 0, 0x1000}, 4);
+	expect_cells(fdt, "/pl031@9010000", "interrupts",
+		     (const uint32_t[]){0, 2, 4}, 3);
+	{
+		static const char compat[] = "arm,pl031\0arm,primecell";
+		int node = fdt_path_offset(fdt, "/pl031@9010000"), len = -1;
+		const void *p = fdt_getprop(fdt, node, "compatible", &len);
+		const fdt32_t *clk;
+
+		assert_int_equal(len, sizeof(compat));
+		assert_memory_equal(p, compat, sizeof(compat));
+		assert_string_equal(fdt_getprop(fdt, node, "clock-names", NULL),
+				    "apb_pclk");
+		clk = fdt_getprop(fdt, node, "clocks", &len);
+		assert_int_equal(len, 4);
+		assert_int_equal(
+		    fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(clk[0])),
+		    fdt_path_offset(fdt, "/apb-pclk"));
+	}
 	/* GICv3: 64 KiB distributor, 128 KiB of redistributor per vCPU */
 	expect_cells(fdt, "/intc@8000000", "reg",
 		     (const uint32_t[]){0, 0x08000000, 0, 0x10000, 0,

@@ -7,11 +7,13 @@
 
 #include <cmocka.h>
 
+#include "a64_sysregs.h"
 #include "dev/mmio.h"
 #include "bus_access.h"
 #include "dev/pl011.h"
 #include "hv_err.h"
 #include "sim_hal.h"
+#include "time/deadline.h"
 
 #define BASE 0x09000000ull
 #define VM_ID 1u
@@ -410,14 +412,20 @@ static void test_rx_interrupt(void **state)
 	pl011_rx_push(&uart, '1');
 	assert_int_equal(rd32(MIS), INT_RX);
 	assert_int_equal(pl011_irq_level(&uart), 1);
-	/* Clearing RXIS while data is waiting does not lower the line. */
-	wr32(ICR, INT_RX | INT_RT);
-	assert_int_equal(rd32(MIS), INT_RX);
-	assert_int_equal(pl011_irq_level(&uart), 1);
-	/* Draining does. */
+	/* Draining below the level clears RXIS. */
 	assert_int_equal(rd32(DR), '1');
 	assert_int_equal(rd32(MIS), 0);
 	assert_int_equal(pl011_irq_level(&uart), 0);
+	/* So does ICR, with the data still waiting (PL011 TRM: "or by
+	 * clearing the interrupt"); the next byte raises it again. */
+	pl011_rx_push(&uart, '2');
+	assert_int_equal(pl011_irq_level(&uart), 1);
+	wr32(ICR, INT_RX);
+	assert_int_equal(rd32(MIS), 0);
+	assert_int_equal(pl011_irq_level(&uart), 0);
+	assert_int_equal(rd32(FR) & FR_RXFE, 0);
+	pl011_rx_push(&uart, '3');
+	assert_int_equal(rd32(MIS), INT_RX);
 }
 
 static void test_overrun_interrupt(void **state)
@@ -533,16 +541,147 @@ static void test_linux_style_bringup(void **state)
 	while (rd32(FR) & FR_BUSY)
 		fail();
 	assert_string_equal(uart_text(NULL), "ok\n");
-	/* Receive in the interrupt handler until RXFE. */
+	/* Two bytes are below the 1/2 trigger level (8): the receive
+	 * timeout reports them, 32 bit periods at 38400 baud (divisor
+	 * 39 + 4/64) = 52083 ticks of 62.5 MHz after the last one. */
 	pl011_rx_push(&uart, 'i');
 	pl011_rx_push(&uart, 'n');
+	assert_int_equal(pl011_irq_level(&uart), 0);
+	sim_sysreg_set(A64_SR_CNTPCT_EL0, 52083);
+	assert_int_equal(rd32(MIS), INT_RT);
 	assert_int_equal(pl011_irq_level(&uart), 1);
+	/* Receive in the interrupt handler until RXFE. */
 	char got[4] = {0};
 	unsigned n = 0;
 	while (!(rd32(FR) & FR_RXFE) && n < 3)
 		got[n++] = (char)rd32(DR);
 	assert_string_equal(got, "in");
 	assert_int_equal(pl011_irq_level(&uart), 0);
+}
+
+/* ---- receive trigger levels and the receive timeout ---- */
+
+static void set_count(uint64_t c)
+{
+	sim_sysreg_set(A64_SR_CNTPCT_EL0, c);
+}
+
+/* RXIS with the FIFOs on: at 1/8 (2 bytes), 1/4 (4), 1/2 (8), 3/4 (12)
+ * and 7/8 (14) of the 16-entry FIFO, as RXIFLSEL (IFLS[5:3]) says. */
+static void test_rx_trigger_levels(void **state)
+{
+	static const struct {
+		uint32_t ifls;
+		unsigned level;
+	} cases[] = {{0x00, 2}, {0x08, 4}, {0x10, 8}, {0x18, 12}, {0x20, 14}};
+
+	(void)state;
+	wr32(LCR_H, 0x70); /* 8 bits, FIFOs on */
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		wr32(IFLS, cases[i].ifls | 0x2);
+		wr32(ICR, 0x7ff);
+		for (unsigned n = 1; n < cases[i].level; n++)
+			pl011_rx_push(&uart, (uint8_t)n);
+		assert_int_equal(rd32(RIS) & INT_RX, 0);
+		pl011_rx_push(&uart, 'L');
+		assert_int_equal(rd32(RIS) & INT_RX, INT_RX);
+		/* One read takes it below the level. */
+		(void)rd32(DR);
+		assert_int_equal(rd32(RIS) & INT_RX, 0);
+		while (!(rd32(FR) & FR_RXFE))
+			(void)rd32(DR);
+	}
+}
+
+/* FIFOs off: the one-byte holding register triggers RXIS at once. */
+static void test_rx_trigger_fifo_off(void **state)
+{
+	(void)state;
+	wr32(LCR_H, 0x60); /* 8 bits, FEN clear */
+	wr32(IFLS, 0x20);
+	pl011_rx_push(&uart, 'x');
+	assert_int_equal(rd32(RIS) & INT_RX, INT_RX);
+}
+
+/* 32 bit periods without a new byte while the FIFO holds data: IBRD 1,
+ * FBRD 5 (1.5M baud from 24 MHz) is 8 * (64 + 5) = 552 UARTCLK periods,
+ * 1437.5 ticks of 62.5 MHz, 1437 whole ones. */
+static void test_rx_timeout_period(void **state)
+{
+	(void)state;
+	wr32(IBRD, 1);
+	wr32(FBRD, 5);
+	wr32(LCR_H, 0x70);
+	wr32(IFLS, 0x12);
+	wr32(IMSC, INT_RT);
+	set_count(10000);
+	pl011_rx_push(&uart, 'a');
+	set_count(10000 + 1436);
+	assert_int_equal(rd32(RIS) & INT_RT, 0);
+	assert_int_equal(pl011_irq_level(&uart), 0);
+	/* A new byte restarts the period. */
+	pl011_rx_push(&uart, 'b');
+	set_count(10000 + 1437);
+	assert_int_equal(rd32(RIS) & INT_RT, 0);
+	set_count(10000 + 1436 + 1436);
+	assert_int_equal(rd32(RIS) & INT_RT, 0);
+	set_count(10000 + 1436 + 1437);
+	assert_int_equal(rd32(RIS), INT_TX | INT_RT);
+	assert_int_equal(rd32(MIS), INT_RT);
+	assert_int_equal(pl011_irq_level(&uart), 1);
+	/* ICR clears it; no new byte, so it does not come back. */
+	wr32(ICR, INT_RT);
+	assert_int_equal(rd32(RIS) & INT_RT, 0);
+	set_count(1000000);
+	assert_int_equal(rd32(RIS) & INT_RT, 0);
+	assert_int_equal(pl011_irq_level(&uart), 0);
+}
+
+/* Reading the FIFO empty clears RTIS; reading it not yet empty does
+ * not. The default divisor (IBRD 0: 115200 baud, 64 * 13 + 1) gives
+ * 8 * 833 * 62.5 / 24 = 17354 ticks. */
+static void test_rx_timeout_cleared_by_draining(void **state)
+{
+	(void)state;
+	wr32(LCR_H, 0x70);
+	wr32(IMSC, INT_RT);
+	pl011_rx_push(&uart, 'a');
+	pl011_rx_push(&uart, 'b');
+	set_count(17353);
+	assert_int_equal(rd32(RIS) & INT_RT, 0);
+	set_count(17354);
+	assert_int_equal(rd32(RIS) & INT_RT, INT_RT);
+	assert_int_equal(rd32(DR), 'a');
+	assert_int_equal(rd32(RIS) & INT_RT, INT_RT);
+	assert_int_equal(rd32(DR), 'b');
+	assert_int_equal(rd32(RIS) & INT_RT, 0);
+	assert_int_equal(pl011_irq_level(&uart), 0);
+}
+
+/* Without a poll, the hypervisor timer's interrupt raises the line: the
+ * deadline programs CNTHP for the timeout. */
+static void test_rx_timeout_by_hyp_timer(void **state)
+{
+	struct deadline_set set;
+
+	(void)state;
+	memset(&set, 0, sizeof(set));
+	assert_int_equal(deadline_set_add(&set, &uart.rx_timeout), HV_OK);
+	assert_int_equal(deadline_set_attach(&set), HV_OK);
+	wr32(LCR_H, 0x70);
+	wr32(IMSC, INT_RT);
+	set_count(500);
+	pl011_rx_push(&uart, 'z');
+	assert_int_equal(sim_sysreg_get(A64_SR_CNTHP_CTL_EL2), 1);
+	assert_int_equal(sim_sysreg_get(A64_SR_CNTHP_CVAL_EL2), 500 + 17354);
+	assert_int_equal(pl011_irq_level(&uart), 0);
+	set_count(500 + 17354);
+	deadline_timer_irq();
+	assert_int_equal(pl011_irq_level(&uart), 1);
+	assert_int_equal(uart.ris & INT_RT, INT_RT);
+	/* Nothing else is due: the timer is off. */
+	assert_int_equal(sim_sysreg_get(A64_SR_CNTHP_CTL_EL2), 0);
+	deadline_set_detach(&set);
 }
 
 int main(void)
@@ -573,6 +712,11 @@ int main(void)
 	    T(test_narrow_register_writes),
 	    T(test_fr_is_read_only),
 	    T(test_linux_style_bringup),
+	    T(test_rx_trigger_levels),
+	    T(test_rx_trigger_fifo_off),
+	    T(test_rx_timeout_period),
+	    T(test_rx_timeout_cleared_by_draining),
+	    T(test_rx_timeout_by_hyp_timer),
 	};
 #undef T
 

@@ -1,9 +1,13 @@
 /*
  * PL011 model. Transmission is instantaneous, so the TX FIFO is always
  * empty: FR never reports busy or full, and TXIS (FIFO at or below its
- * trigger level) is always raised. Interrupt bits are split in two: those
- * that follow state (RXIS, TXIS) are derived on every read, those that
- * record an event (OEIS) are latched in u->ris until ICR clears them.
+ * trigger level) is always raised, derived on every read. The receive
+ * side follows the TRM's interrupt rules, so its bits are latched in
+ * u->ris: RXIS when the FIFO reaches its IFLS trigger level (one byte with
+ * the FIFOs off), cleared by reading it below the level or by ICR; RTIS
+ * when the FIFO holds data and nothing was received for 32 bit periods
+ * (a deadline on the hypervisor timer), cleared by reading the FIFO empty
+ * or by ICR; OEIS on overrun, cleared by ICR.
  */
 #include "dev/pl011.h"
 #include "hal.h"
@@ -21,6 +25,7 @@
 
 #define INT_RX (1u << 4)
 #define INT_TX (1u << 5)
+#define INT_RT (1u << 6)
 #define INT_OE (1u << 10)
 #define INT_MASK 0x7ffu
 
@@ -29,8 +34,14 @@
 #define IBRD_MASK 0xffffu
 #define FBRD_MASK 0x3fu
 #define LCR_H_MASK 0xffu
+#define LCR_H_FEN (1u << 4)
 #define IFLS_MASK 0x3fu
 #define IFLS_RESET 0x12u /* both FIFOs trigger at half full */
+#define IFLS_RX_SHIFT 3
+
+/* Divisor 64 * IBRD + FBRD used while the guest has set none (IBRD 0 is
+ * not a valid divisor): 115200 baud from the 24 MHz UARTCLK. */
+#define DIVISOR_DEFAULT (64u * 13u + 1u)
 
 /* PL011 r1p5: PeriphID 0x00141011, PrimeCell ID 0xb105f00d. */
 static const uint8_t periph_id[4] = {0x11, 0x10, 0x14, 0x00};
@@ -60,11 +71,32 @@ static uint32_t lane_merge(uint32_t old, uint32_t off, unsigned width,
 
 static uint32_t pl011_ris(const struct pl011 *u)
 {
-	uint32_t ris = u->ris | INT_TX;
+	return u->ris | INT_TX;
+}
 
-	if (u->rx_count)
-		ris |= INT_RX;
-	return ris;
+/* RXIFLSEL: 1/8, 1/4, 1/2, 3/4 or 7/8 of the 16-entry FIFO; the reserved
+ * encodings 0b101..0b111 behave as 7/8. With the FIFOs off the holding
+ * register is the FIFO, and one byte fills it. */
+static unsigned rx_trigger(const struct pl011 *u)
+{
+	static const uint8_t level[8] = {2, 4, 8, 12, 14, 14, 14, 14};
+
+	if (!(u->lcr_h & LCR_H_FEN))
+		return 1;
+	return level[(u->ifls >> IFLS_RX_SHIFT) & 7u];
+}
+
+uint64_t pl011_rx_timeout_ticks(const struct pl011 *u)
+{
+	/* One bit is 16 * divisor / 64 UARTCLK periods, so 32 bits are
+	 * 8 * divisor of them. */
+	uint64_t divisor = 64u * (uint64_t)u->ibrd + u->fbrd;
+	uint64_t ticks;
+
+	if (u->ibrd == 0)
+		divisor = DIVISOR_DEFAULT;
+	ticks = 8u * divisor * hal_counter_freq() / PL011_UARTCLK_HZ;
+	return ticks ? ticks : 1;
 }
 
 static void rx_enqueue(struct pl011 *u, uint8_t byte)
@@ -85,6 +117,27 @@ static void update_irq(void *ctx)
 	vgic_line_set(&u->irq, pl011_irq_level(u));
 }
 
+/* The timeout deadline: nothing arrived for 32 bit periods. */
+static void rx_timeout_fire(void *ctx)
+{
+	struct pl011 *u = to_uart(ctx);
+
+	if (u->rx_count)
+		u->ris |= INT_RT;
+	update_irq(u);
+}
+
+/* A guest polling RIS/MIS sees a timeout that is due even before the
+ * hypervisor timer's interrupt has been taken. */
+static void catch_up(struct pl011 *u)
+{
+	if (deadline_armed(&u->rx_timeout) &&
+	    hal_counter_now() >= u->rx_timeout.at) {
+		deadline_cancel(&u->rx_timeout);
+		rx_timeout_fire(u);
+	}
+}
+
 int pl011_rx_push(struct pl011 *u, uint8_t byte)
 {
 	int err = HV_OK;
@@ -96,7 +149,12 @@ int pl011_rx_push(struct pl011 *u, uint8_t byte)
 		err = HV_ENOMEM;
 	} else {
 		rx_enqueue(u, byte);
+		if (u->rx_count >= rx_trigger(u))
+			u->ris |= INT_RX;
 	}
+	/* Every character the receiver sees restarts the timeout. */
+	deadline_arm(&u->rx_timeout,
+		     hal_counter_now() + pl011_rx_timeout_ticks(u));
 	update_irq(u);
 	return err;
 }
@@ -120,6 +178,12 @@ static uint64_t dr_read(void *ctx, uint32_t off, unsigned width)
 	byte = u->rx[u->rx_head];
 	u->rx_head = (uint8_t)((u->rx_head + 1) % PL011_RX_FIFO);
 	u->rx_count--;
+	if (u->rx_count < rx_trigger(u))
+		u->ris &= (uint16_t)~INT_RX;
+	if (u->rx_count == 0) {
+		u->ris &= (uint16_t)~INT_RT;
+		deadline_cancel(&u->rx_timeout);
+	}
 	return byte;
 }
 
@@ -197,19 +261,21 @@ PL011_PLAIN_REG(imsc, imsc, INT_MASK)
 static uint64_t ris_read(void *ctx, uint32_t off, unsigned width)
 {
 	(void)width;
+	catch_up(to_uart(ctx));
 	return lane_read(pl011_ris(to_uart(ctx)), off);
 }
 
 static uint64_t mis_read(void *ctx, uint32_t off, unsigned width)
 {
-	const struct pl011 *u = to_uart(ctx);
+	struct pl011 *u = to_uart(ctx);
 
 	(void)width;
+	catch_up(u);
 	return lane_read(pl011_ris(u) & u->imsc, off);
 }
 
-/* Clears latched bits only: the derived ones reassert while their
- * condition holds, as the guest has not removed the cause. */
+/* Clears latched bits only: TXIS reasserts at once, as the (always empty)
+ * transmit FIFO is still below its trigger level. */
 static void icr_write(void *ctx, uint32_t off, unsigned width, uint64_t val)
 {
 	struct pl011 *u = to_uart(ctx);
@@ -281,4 +347,5 @@ void pl011_init(struct pl011 *u, uint64_t base, unsigned vm_id)
 	    .cr = CR_RESET,
 	    .ifls = IFLS_RESET,
 	};
+	deadline_init(&u->rx_timeout, rx_timeout_fire, u);
 }

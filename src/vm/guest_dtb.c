@@ -109,6 +109,22 @@ static int node_uart(void *fdt)
 	return err | fdt_end_node(fdt);
 }
 
+/* As QEMU's virt machine describes its RTC: Linux binds rtc-pl031 to it
+ * through the AMBA bus, which needs the apb_pclk clock. */
+static int node_rtc(void *fdt)
+{
+	static const char compat[] = "arm,pl031\0arm,primecell";
+	const uint32_t irq[3] = {GIC_SPI, GUEST_RTC_INTID - 32, IRQ_LEVEL_HIGH};
+	int err = fdt_begin_node(fdt, "pl031@9010000");
+
+	err |= fdt_property(fdt, "compatible", compat, sizeof(compat));
+	err |= prop_reg64(fdt, GUEST_RTC_BASE, PL031_SIZE);
+	err |= prop_u32s(fdt, "interrupts", irq, 3);
+	err |= fdt_property_u32(fdt, "clocks", PHANDLE_APB_CLK);
+	err |= fdt_property_string(fdt, "clock-names", "apb_pclk");
+	return err | fdt_end_node(fdt);
+}
+
 static int node_misc(void *fdt, const struct vm *vm, const char *bootargs)
 {
 	static const char psci_compat[] = "arm,psci-1.0\0arm,psci-0.2";
@@ -170,6 +186,7 @@ int guest_dtb_build(const struct vm *vm, const char *bootargs, void *buf,
 	err |= node_gic(buf, vm);
 	err |= node_timer(buf);
 	err |= node_uart(buf);
+	err |= node_rtc(buf);
 	err |= node_misc(buf, vm, bootargs);
 	err |= fdt_end_node(buf);
 	err |= fdt_finish(buf);

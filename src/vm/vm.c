@@ -74,7 +74,14 @@ static int vm_add_devices(struct vm *vm, const struct vm_config *cfg)
 	int err;
 
 	pl011_init(&vm->uart, GUEST_UART_BASE, vm->id);
+	pl031_init(&vm->rtc, GUEST_RTC_BASE);
 	err = mmio_bus_add(&vm->bus, &vm->uart.dev);
+	if (err == HV_OK)
+		err = mmio_bus_add(&vm->bus, &vm->rtc.dev);
+	if (err == HV_OK)
+		err = deadline_set_add(&vm->timers, &vm->uart.rx_timeout);
+	if (err == HV_OK)
+		err = deadline_set_add(&vm->timers, &vm->rtc.match);
 	if (err == HV_OK && cfg->scratch_dev) {
 		scratch_init(&vm->scratch, GUEST_SCRATCH_BASE);
 		err = mmio_bus_add(&vm->bus, &vm->scratch.dev);
@@ -123,11 +130,13 @@ struct vm *vm_create(const struct vm_config *cfg, struct page_pool *pool,
 	if (e == HV_OK)
 		e = vgic_init(vm);
 	if (e == HV_OK)
-		pl011_connect_irq(&vm->uart, vm, GUEST_UART_INTID);
+		e = deadline_set_attach(&vm->timers);
 	if (e != HV_OK) {
 		stage2_destroy(&vm->s2);
 		goto fail;
 	}
+	pl011_connect_irq(&vm->uart, vm, GUEST_UART_INTID);
+	pl031_connect_irq(&vm->rtc, vm, GUEST_RTC_INTID);
 	vm->in_use = true;
 	vm->state = VM_RUNNING;
 	if (err)
@@ -143,6 +152,7 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm || !vm->in_use)
 		return;
+	deadline_set_detach(&vm->timers);
 	stage2_destroy(&vm->s2);
 	hal_s2_tlb_flush_vmid(vm->s2.vmid);
 	memset(vm, 0, sizeof(*vm));

@@ -11,8 +11,10 @@
 
 #include "dev/mmio.h"
 #include "dev/pl011.h"
+#include "dev/pl031.h"
 #include "dev/scratch.h"
 #include "mm/stage2.h"
+#include "time/deadline.h"
 #include "vcpu.h"
 
 #define HV_MAX_VMS 4
@@ -26,6 +28,7 @@
 #define GUEST_SCRATCH_BASE 0x0b000000ull
 #define GUEST_RAM_BASE 0x40000000ull
 #define GUEST_UART_INTID 33u
+#define GUEST_RTC_INTID 34u
 
 enum vm_state { VM_RUNNING = 0, VM_OFF, VM_RESET_REQUESTED };
 
@@ -43,6 +46,9 @@ struct vm {
 	struct stage2 s2;
 	struct mmio_bus bus;
 	struct pl011 uart;
+	struct pl031 rtc;
+	/* The devices' deadlines on the hypervisor timer. */
+	struct deadline_set timers;
 	struct scratch scratch;
 	struct vgic_dist gicd; /* SPI state and the distributor device */
 	uint64_t ram_ipa, ram_pa, ram_size;
