@@ -6,7 +6,8 @@
 #   make run        boot the demo guest under the hypervisor in QEMU
 #   make qemu-e2e   every fixture in QEMU, diffed against the simulation
 #   make linux-e2e  Debian's kernel + busybox reach userspace under the hypervisor
-#   make bench      trap throughput benchmarks
+#   make bench      every benchmark in turn: trap costs (QEMU -icount), the
+#                   simulator's throughput, Linux boot bare vs under the hv
 #   make fuzz       libFuzzer on everything a guest controls (FUZZ_SECONDS=N)
 
 BUILD ?= build

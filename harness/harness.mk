@@ -6,6 +6,7 @@
 #                     with each other and with fixtures/golden/
 #   make golden       rewrite fixtures/golden/ from the current sim and core
 #   make bench-sim    trap throughput of the storm fixture, natively
+#   make bench-linux  Linux boot to userspace, bare QEMU vs under the hypervisor
 
 HVSIM := $(BUILD)/host/hvsim
 HVSIM_SRCS := harness/hvsim.c harness/hvsim_machine.c harness/trace.c \
@@ -212,6 +213,24 @@ bench-sim: $(HVSIM) fixtures
 	  --bootargs storm=$(BENCH_STORM_ITERS)
 
 bench: bench-sim
+
+# Linux boot to its userspace marker, bare in QEMU and under the
+# hypervisor: wall seconds and instructions (-icount), with their ratios.
+# Fetches the guest like linux-e2e (scripts/linux-guest.sh).
+BENCH_LINUX_RUNS ?= 3
+.PHONY: bench-linux
+bench-linux: target
+	$(Q)harness/bench-linux --hv $(HV_ELF) --runs $(BENCH_LINUX_RUNS)
+
+bench: bench-linux
+
+# make bench runs bench-qemu (target/target.mk), bench-sim and bench-linux
+# one after the other, even under -j: two at once would slow each other's
+# wall-time figures. Only when bench is asked for, so each alone stays free.
+ifneq ($(filter bench,$(MAKECMDGOALS)),)
+bench-sim: | bench-qemu
+bench-linux: | bench-sim
+endif
 
 # The same unit tests and fixture runs, built with AddressSanitizer and
 # UndefinedBehaviorSanitizer instead of run under valgrind: they catch what
