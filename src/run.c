@@ -9,23 +9,30 @@
 #include "hal.h"
 #include "vgic/vgic.h"
 
+/* Exits other than synchronous ones and SErrors (which the EC table also
+ * handles, as ESR.EC 0x2f). */
+static enum exit_action handle_async(struct vcpu *v, enum hal_exit kind)
+{
+	if (kind == HAL_EXIT_IRQ)
+		return hv_handle_irq(v);
+	/* HAL_EXIT_FIQ: every interrupt is Group 1, so none is signalled as
+	 * FIQ; one that is anyway is not the guest's business. */
+	vcpu_note(v, "fiq.ignored", 0, 0, 0);
+	return EXIT_RESUME;
+}
+
+static inline bool is_sync(enum hal_exit kind)
+{
+	return kind == HAL_EXIT_SYNC || kind == HAL_EXIT_SERROR;
+}
+
 enum exit_action hv_handle_exit(struct vcpu *v, enum hal_exit kind)
 {
-	switch (kind) {
-	case HAL_EXIT_SYNC:
-	case HAL_EXIT_SERROR: /* ESR.EC 0x2f: the EC table decides */
+	if (is_sync(kind))
 		return hv_handle_sync(v);
-	case HAL_EXIT_IRQ:
-		return hv_handle_irq(v);
-	case HAL_EXIT_FIQ:
-		/* Every interrupt is Group 1, so none is signalled as FIQ;
-		 * one that is anyway is not the guest's business. */
-		vcpu_note(v, "fiq.ignored", 0, 0, 0);
+	if (kind == HAL_EXIT_HOST)
 		return EXIT_RESUME;
-	case HAL_EXIT_HOST:
-		break;
-	}
-	return EXIT_RESUME;
+	return handle_async(v, kind);
 }
 
 enum exit_action hv_run_vcpu(struct vcpu *v)
@@ -35,14 +42,19 @@ enum exit_action hv_run_vcpu(struct vcpu *v)
 		enum hal_exit kind = hal_vcpu_enter(v);
 		enum exit_action act;
 
-		if (kind == HAL_EXIT_HOST) {
+		/* One test on the common path; hv_handle_sync has this one
+		 * call site in a port, so it can be inlined here. */
+		if (is_sync(kind)) {
+			act = hv_handle_sync(v);
+		} else if (kind == HAL_EXIT_HOST) {
 			/* The guest ran up to here: what it did to its list
 			 * registers goes back into the model, which may change
 			 * before the vCPU runs again. */
 			vgic_sync(v);
 			return EXIT_RESUME;
+		} else {
+			act = handle_async(v, kind);
 		}
-		act = hv_handle_exit(v, kind);
 		v->exit.action = act;
 		switch (act) {
 		case EXIT_RESUME:

@@ -60,9 +60,11 @@ enum hal_exit hal_vcpu_enter(struct vcpu *v)
 		hal_halt();
 	}
 	kind = (enum hal_exit)vcpu_run(v);
-	if (kind == HAL_EXIT_IRQ)
+	if (kind == HAL_EXIT_SYNC)
+		trap_stats_sync(v->exit.esr);
+	else if (kind == HAL_EXIT_IRQ)
 		trap_stats_irq();
-	else if (kind != HAL_EXIT_FIQ)
+	else if (kind == HAL_EXIT_SERROR)
 		trap_stats_sync(v->exit.esr);
 	return kind;
 }
