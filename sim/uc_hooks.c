@@ -296,6 +296,35 @@ static void alignment_fault(struct sim_cpu *c, uint64_t pc)
 	regs_push(c, c->shadow.pc);
 }
 
+bool sim_hook_budget(struct sim_cpu *c)
+{
+	if (c->vtime != c->budget_vtime) {
+		c->budget_vtime = c->vtime;
+		c->budget_calls = 0;
+		c->idle_calls = 0;
+	}
+	c->budget_calls++;
+	c->idle_calls++;
+	if (c->result != SIM_RUNNING)
+		return true;
+	if (c->idle_calls >= SIM_MAX_IDLE_HOOKS) {
+		sim_fail(c,
+			 "%llu exceptions or faults without an instruction "
+			 "completing: the guest is livelocked at %#llx",
+			 (unsigned long long)c->idle_calls,
+			 (unsigned long long)uc_get(c, UC_ARM64_REG_PC));
+		return true;
+	}
+	/* Each call stands for an instruction's worth of the limit. */
+	if (c->vtime < c->limit && c->budget_calls < c->limit - c->vtime)
+		return false;
+	c->budget_calls = 0; /* spent: a later run starts afresh */
+	c->result = SIM_LIMIT;
+	sim_request_stop(c);
+	uc_emu_stop(c->uc);
+	return true;
+}
+
 static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 {
 	struct sim_cpu *c = opaque;
@@ -304,6 +333,8 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 	uint16_t imm = 0;
 
 	(void)uc;
+	if (sim_hook_budget(c))
+		return;
 	c->ctx = IN_INTR;
 	switch (intno) {
 	case UC_EXCP_UDEF:
@@ -350,6 +381,8 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr,
 
 	(void)uc;
 	(void)value;
+	if (sim_hook_budget(c))
+		return false;
 	c->fault.valid = true;
 	c->fault.type = (int)type;
 	c->fault.addr = addr;
@@ -368,7 +401,7 @@ int sim_install_hooks(struct sim_cpu *c)
 	err |= uc_hook_add(uc, h++, UC_HOOK_MEM_INVALID,
 			   (void *)hook_mem_invalid, c, 1, 0);
 	c->nhooks = (unsigned)(h - c->hooks);
-	if (err || sim_install_sysreg_hooks(c) != 0)
+	if (err || sim_install_tlb(c) != 0 || sim_install_sysreg_hooks(c) != 0)
 		return -1;
 	return c->cfg.precise ? sim_install_code_hook(c) : 0;
 }
@@ -381,8 +414,6 @@ int sim_install_code_hook(struct sim_cpu *c)
 	c->nhooks++;
 	/* Hooks are compiled into translated blocks: drop the old ones
 	 * (region by region: a full flush clears a 1 GiB buffer). */
-	for (unsigned i = 0; i < c->nregions; i++)
-		uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
-				    c->regions[i].ipa + c->regions[i].size);
+	sim_drop_region_code(c, false);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #define IC_IALLUIS SYSREG_ENC(1, 0, 7, 1, 0)
 #define IC_IALLU SYSREG_ENC(1, 0, 7, 5, 0)
 #define IC_IVAU SYSREG_ENC(1, 3, 7, 5, 1)
+#define TLBI_CRN 8u
 
 bool sim_timer_read(struct sim_cpu *c, uint32_t enc, uint64_t now,
 		    uint64_t *val)
@@ -391,11 +392,7 @@ void sim_ic_invalidate(struct sim_cpu *c)
 		uc_ctl_flush_tb(c->uc);
 		return;
 	}
-	for (unsigned i = 0; i < c->nregions; i++)
-		if (c->regions[i].prot & UC_PROT_EXEC)
-			uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
-					    c->regions[i].ipa +
-						c->regions[i].size);
+	sim_drop_region_code(c, true);
 }
 
 /*
@@ -430,6 +427,12 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 
 	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
 		ic_invalidate_later(c);
+	/* Unicorn's own TLBI by VA drops one 1 KiB TLB page: right when its
+	 * own walk filled the TLB (it tracks the real page size), not with
+	 * the fill hook, whose entries are all 1 KiB. Every TLBI drops the
+	 * whole TLB, which covers any page size and any TLBI scope. */
+	if (SYSREG_OP0(enc) == 1 && SYSREG_CRN(enc) == TLBI_CRN)
+		uc_ctl_flush_tlb(c->uc);
 	/* What EL0 may not do, Unicorn refuses itself (the access raises an
 	 * UNDEF that udef() turns into EC 0x18 where EL1 traps it): a
 	 * redirect from here would be late for a register Unicorn
