@@ -193,8 +193,9 @@ void sim_drop_region_code(struct sim_cpu *c, bool exec_only);
 int sim_install_hooks(struct sim_cpu *c);
 int sim_install_code_hook(struct sim_cpu *c);
 /* Count a hook call; true (and the run is ending) once the calls made
- * without an instruction completing reach the time limit or
- * SIM_MAX_IDLE_HOOKS: a livelock through hooks ends like any run. */
+ * with no instruction executed since the previous one reach the time
+ * limit or SIM_MAX_IDLE_HOOKS: a livelock through hooks (a vector that
+ * itself faults) ends like any run. */
 bool sim_hook_budget(struct sim_cpu *c);
 
 /* uc_sysreg.c: MRS/MSR/SYS routing and the counter/timer registers */

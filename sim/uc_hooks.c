@@ -249,12 +249,12 @@ static void smc(struct sim_cpu *c, uint64_t next_pc)
 }
 
 /*
- * A data abort Unicorn raised itself. With the guest's MMU off (what the
- * sim models) that is an alignment fault: an unaligned access to Device
- * memory (all data is Device then), SCTLR_EL1.A, or a misaligned
- * exclusive/atomic. Its syndrome is not visible through Unicorn's API, so
- * the sim decodes the access: DFSC 0x21, WnR, no instruction syndrome
- * (ISV is 0 for a fault taken to EL1), FAR = the access address.
+ * A data abort Unicorn raised itself. Translation faults come from the
+ * sim's fill hook instead, so this is an alignment fault: in Unicorn
+ * 2.1.1 only a misaligned exclusive/atomic raises one. Its syndrome is not
+ * visible through Unicorn's API, so the sim decodes the access: DFSC 0x21, WnR,
+ * no instruction syndrome (ISV is 0 for a fault taken to EL1), FAR = the access
+ * address.
  */
 /* Exclusive pairs must be aligned to their total size, the rest (on
  * Device memory) to the size of one register. */
@@ -281,7 +281,7 @@ static void alignment_fault(struct sim_cpu *c, uint64_t pc)
 	    !misaligned(&d, ea = a64_ldst_ea(&d, x, pc))) {
 		sim_fail(c,
 			 "Unicorn data abort at %#llx (insn %#x) is not an "
-			 "alignment fault: guest Stage-1 is not modelled",
+			 "alignment fault",
 			 (unsigned long long)pc, insn);
 		return;
 	}
@@ -315,8 +315,13 @@ bool sim_hook_budget(struct sim_cpu *c)
 			 (unsigned long long)uc_get(c, UC_ARM64_REG_PC));
 		return true;
 	}
-	/* Each call stands for an instruction's worth of the limit. */
-	if (c->vtime < c->limit && c->budget_calls < c->limit - c->vtime)
+	/* The first call at a virtual time is the instruction that was
+	 * counted (a block adds its instructions as it starts); each one
+	 * after it, with nothing executed in between, stands for one
+	 * instruction's worth of the limit. Refusing one of those is safe:
+	 * nothing ran, so the next run meets the same fault again. */
+	if (c->budget_calls == 1 ||
+	    (c->vtime < c->limit && c->budget_calls - 1 < c->limit - c->vtime))
 		return false;
 	c->budget_calls = 0; /* spent: a later run starts afresh */
 	c->result = SIM_LIMIT;
