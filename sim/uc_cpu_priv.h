@@ -102,7 +102,9 @@ struct sim_cpu {
 	uint64_t shadow_sp_el1;
 
 	bool stop_requested;
-	bool ic_flush; /* the guest invalidated its instruction cache */
+	bool ic_flush;	   /* the guest invalidated its instruction cache */
+	bool ic_flush_all; /* ... all of it, or only IPAs [ic_lo, ic_hi) */
+	uint64_t ic_lo, ic_hi;
 	uint64_t ic_flushes;
 	bool block_stop; /* stopped by the block hook, before: */
 	uint64_t block_stop_pc;
