@@ -237,7 +237,7 @@ sanitize: fixtures
 # on hvsim, the bootargs linux-e2e gives it in QEMU, bounded by
 # LINUX_SIM_INSNS guest instructions. Prints the last console line and the
 # instructions executed; fails only on a sim_error (the simulation could
-# not model something). Not part of make check: it takes about a minute.
+# not model something). Not part of make check (about 10 s natively).
 # hvsim loads a raw Image: a gzip-compressed vmlinuz is unpacked first.
 LINUX_SIM_INSNS ?= 2000000000
 LINUX_SIM_DIR := $(BUILD)/linux-sim
