@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,52 @@
 #define MEM_MIN (16 * MIB)
 #define MEM_MAX (4096 * MIB)
 #define MAX_INSNS_DEFAULT 20000000000ull
+/* The run goes in slices of this many instructions so that a SIGINT or
+ * SIGTERM is noticed between two (a fraction of a second); the fixtures
+ * finish inside the first one. */
+#define SLICE_INSNS 20000000ull
+
+/* Set by the signal handler, read between slices: nothing else is
+ * async-signal-safe to do there. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+ * Run until the guest stops, max_insns are spent or a signal arrives. A
+ * slice that ends at its limit has spent all of it: on instructions, or
+ * on exceptions taken without one completing (the engine counts those
+ * against the limit), so the slices add up to max_insns.
+ */
+static enum sim_result run_slices(struct sim_cpu *cpu, uint64_t max_insns)
+{
+	enum sim_result res = SIM_LIMIT;
+	uint64_t left = max_insns;
+
+	while (!stop_signal && left) {
+		uint64_t slice = left < SLICE_INSNS ? left : SLICE_INSNS;
+
+		res = sim_cpu_run(cpu, sim_cpu_stats(cpu)->vtime + slice);
+		if (res != SIM_LIMIT)
+			break;
+		left -= slice;
+	}
+	return res;
+}
 
 static void usage(FILE *f)
 {
@@ -197,8 +244,12 @@ static void print_summary(const struct hvsim_machine *m, enum sim_result res)
 	const char *msg = sim_cpu_message(m->cpu);
 	char line[640];
 
-	fprintf(stderr, "hvsim: result: %s%s%s\n", sim_result_name(res),
-		msg[0] ? ": " : "", msg);
+	if (stop_signal)
+		fprintf(stderr, "hvsim: result: interrupted by signal %d\n",
+			(int)stop_signal);
+	else
+		fprintf(stderr, "hvsim: result: %s%s%s\n", sim_result_name(res),
+			msg[0] ? ": " : "", msg);
 	exit_stats_format(&st->traps, line, sizeof(line));
 	fprintf(stderr, "hvsim: traps: %s\n", line);
 	fprintf(stderr,
@@ -218,7 +269,8 @@ static void print_summary(const struct hvsim_machine *m, enum sim_result res)
 
 static int exit_status(enum sim_result res)
 {
-	return res == SIM_VM_OFF ? HVSIM_EXIT_OFF : HVSIM_EXIT_GUEST;
+	return res == SIM_VM_OFF && !stop_signal ? HVSIM_EXIT_OFF
+						 : HVSIM_EXIT_GUEST;
 }
 
 static double wall_seconds(void)
@@ -274,9 +326,10 @@ int main(int argc, char **argv)
 	if (o.trace)
 		sim_cpu_set_observer(m.cpu, trace_trap, &tr);
 
+	catch_signals();
 	if (bench)
 		t0 = wall_seconds();
-	res = sim_cpu_run(m.cpu, o.max_insns);
+	res = run_slices(m.cpu, o.max_insns);
 	if (bench)
 		t1 = wall_seconds();
 
@@ -297,5 +350,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hvsim: writing the trace failed\n");
 		rc = HVSIM_EXIT_GUEST;
 	}
+	if (fflush(stdout) != 0)
+		rc = HVSIM_EXIT_GUEST;
 	return rc;
 }

@@ -3,8 +3,8 @@
 # the Unicorn engine builds on, so unit tests can exercise them directly.
 # The Unicorn engine itself (libsim.a) and hvsim are built by
 # harness/harness.mk.
-SIM_HAL_SRCS := sim/hal_host.c sim/s2walk.c sim/a64_decode.c sim/vtimer.c \
-                sim/fake_gic.c sim/fake_vcpuif.c sim/el2_traps.c \
+SIM_HAL_SRCS := sim/hal_host.c sim/s2walk.c sim/s1walk.c sim/a64_decode.c \
+                sim/vtimer.c sim/fake_gic.c sim/fake_vcpuif.c sim/el2_traps.c \
                 sim/hyp_timer.c
 SIM_HAL_OBJS := $(SIM_HAL_SRCS:%.c=$(HOST_OBJ)/%.o)
 LIBSIMHAL := $(BUILD)/host/libsimhal.a

@@ -15,6 +15,7 @@
 #include "uc_cpu_priv.h"
 
 #define PAGE 0x1000ull
+#define UC_PAGE 0x400ull /* Unicorn's TLB page for AArch64 */
 #define MAX_CANDIDATES 64
 #define MAX_BLOCK_INSNS 1024 /* QEMU stops a block at 512 */
 
@@ -253,6 +254,18 @@ static void refill(struct sim_cpu *c, uint64_t ipa)
 			 (unsigned long long)ipa);
 }
 
+/* Drop the translation of the code at VAs [lo, hi): a block never
+ * crosses a page, so one IPA range holds it. */
+static void drop_block(struct sim_cpu *c, uint64_t lo, uint64_t hi)
+{
+	uint64_t ipa;
+
+	if (sim_va_to_ipa(c, lo, &ipa))
+		sim_drop_code(c, ipa, ipa + (hi - lo));
+	else
+		uc_ctl_flush_tb(c->uc);
+}
+
 /*
  * No instruction now in the block can have made the access: the guest
  * rewrote code Unicorn had already translated and Unicorn ran the old
@@ -271,7 +284,7 @@ static bool stale_block(struct sim_cpu *c, uint64_t *pc)
 		return false;
 	}
 	c->st.pc_guesses++;
-	uc_ctl_remove_cache(c->uc, c->blk_start, c->blk_end);
+	drop_block(c, c->blk_start, c->blk_end);
 	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
 	*pc = c->blk_start;
 	return true;
@@ -390,4 +403,80 @@ bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,
 	*far = va;
 	*hpfar = (ipa >> 12) << 4;
 	return true;
+}
+
+/* Cache maintenance by VA (op0 1, CRn 7): a fault on one has CM set,
+ * except DC ZVA (CRm 4), which is a store. */
+#define DC_ZVA_CRM 4u
+static bool is_dc_by_va(uint32_t insn)
+{
+	return (insn & 0xfff80000u) == 0xd5080000u &&
+	       ((insn >> 12) & 0xfu) == 7u;
+}
+
+/*
+ * The address a data access at pc faulted at: its effective address, or
+ * the start of the page the fill was for when the access crosses into it
+ * (the first byte that faults).
+ */
+static uint64_t s1_far(struct sim_cpu *c, uint64_t pc, uint64_t page, bool *cm)
+{
+	struct a64_ldst d;
+	uint32_t insn = 0;
+	uint64_t x[32], ea;
+
+	*cm = false;
+	regs_pull(c);
+	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
+	x[31] = uc_get(c, UC_ARM64_REG_SP);
+	if (!sim_read_insn(c, pc, &insn))
+		return page;
+	if (a64_decode_ldst(insn, &d))
+		ea = a64_ldst_ea(&d, x, pc);
+	else if (is_dc_by_va(insn))
+		ea = x[insn & 31u], *cm = ((insn >> 8) & 0xfu) != DC_ZVA_CRM;
+	else
+		return page;
+	return (ea & ~(UC_PAGE - 1)) == page ? ea : page;
+}
+
+void sim_s1_abort(struct sim_cpu *c)
+{
+	struct s1w_result *r = &c->s1f.res;
+	uint64_t pc = uc_get(c, UC_ARM64_REG_PC), far;
+	bool fetch = c->s1f.acc == S1W_FETCH, cm = false;
+	uint32_t iss;
+	unsigned ec;
+
+	c->s1f.valid = false;
+	if (sim_hook_budget(c))
+		return;
+	c->wfe_armed = false;
+	sim_give_back_time(c, pc);
+	far = fetch ? pc : s1_far(c, pc, c->s1f.va, &cm);
+	if (r->status == S1W_FAULT_S2) {
+		enum exit_action act;
+
+		/* The walk's read of a table: Stage-2 reports the table's
+		 * IPA, the VA being translated, S1PTW; no syndrome. */
+		iss = A64_ISS_DABT_S1PTW | s1w_fsc(r);
+		act = sim_sync_exit(
+		    c, a64_esr(fetch ? A64_EC_IABT_LOW : A64_EC_DABT_LOW, iss),
+		    far, (r->s2_ipa >> 12) << 4, pc);
+		regs_push(c, pc);
+		sim_finish_trap(c, act);
+		return;
+	}
+	if (fetch) {
+		ec = c->s1f.el0 ? A64_EC_IABT_LOW : A64_EC_IABT_CUR;
+		iss = s1w_fsc(r);
+	} else {
+		ec = c->s1f.el0 ? A64_EC_DABT_LOW : A64_EC_DABT_CUR;
+		/* ISV is 0 for an abort taken to EL1; a cache maintenance
+		 * by VA reports CM and WnR. */
+		iss = s1w_fsc(r) |
+		      (c->s1f.acc == S1W_WRITE || cm ? A64_ISS_DABT_WNR : 0u) |
+		      (cm ? A64_ISS_DABT_CM : 0u);
+	}
+	sim_enter_el1(c, false, a64_esr(ec, iss), true, far, pc);
 }

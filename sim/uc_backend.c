@@ -22,6 +22,13 @@ static bool is_el1_reg(uint32_t enc)
 }
 #undef EL1_CASE
 
+static bool is_translation_reg(uint32_t enc)
+{
+	return enc == A64_SR_SCTLR_EL1 || enc == A64_SR_TCR_EL1 ||
+	       enc == A64_SR_TTBR0_EL1 || enc == A64_SR_TTBR1_EL1 ||
+	       enc == A64_SR_MAIR_EL1 || enc == A64_SR_CONTEXTIDR_EL1;
+}
+
 static bool is_timer_reg(uint32_t enc)
 {
 	return enc == A64_SR_CNTV_CTL_EL0 || enc == A64_SR_CNTV_CVAL_EL0 ||
@@ -65,8 +72,17 @@ static bool be_sysreg_write(void *ctx, uint32_t enc, uint64_t val)
 		sim_write_sp_el1(c, val);
 		return true;
 	}
-	if (is_el1_reg(enc))
-		return uc_cp_write(c, enc, val);
+	if (is_el1_reg(enc)) {
+		if (!uc_cp_write(c, enc, val))
+			return false;
+		/* The fill hook's answers depend on these: what the guest
+		 * would do with its own MSR, the core's emulation of it
+		 * does (a CP_REG write is raw in Unicorn, without its
+		 * TLB maintenance). */
+		if (is_translation_reg(enc))
+			uc_ctl_flush_tlb(c->uc);
+		return true;
+	}
 	if (is_gic_el2_reg(enc))
 		c->next_event = 0; /* list registers changed: re-evaluate */
 	if ((enc == A64_SR_VTTBR_EL2 || enc == A64_SR_VTCR_EL2 ||

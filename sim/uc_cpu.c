@@ -84,6 +84,8 @@ void sim_fail(struct sim_cpu *c, const char *fmt, ...)
 	va_end(ap);
 	c->result = SIM_ERROR;
 	sim_request_stop(c);
+	/* Also from a hook no block follows (a fault loop inside Unicorn). */
+	uc_emu_stop(c->uc);
 }
 
 static bool uses_sp_el0(uint64_t pstate)
@@ -297,9 +299,7 @@ void sim_cpu_destroy(struct sim_cpu *c)
 	/* uc_close() does not free the code bitmaps QEMU keeps for pages that
 	 * are both executed and written; invalidating their translations
 	 * does (a full flush would also work but clears a 1 GiB buffer). */
-	for (unsigned i = 0; i < c->nregions; i++)
-		uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
-				    c->regions[i].ipa + c->regions[i].size);
+	sim_drop_region_code(c, false);
 	uc_close(c->uc);
 	sim_fiber_free(c);
 	free(c);

@@ -30,7 +30,9 @@
 #include <unicorn/unicorn.h>
 
 #include "exit.h"
+#include "exit.h"
 #include "hal.h"
+#include "s1walk.h"
 #include "s2walk.h"
 #include "sim_cpu.h"
 #include "vcpu.h"
@@ -40,6 +42,7 @@
 #define SIM_ERET_CACHE 1024
 #define SIM_MAX_STUCK_EXITS 10000u
 #define SIM_IC_FLUSHES_PER_TB_FLUSH 2048u
+#define SIM_MAX_IDLE_HOOKS 10000000u
 
 /* QEMU exception numbers reported through UC_HOOK_INTR. */
 #define UC_EXCP_UDEF 1u
@@ -86,7 +89,7 @@ struct sim_cpu {
 	struct vcpu *v;
 	struct fake_gic *gic;
 	struct sim_cpu_config cfg;
-	uc_hook hooks[8];
+	uc_hook hooks[12];
 	unsigned nhooks;
 	enum hook_ctx ctx;
 
@@ -116,7 +119,9 @@ struct sim_cpu {
 	uint64_t shadow_sp_el1;
 
 	bool stop_requested;
-	bool ic_flush; /* the guest invalidated its instruction cache */
+	bool ic_flush;	   /* the guest invalidated its instruction cache */
+	bool ic_flush_all; /* ... all of it, or only IPAs [ic_lo, ic_hi) */
+	uint64_t ic_lo, ic_hi;
 	uint64_t ic_flushes;
 	bool block_stop; /* stopped by the block hook, before: */
 	uint64_t block_stop_pc;
@@ -140,6 +145,18 @@ struct sim_cpu {
 	unsigned irq_repeats; /* IRQ exits since the guest last ran */
 	uint64_t irq_vtime;
 	struct mem_fault fault;
+	/* A Stage-1 fault (or a Stage-2 fault of the Stage-1 walk) the TLB
+	 * fill hook refused an access with. */
+	struct {
+		bool valid;
+		uint64_t va; /* page of the access */
+		enum s1w_access acc;
+		bool el0;
+		struct s1w_result res;
+	} s1f;
+	bool fill_identity; /* sim_drop_code() is running */
+	/* Hook calls since virtual time last moved (sim_hook_budget). */
+	uint64_t budget_vtime, budget_calls, idle_calls;
 
 	enum sim_result result;
 	char msg[200];
@@ -191,10 +208,25 @@ void sim_apply_remap(struct sim_cpu *c);
 void sim_unmap_all(struct sim_cpu *c);
 bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa);
 bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn);
+bool sim_s1_regs(struct sim_cpu *c, struct s1w_regs *r);
+enum s1w_status sim_s1_translate(struct sim_cpu *c, uint64_t va,
+				 enum s1w_access acc, bool el0,
+				 struct s1w_result *res);
+/* UC_TLB_VIRTUAL and the fill hook that translates with s1walk. */
+int sim_install_tlb(struct sim_cpu *c);
+/* Drop Unicorn's translations of the code at IPAs [lo, hi). */
+void sim_drop_code(struct sim_cpu *c, uint64_t lo, uint64_t hi);
+/* The same for every region Unicorn maps (only executable ones). */
+void sim_drop_region_code(struct sim_cpu *c, bool exec_only);
 
 /* uc_hooks.c: the hooks on blocks, exceptions and memory faults */
 int sim_install_hooks(struct sim_cpu *c);
 int sim_install_code_hook(struct sim_cpu *c);
+/* Count a hook call; true (and the run is ending) once the calls made
+ * with no instruction executed since the previous one reach the time
+ * limit or SIM_MAX_IDLE_HOOKS: a livelock through hooks (a vector that
+ * itself faults) ends like any run. */
+bool sim_hook_budget(struct sim_cpu *c);
 
 /* uc_sysreg.c: MRS/MSR/SYS routing and the counter/timer registers */
 int sim_install_sysreg_hooks(struct sim_cpu *c);
@@ -234,6 +266,10 @@ void sim_data_abort(struct sim_cpu *c);
 /* From now on every instruction records its PC (exact, slower). */
 void sim_go_precise(struct sim_cpu *c);
 void sim_insn_abort(struct sim_cpu *c);
+/* Unicorn stopped on the fault the TLB fill hook recorded (c->s1f): a
+ * Stage-1 abort into the guest's EL1, or a Stage-2 abort of the walk to
+ * the hypervisor. */
+void sim_s1_abort(struct sim_cpu *c);
 /* The Stage-2 abort a DC ZVA of Xt = va would take, if any: true and the
  * ESR/FAR/HPFAR to report. */
 bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,

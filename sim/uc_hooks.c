@@ -249,12 +249,12 @@ static void smc(struct sim_cpu *c, uint64_t next_pc)
 }
 
 /*
- * A data abort Unicorn raised itself. With the guest's MMU off (what the
- * sim models) that is an alignment fault: an unaligned access to Device
- * memory (all data is Device then), SCTLR_EL1.A, or a misaligned
- * exclusive/atomic. Its syndrome is not visible through Unicorn's API, so
- * the sim decodes the access: DFSC 0x21, WnR, no instruction syndrome
- * (ISV is 0 for a fault taken to EL1), FAR = the access address.
+ * A data abort Unicorn raised itself. Translation faults come from the
+ * sim's fill hook instead, so this is an alignment fault: in Unicorn
+ * 2.1.1 only a misaligned exclusive/atomic raises one. Its syndrome is not
+ * visible through Unicorn's API, so the sim decodes the access: DFSC 0x21, WnR,
+ * no instruction syndrome (ISV is 0 for a fault taken to EL1), FAR = the access
+ * address.
  */
 /* Exclusive pairs must be aligned to their total size, the rest (on
  * Device memory) to the size of one register. */
@@ -281,7 +281,7 @@ static void alignment_fault(struct sim_cpu *c, uint64_t pc)
 	    !misaligned(&d, ea = a64_ldst_ea(&d, x, pc))) {
 		sim_fail(c,
 			 "Unicorn data abort at %#llx (insn %#x) is not an "
-			 "alignment fault: guest Stage-1 is not modelled",
+			 "alignment fault",
 			 (unsigned long long)pc, insn);
 		return;
 	}
@@ -296,6 +296,40 @@ static void alignment_fault(struct sim_cpu *c, uint64_t pc)
 	regs_push(c, c->shadow.pc);
 }
 
+bool sim_hook_budget(struct sim_cpu *c)
+{
+	if (c->vtime != c->budget_vtime) {
+		c->budget_vtime = c->vtime;
+		c->budget_calls = 0;
+		c->idle_calls = 0;
+	}
+	c->budget_calls++;
+	c->idle_calls++;
+	if (c->result != SIM_RUNNING)
+		return true;
+	if (c->idle_calls >= SIM_MAX_IDLE_HOOKS) {
+		sim_fail(c,
+			 "%llu exceptions or faults without an instruction "
+			 "completing: the guest is livelocked at %#llx",
+			 (unsigned long long)c->idle_calls,
+			 (unsigned long long)uc_get(c, UC_ARM64_REG_PC));
+		return true;
+	}
+	/* The first call at a virtual time is the instruction that was
+	 * counted (a block adds its instructions as it starts); each one
+	 * after it, with nothing executed in between, stands for one
+	 * instruction's worth of the limit. Refusing one of those is safe:
+	 * nothing ran, so the next run meets the same fault again. */
+	if (c->budget_calls == 1 ||
+	    (c->vtime < c->limit && c->budget_calls - 1 < c->limit - c->vtime))
+		return false;
+	c->budget_calls = 0; /* spent: a later run starts afresh */
+	c->result = SIM_LIMIT;
+	sim_request_stop(c);
+	uc_emu_stop(c->uc);
+	return true;
+}
+
 static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 {
 	struct sim_cpu *c = opaque;
@@ -304,6 +338,8 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 	uint16_t imm = 0;
 
 	(void)uc;
+	if (sim_hook_budget(c))
+		return;
 	c->ctx = IN_INTR;
 	switch (intno) {
 	case UC_EXCP_UDEF:
@@ -350,6 +386,8 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr,
 
 	(void)uc;
 	(void)value;
+	if (sim_hook_budget(c))
+		return false;
 	c->fault.valid = true;
 	c->fault.type = (int)type;
 	c->fault.addr = addr;
@@ -368,7 +406,7 @@ int sim_install_hooks(struct sim_cpu *c)
 	err |= uc_hook_add(uc, h++, UC_HOOK_MEM_INVALID,
 			   (void *)hook_mem_invalid, c, 1, 0);
 	c->nhooks = (unsigned)(h - c->hooks);
-	if (err || sim_install_sysreg_hooks(c) != 0)
+	if (err || sim_install_tlb(c) != 0 || sim_install_sysreg_hooks(c) != 0)
 		return -1;
 	return c->cfg.precise ? sim_install_code_hook(c) : 0;
 }
@@ -381,8 +419,6 @@ int sim_install_code_hook(struct sim_cpu *c)
 	c->nhooks++;
 	/* Hooks are compiled into translated blocks: drop the old ones
 	 * (region by region: a full flush clears a 1 GiB buffer). */
-	for (unsigned i = 0; i < c->nregions; i++)
-		uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
-				    c->regions[i].ipa + c->regions[i].size);
+	sim_drop_region_code(c, false);
 	return 0;
 }

@@ -5,6 +5,8 @@
  * Unicorn reports the access and the sim turns it into a Stage-2 abort.
  * Unicorn's "physical" address space is therefore the IPA space.
  */
+#include <string.h>
+
 #include "a64_decode.h"
 #include "a64_sysregs.h"
 #include "hal.h"
@@ -12,7 +14,6 @@
 #include "uc_cpu_priv.h"
 
 #define PAGE 0x1000ull
-#define SCTLR_M (1ull << 0)
 
 bool sim_load_s2_config(struct sim_cpu *c)
 {
@@ -167,77 +168,156 @@ void sim_apply_remap(struct sim_cpu *c)
 	if (sim_map_range(c, lo, hi) != 0)
 		sim_fail(c, "cannot map guest memory in Unicorn after a "
 			    "Stage-2 change");
+	/* Unicorn's TLB holds VA -> host translations through the old
+	 * Stage-2. */
+	uc_ctl_flush_tlb(c->uc);
 }
 
 /*
- * Stage-1 translation for the EL1&0 regime, enough to find instructions
- * and faulting addresses of a guest that turned its MMU on: 4 KiB granule,
- * TTBR0/TTBR1 by the top VA bit, tables read through Stage-2.
+ * Stage-1: the sim's own walker (s1walk.c) on the registers the guest
+ * left in Unicorn, reading tables through Stage-2. A table Stage-2 does
+ * not let the walk read is a Stage-2 fault on that IPA (S1PTW); one with
+ * no memory behind it, an external abort on the walk.
  */
-static bool read_ipa64(struct sim_cpu *c, uint64_t ipa, uint64_t *val)
+static unsigned read_desc(void *ctx, uint64_t ipa, uint64_t *val)
 {
+	struct sim_cpu *c = ctx;
 	struct s2w_result r;
-	const uint64_t *p;
+	const uint8_t *p;
 
 	s2w_lookup(&c->s2, ipa, &r);
 	if (r.status != S2W_OK || !(r.perm & S2W_R))
-		return false;
+		return S1W_RD_S2(s2w_fsc(&r));
 	p = hal_pa_to_va(r.pa, 8);
 	if (!p)
+		return S1W_RD_EXTERNAL;
+	memcpy(val, p, sizeof(*val));
+	return S1W_RD_OK;
+}
+
+bool sim_s1_regs(struct sim_cpu *c, struct s1w_regs *r)
+{
+	return uc_cp_read(c, A64_SR_SCTLR_EL1, &r->sctlr) &&
+	       uc_cp_read(c, A64_SR_TCR_EL1, &r->tcr) &&
+	       uc_cp_read(c, A64_SR_TTBR0_EL1, &r->ttbr0) &&
+	       uc_cp_read(c, A64_SR_TTBR1_EL1, &r->ttbr1);
+}
+
+static bool at_el0(struct sim_cpu *c)
+{
+	return ((uc_get(c, UC_ARM64_REG_PSTATE) >> 2) & 3u) == 0;
+}
+
+enum s1w_status sim_s1_translate(struct sim_cpu *c, uint64_t va,
+				 enum s1w_access acc, bool el0,
+				 struct s1w_result *res)
+{
+	struct s1w_regs regs;
+
+	if (!sim_s1_regs(c, &regs)) {
+		*res = (struct s1w_result){.status = S1W_FAULT_TRANSLATION};
+		return res->status;
+	}
+	return s1w_translate(&regs, va, acc, el0, read_desc, c, res);
+}
+
+/* VA -> IPA at the current EL, whatever the access may do there: the
+ * decode of an access that faulted needs the address it went to. */
+bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
+{
+	struct s1w_result r;
+	enum s1w_status st = sim_s1_translate(c, va, S1W_READ, at_el0(c), &r);
+
+	if (st != S1W_OK && st != S1W_FAULT_PERMISSION)
 		return false;
-	*val = *p;
+	*ipa = r.ipa;
 	return true;
 }
 
-static bool stage1_walk(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
+static uint32_t s1_to_uc_prot(uint8_t perm)
 {
-	uint64_t tcr = 0, ttbr = 0, desc, table;
-	bool upper = (va >> 63) != 0;
-	unsigned tsz, tg, level, idx_bits, va_bits;
-
-	if (!uc_cp_read(c, A64_SR_TCR_EL1, &tcr))
-		return false;
-	tsz = (unsigned)(upper ? (tcr >> 16) & 0x3f : tcr & 0x3f);
-	tg = (unsigned)(upper ? (tcr >> 30) & 3 : (tcr >> 14) & 3);
-	if ((upper && tg != 2) || (!upper && tg != 0) || tsz < 16 || tsz > 39)
-		return false; /* only the 4 KiB granule */
-	if (upper ? (~va >> (64 - tsz)) != 0 : (va >> (64 - tsz)) != 0)
-		return false;
-	if (!uc_cp_read(c, upper ? A64_SR_TTBR1_EL1 : A64_SR_TTBR0_EL1, &ttbr))
-		return false;
-	table = ttbr & 0x0000fffffffffffeull;
-	va_bits = 64 - tsz;
-	level = 4 - (va_bits - 12 + 8) / 9;
-	idx_bits = va_bits - (12 + 9 * (3 - level));
-	for (;;) {
-		unsigned shift = 12 + 9 * (3 - level);
-		uint64_t idx = (va >> shift) & ((1ull << idx_bits) - 1);
-
-		if (!read_ipa64(c, table + idx * 8, &desc) || !(desc & 1))
-			return false;
-		if (level < 3 && (desc & 2)) {
-			table = desc & 0x0000fffffffff000ull;
-			level++;
-			idx_bits = 9;
-			continue;
-		}
-		if ((level == 3) != ((desc & 2) != 0) || level == 0)
-			return false; /* reserved encoding */
-		*ipa = (desc & 0x0000fffffffff000ull & ~((1ull << shift) - 1)) |
-		       (va & ((1ull << shift) - 1));
-		return true;
-	}
+	return ((perm & S1W_R) ? UC_PROT_READ : 0) |
+	       ((perm & S1W_W) ? UC_PROT_WRITE : 0) |
+	       ((perm & S1W_X) ? UC_PROT_EXEC : 0);
 }
 
-bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
+/*
+ * Unicorn's TLB (UC_TLB_VIRTUAL) asks here for every page (of 1 KiB, its
+ * TARGET_PAGE_SIZE) it has no entry for. The answer is the IPA, which is
+ * Unicorn's physical address space: Stage-2 faults on it then come out of the
+ * regions as before. A Stage-1 fault, or a Stage-2 fault of the walk itself, is
+ * recorded and refused; Unicorn stops with UC_ERR_EXCEPTION and the PC of the
+ * access, and the run loop takes it (sim_s1_abort). The permissions are those
+ * of the EL now: Unicorn keeps a TLB per EL (and flushes it when the guest
+ * writes SCTLR/TCR/TTBR or does a TLBI, as its own MMU would).
+ */
+static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type,
+			  uc_tlb_entry *e, void *opaque)
 {
-	uint64_t sctlr = 0;
+	struct sim_cpu *c = opaque;
+	struct s1w_result r;
+	enum s1w_access acc = type == UC_MEM_WRITE   ? S1W_WRITE
+			      : type == UC_MEM_FETCH ? S1W_FETCH
+						     : S1W_READ;
+	bool el0;
 
-	if (!uc_cp_read(c, A64_SR_SCTLR_EL1, &sctlr) || !(sctlr & SCTLR_M)) {
-		*ipa = va;
+	(void)uc;
+	if (c->fill_identity) {
+		e->paddr = va;
+		e->perms = UC_PROT_ALL;
 		return true;
 	}
-	return stage1_walk(c, va, ipa);
+	el0 = at_el0(c);
+	if (sim_s1_translate(c, va, acc, el0, &r) == S1W_OK) {
+		/* va is aligned to Unicorn's page (1 KiB for AArch64), r.ipa
+		 * translates it with the same offset. */
+		e->paddr = r.ipa;
+		e->perms = s1_to_uc_prot(el0 ? r.perm_el0 : r.perm_el1);
+		return true;
+	}
+	c->s1f.valid = true;
+	c->s1f.va = va;
+	c->s1f.acc = acc;
+	c->s1f.el0 = el0;
+	c->s1f.res = r;
+	return false;
+}
+
+int sim_install_tlb(struct sim_cpu *c)
+{
+	if (uc_ctl_tlb_mode(c->uc, UC_TLB_VIRTUAL) != UC_ERR_OK ||
+	    uc_hook_add(c->uc, &c->hooks[c->nhooks], UC_HOOK_TLB_FILL,
+			(void *)hook_tlb_fill, c, 1, 0) != UC_ERR_OK)
+		return -1;
+	c->nhooks++;
+	return 0;
+}
+
+/*
+ * Drop Unicorn's translated code for the IPA range [lo, hi). Unicorn finds
+ * the code by translating the start as a VA of the current regime, which
+ * with the guest's MMU on may fault (and Unicorn cannot take a fault
+ * outside a run): the fill hook answers identity meanwhile, and the
+ * entries that leaves in the TLB are flushed after.
+ */
+void sim_drop_code(struct sim_cpu *c, uint64_t lo, uint64_t hi)
+{
+	c->fill_identity = true;
+	uc_ctl_remove_cache(c->uc, lo, hi);
+	c->fill_identity = false;
+	uc_ctl_flush_tlb(c->uc);
+}
+
+void sim_drop_region_code(struct sim_cpu *c, bool exec_only)
+{
+	c->fill_identity = true;
+	for (unsigned i = 0; i < c->nregions; i++)
+		if (!exec_only || (c->regions[i].prot & UC_PROT_EXEC))
+			uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
+					    c->regions[i].ipa +
+						c->regions[i].size);
+	c->fill_identity = false;
+	uc_ctl_flush_tlb(c->uc);
 }
 
 /*

@@ -222,6 +222,10 @@ static void unicorn_error(struct sim_cpu *c, uc_err err)
 		   err == UC_ERR_WRITE_PROT;
 	bool fetch = err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT;
 
+	if (err == UC_ERR_EXCEPTION && c->s1f.valid) {
+		sim_s1_abort(c);
+		return;
+	}
 	if ((mem || fetch) && c->fault.valid) {
 		if (mem)
 			sim_data_abort(c);

@@ -19,6 +19,8 @@
 #define IC_IALLUIS SYSREG_ENC(1, 0, 7, 1, 0)
 #define IC_IALLU SYSREG_ENC(1, 0, 7, 5, 0)
 #define IC_IVAU SYSREG_ENC(1, 3, 7, 5, 1)
+#define TLBI_CRN 8u
+#define IC_PAGE 0x1000ull
 
 bool sim_timer_read(struct sim_cpu *c, uint32_t enc, uint64_t now,
 		    uint64_t *val)
@@ -367,20 +369,43 @@ static void put_rt(struct sim_cpu *c, uc_arm64_reg reg, uint64_t val)
  * Instruction cache invalidation is where a guest that wrote code makes it
  * visible to its instruction fetches. Unicorn misses some rewrites of code
  * it has translated (a guest rewriting a buffer between runs executed the
- * old instructions), so the sim drops the translations. Not from here: the
- * block running now may be one of them, and Unicorn would chain from a
- * freed block (it crashed doing so). Unicorn stops at the end of the block
- * and the run loop drops them (sim_ic_invalidate).
+ * old instructions), so the sim drops the translations: of the page an IC
+ * IVAU names (translated by the guest's Stage-1), of all code for IC
+ * IALLU/IALLUIS or an IC IVAU whose VA does not translate. Not from here:
+ * the block running now may be one of them, and Unicorn would chain from
+ * a freed block (it crashed doing so). Unicorn stops at the end of the
+ * block and the run loop drops them (sim_ic_invalidate). Dropping all the
+ * code for each IC IVAU made Linux, which patches code one instruction at
+ * a time at boot, retranslate everything tens of thousands of times.
  */
-static void ic_invalidate_later(struct sim_cpu *c)
+static void ic_invalidate_later(struct sim_cpu *c, uint32_t enc,
+				uc_arm64_reg reg)
 {
+	uint64_t ipa, lo, hi;
+
+	if (enc == IC_IVAU && !c->ic_flush_all && reg_number(reg) != 31 &&
+	    sim_va_to_ipa(c, uc_get(c, (int)reg), &ipa)) {
+		lo = ipa & ~(IC_PAGE - 1);
+		hi = lo + IC_PAGE;
+		if (c->ic_flush) {
+			lo = lo < c->ic_lo ? lo : c->ic_lo;
+			hi = hi > c->ic_hi ? hi : c->ic_hi;
+		}
+		c->ic_lo = lo;
+		c->ic_hi = hi;
+	} else {
+		c->ic_flush_all = true;
+	}
 	c->ic_flush = true;
 	sim_request_stop(c);
 }
 
 void sim_ic_invalidate(struct sim_cpu *c)
 {
+	bool all = c->ic_flush_all;
+
 	c->ic_flush = false;
+	c->ic_flush_all = false;
 	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
 	/* Invalidated translations keep their space in Unicorn's code buffer;
 	 * when it fills up, Unicorn flushes it from inside the run, and 2.1.1
@@ -391,11 +416,10 @@ void sim_ic_invalidate(struct sim_cpu *c)
 		uc_ctl_flush_tb(c->uc);
 		return;
 	}
-	for (unsigned i = 0; i < c->nregions; i++)
-		if (c->regions[i].prot & UC_PROT_EXEC)
-			uc_ctl_remove_cache(c->uc, c->regions[i].ipa,
-					    c->regions[i].ipa +
-						c->regions[i].size);
+	if (all)
+		sim_drop_region_code(c, true);
+	else
+		sim_drop_code(c, c->ic_lo, c->ic_hi);
 }
 
 /*
@@ -429,7 +453,13 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 	uint64_t pc, val = 0;
 
 	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
-		ic_invalidate_later(c);
+		ic_invalidate_later(c, enc, reg);
+	/* Unicorn's own TLBI by VA drops one 1 KiB TLB page: right when its
+	 * own walk filled the TLB (it tracks the real page size), not with
+	 * the fill hook, whose entries are all 1 KiB. Every TLBI drops the
+	 * whole TLB, which covers any page size and any TLBI scope. */
+	if (SYSREG_OP0(enc) == 1 && SYSREG_CRN(enc) == TLBI_CRN)
+		uc_ctl_flush_tlb(c->uc);
 	/* What EL0 may not do, Unicorn refuses itself (the access raises an
 	 * UNDEF that udef() turns into EC 0x18 where EL1 traps it): a
 	 * redirect from here would be late for a register Unicorn
