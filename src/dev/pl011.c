@@ -1,13 +1,15 @@
 /*
  * PL011 model. Transmission is instantaneous, so the TX FIFO is always
- * empty: FR never reports busy or full, and TXIS (FIFO at or below its
- * trigger level) is always raised, derived on every read. The receive
- * side follows the TRM's interrupt rules, so its bits are latched in
- * u->ris: RXIS when the FIFO reaches its IFLS trigger level (one byte with
- * the FIFOs off), cleared by reading it below the level or by ICR; RTIS
- * when the FIFO holds data and nothing was received for 32 bit periods
- * (a deadline on the hypervisor timer), cleared by reading the FIFO empty
- * or by ICR; OEIS on overrun, cleared by ICR.
+ * empty: FR never reports busy or full. The TRM's transmit interrupt
+ * follows a transition through the trigger level, not the level: it is
+ * not raised by enabling the UART with nothing written, but once written
+ * data leaves the FIFO (here, at once on every DR write), and cleared by
+ * ICR. The receive side follows the TRM's interrupt rules too, all latched
+ * in u->ris: RXIS when the FIFO reaches its IFLS trigger level (one byte
+ * with the FIFOs off), cleared by reading it below the level or by ICR;
+ * RTIS when the FIFO holds data and nothing was received for 32 bit
+ * periods (a deadline on the hypervisor timer), cleared by reading the
+ * FIFO empty or by ICR; OEIS on overrun, cleared by ICR.
  */
 #include "dev/pl011.h"
 #include "hal.h"
@@ -71,7 +73,7 @@ static uint32_t lane_merge(uint32_t old, uint32_t off, unsigned width,
 
 static uint32_t pl011_ris(const struct pl011 *u)
 {
-	return u->ris | INT_TX;
+	return u->ris;
 }
 
 /* RXIFLSEL: 1/8, 1/4, 1/2, 3/4 or 7/8 of the 16-entry FIFO; the reserved
@@ -200,6 +202,9 @@ static void dr_write(void *ctx, uint32_t off, unsigned width, uint64_t val)
 	(void)width;
 	if (off != 0)
 		return;
+	/* The byte leaves the transmit FIFO at once: the FIFO goes back
+	 * through its trigger level. */
+	u->ris |= INT_TX;
 	if (!(u->cr & CR_LBE)) {
 		hal_guest_uart_out(u->vm_id, byte);
 		return;
@@ -274,8 +279,7 @@ static uint64_t mis_read(void *ctx, uint32_t off, unsigned width)
 	return lane_read(pl011_ris(u) & u->imsc, off);
 }
 
-/* Clears latched bits only: TXIS reasserts at once, as the (always empty)
- * transmit FIFO is still below its trigger level. */
+/* Clears latched bits; TXIS stays clear until the next write to DR. */
 static void icr_write(void *ctx, uint32_t off, unsigned width, uint64_t val)
 {
 	struct pl011 *u = to_uart(ctx);
