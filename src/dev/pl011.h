@@ -15,7 +15,7 @@ struct pl011 {
 	struct mmio_device dev;
 	unsigned vm_id; /* passed to hal_guest_uart_out */
 	uint16_t ibrd, fbrd, lcr_h, cr, ifls, imsc;
-	uint16_t ris; /* latched bits (RXIS, RTIS, OEIS); TXIS follows state */
+	uint16_t ris; /* latched bits: TXIS, RXIS, RTIS, OEIS */
 	uint8_t rsr;
 	uint8_t rx[PL011_RX_FIFO];
 	uint8_t rx_head, rx_count;
