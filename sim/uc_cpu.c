@@ -72,6 +72,8 @@ bool uc_cp_write(struct sim_cpu *c, uint32_t enc, uint64_t val)
 
 	cp_from_enc(enc, &cp);
 	cp.val = val;
+	if (sim_is_s1_reg(enc))
+		c->s1_cached = false;
 	return uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &cp) == UC_ERR_OK;
 }
 

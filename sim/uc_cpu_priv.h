@@ -170,6 +170,9 @@ struct sim_cpu {
 	uint64_t last_trap_pc, last_trap_vtime;
 	unsigned same_pc_exits;
 	struct sim_fiber fiber;
+	/* The guest's Stage-1 controls as Unicorn holds them (sim_s1_regs). */
+	struct s1w_regs s1_regs;
+	bool s1_cached;
 };
 
 /* uc_fiber.c: the world switch */
@@ -209,6 +212,8 @@ void sim_unmap_all(struct sim_cpu *c);
 bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa);
 bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn);
 bool sim_s1_regs(struct sim_cpu *c, struct s1w_regs *r);
+/* SCTLR/TCR/TTBR0/TTBR1_EL1: a write to one drops the cached copy. */
+bool sim_is_s1_reg(uint32_t enc);
 enum s1w_status sim_s1_translate(struct sim_cpu *c, uint64_t va,
 				 enum s1w_access acc, bool el0,
 				 struct s1w_result *res);

@@ -195,12 +195,27 @@ static unsigned read_desc(void *ctx, uint64_t ipa, uint64_t *val)
 	return S1W_RD_OK;
 }
 
+/* Reading a register through Unicorn's CP interface is a hash lookup:
+ * the four are kept until something writes one of them (a guest MSR, seen
+ * by the sysreg hook, or a write through uc_cp_write). */
 bool sim_s1_regs(struct sim_cpu *c, struct s1w_regs *r)
 {
-	return uc_cp_read(c, A64_SR_SCTLR_EL1, &r->sctlr) &&
-	       uc_cp_read(c, A64_SR_TCR_EL1, &r->tcr) &&
-	       uc_cp_read(c, A64_SR_TTBR0_EL1, &r->ttbr0) &&
-	       uc_cp_read(c, A64_SR_TTBR1_EL1, &r->ttbr1);
+	if (!c->s1_cached) {
+		if (!uc_cp_read(c, A64_SR_SCTLR_EL1, &c->s1_regs.sctlr) ||
+		    !uc_cp_read(c, A64_SR_TCR_EL1, &c->s1_regs.tcr) ||
+		    !uc_cp_read(c, A64_SR_TTBR0_EL1, &c->s1_regs.ttbr0) ||
+		    !uc_cp_read(c, A64_SR_TTBR1_EL1, &c->s1_regs.ttbr1))
+			return false;
+		c->s1_cached = true;
+	}
+	*r = c->s1_regs;
+	return true;
+}
+
+bool sim_is_s1_reg(uint32_t enc)
+{
+	return enc == A64_SR_SCTLR_EL1 || enc == A64_SR_TCR_EL1 ||
+	       enc == A64_SR_TTBR0_EL1 || enc == A64_SR_TTBR1_EL1;
 }
 
 static bool at_el0(struct sim_cpu *c)

@@ -454,6 +454,8 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 
 	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
 		ic_invalidate_later(c, enc, reg);
+	if (!is_read && sim_is_s1_reg(enc))
+		c->s1_cached = false;
 	/* Unicorn's own TLBI by VA drops one 1 KiB TLB page: right when its
 	 * own walk filled the TLB (it tracks the real page size), not with
 	 * the fill hook, whose entries are all 1 KiB. Every TLBI drops the
