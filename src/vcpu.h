@@ -6,6 +6,7 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -49,7 +50,27 @@ struct vcpu_fpsimd {
 enum vcpu_el1 { HAL_SYSREGS_EL1(VCPU_EL1_ENUM) VCPU_EL1_COUNT };
 #undef VCPU_EL1_ENUM
 
-enum vcpu_power { VCPU_POWER_OFF = 0, VCPU_POWER_ON };
+/*
+ * PSCI power state of a vCPU (DEN0022D, AFFINITY_INFO's view of a core).
+ * ON_PENDING: another vCPU's CPU_ON has claimed it and posted REQ_CPU_ON;
+ * it becomes ON when it applies that request itself (vcpu_req.h). A vCPU
+ * in CPU_SUSPEND stays ON: PSCI reports a suspended core as ON.
+ */
+enum vcpu_power {
+	VCPU_POWER_OFF = 0,
+	VCPU_POWER_ON,
+	VCPU_POWER_ON_PENDING,
+};
+
+/* Work one vCPU posts to another (bits of vcpu.req, see vcpu_req.h). */
+#define VCPU_REQ_CPU_ON (1u << 0)
+
+/* The CPU_ON payload, written by the vCPU that won the OFF -> ON_PENDING
+ * transition (so by one writer) before it posts VCPU_REQ_CPU_ON. */
+struct vcpu_on_req {
+	uint64_t entry;
+	uint64_t context_id;
+};
 
 /*
  * What the core decided for the last exit, for traces and statistics.
@@ -81,7 +102,11 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	uint64_t mpidr; /* virtual MPIDR_EL1 (Aff0 = id) */
-	enum vcpu_power power;
+	/* Read and changed by other vCPUs (CPU_ON, AFFINITY_INFO), which may
+	 * run on other physical CPUs: atomic. */
+	_Atomic enum vcpu_power power;
+	atomic_uint req; /* VCPU_REQ_* posted to this vCPU, not yet applied */
+	struct vcpu_on_req on_req;
 	bool loaded; /* EL1 state live in the (physical or simulated) CPU */
 };
 

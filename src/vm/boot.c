@@ -178,8 +178,11 @@ int vm_boot_guest(struct vm *vm, const struct guest_boot_args *a,
 	if (err != HV_OK)
 		return reject(why, "cannot protect the DTB in Stage-2");
 
-	for (unsigned i = 0; i < vm->nvcpus; i++)
+	/* A reset also drops a CPU_ON posted but not yet applied. */
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		vm->vcpus[i].power = VCPU_POWER_OFF;
+		vm->vcpus[i].req = 0;
+	}
 	vcpu_reset(&vm->vcpus[0], bi.entry_ipa, bi.dtb_ipa);
 	if (info)
 		*info = bi;

@@ -123,6 +123,7 @@ struct vm *vm_create(const struct vm_config *cfg, struct page_pool *pool,
 		v->id = i;
 		v->mpidr = MPIDR_RES1 | (vm->nvcpus == 1 ? MPIDR_UP : 0) | i;
 		v->power = VCPU_POWER_OFF;
+		v->req = 0;
 	}
 	e = stage2_map(&vm->s2, vm->ram_ipa, vm->ram_pa, vm->ram_size, ram);
 	if (e == HV_OK)

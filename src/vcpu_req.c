@@ -1,0 +1,50 @@
+/* Requests posted to a vCPU by other vCPUs, applied by the vCPU itself. */
+#include "vcpu_req.h"
+
+static _Atomic(vcpu_kick_fn) kick_hook;
+
+void vcpu_set_kick_hook(vcpu_kick_fn fn)
+{
+	atomic_store_explicit(&kick_hook, fn, memory_order_release);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	vcpu_kick_fn fn =
+	    atomic_load_explicit(&kick_hook, memory_order_acquire);
+
+	if (fn)
+		fn(v);
+}
+
+enum vcpu_power vcpu_post_cpu_on(struct vcpu *t, uint64_t entry,
+				 uint64_t context_id)
+{
+	enum vcpu_power was = VCPU_POWER_OFF;
+
+	/* Two CPU_ONs of the same target race here: one wins, the other
+	 * sees ON_PENDING and reports it, as PSCI requires. */
+	if (!atomic_compare_exchange_strong_explicit(
+		&t->power, &was, VCPU_POWER_ON_PENDING, memory_order_acq_rel,
+		memory_order_acquire))
+		return was;
+	t->on_req.entry = entry;
+	t->on_req.context_id = context_id;
+	atomic_fetch_or_explicit(&t->req, VCPU_REQ_CPU_ON,
+				 memory_order_release);
+	vcpu_kick(t);
+	return VCPU_POWER_OFF;
+}
+
+bool vcpu_apply_requests(struct vcpu *v)
+{
+	unsigned req =
+	    atomic_exchange_explicit(&v->req, 0u, memory_order_acquire);
+
+	/* Only the winner of OFF -> ON_PENDING posts CPU_ON, and the vCPU
+	 * stays ON_PENDING until here, so the payload is stable. */
+	if (req & VCPU_REQ_CPU_ON)
+		vcpu_reset(v, v->on_req.entry, v->on_req.context_id);
+	return atomic_load_explicit(&v->power, memory_order_acquire) ==
+	       VCPU_POWER_ON;
+}
