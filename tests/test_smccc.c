@@ -199,55 +199,10 @@ static void single_vcpu_affinity_and_cpu_on(void **state)
 	assert_int_equal((int64_t)t->v->regs.x[0], -2 /* INVALID_PARAMETERS */);
 }
 
-static void cpu_on_powers_secondary(void **state)
-{
-	struct test_vm *t = *state;
-	struct vcpu *v1 = &t->vm->vcpus[1];
-
-	call(t->v, HVC, 0x84000004 /* AFFINITY_INFO */, 1, 0, 0);
-	assert_int_equal(t->v->regs.x[0], 1 /* OFF */);
-	/* Entry outside RAM, or misaligned. */
-	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1, 0x1000, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], -9 /* INVALID_ADDRESS */);
-	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1, TEST_RAM_IPA + 2,
-	     0);
-	assert_int_equal((int64_t)t->v->regs.x[0], -9 /* INVALID_ADDRESS */);
-	assert_int_equal(v1->power, VCPU_POWER_OFF);
-
-	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1,
-	     TEST_RAM_IPA + 0x800, 0xabcd);
-	assert_int_equal(t->v->regs.x[0], 0);
-	assert_int_equal(v1->power, VCPU_POWER_ON);
-	assert_int_equal(v1->regs.pc, TEST_RAM_IPA + 0x800);
-	assert_int_equal(v1->regs.x[0], 0xabcd);
-	assert_int_equal(v1->regs.pstate, 0x3c5 /* EL1h, DAIF masked */);
-	call(t->v, HVC, 0x84000004 /* AFFINITY_INFO */, 1, 0, 0);
-	assert_int_equal(t->v->regs.x[0], 0 /* ON */);
-	call(t->v, HVC, 0xc4000003 /* CPU_ON (SMC64) */, 1,
-	     TEST_RAM_IPA + 0x800, 0);
-	assert_int_equal((int64_t)t->v->regs.x[0], -4 /* ALREADY_ON */);
-}
-
-static void cpu_off_and_suspend(void **state)
-{
-	struct test_vm *t = *state;
-
-	assert_int_equal(
-	    call(t->v, HVC, 0xc4000001 /* CPU_SUSPEND (SMC64) */, 0, 0, 0),
-	    EXIT_WFI);
-	assert_int_equal(t->v->regs.x[0], 0);
-	assert_int_equal(call(t->v, HVC, 0x84000002 /* CPU_OFF */, 0, 0, 0),
-			 EXIT_VCPU_OFF);
-	assert_int_equal(t->v->power, VCPU_POWER_OFF);
-}
-
 int main(void)
 {
 #define T1(f)                                                                  \
 	cmocka_unit_test_setup_teardown(f, test_vm_setup_up,                   \
-					test_vm_teardown_state)
-#define T2(f)                                                                  \
-	cmocka_unit_test_setup_teardown(f, test_vm_setup_smp,                  \
 					test_vm_teardown_state)
 	const struct CMUnitTest tests[] = {
 	    T1(both_conduits_leave_pc_after_call),
@@ -260,8 +215,6 @@ int main(void)
 	    T1(migrate_info_type),
 	    T1(system_off_and_reset),
 	    T1(single_vcpu_affinity_and_cpu_on),
-	    T2(cpu_on_powers_secondary),
-	    T1(cpu_off_and_suspend),
 	};
 	return cmocka_run_group_tests_name("smccc_psci", tests, NULL, NULL);
 }

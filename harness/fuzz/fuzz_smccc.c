@@ -19,6 +19,7 @@
 #include "arch/esr.h"
 #include "exit.h"
 #include "fz.h"
+#include "vcpu_req.h"
 
 #define NOT_SUPPORTED (-1)
 #define INVALID_PARAMETERS (-2)
@@ -112,11 +113,15 @@ static void check_cpu_on(struct fz_vm *f, const struct call *c, uint64_t x0,
 		 "CPU_ON(0x%llx, 0x%llx) = 0x%llx, want %lld",
 		 (unsigned long long)c->arg[0], (unsigned long long)c->arg[1],
 		 (unsigned long long)x0, (long long)want);
-	if (want == 0)
-		FZ_CHECK(t->power == VCPU_POWER_ON && t->regs.pc == c->arg[1] &&
-			     t->regs.x[0] == c->arg[2] &&
-			     t->regs.pstate == (PSR_MODE_EL1H | PSR_DAIF),
-			 "CPU_ON succeeded but the target is not at its entry");
+	if (want != 0)
+		return;
+	/* Posted, not applied: the target starts once it applies it. */
+	FZ_CHECK(t->power == VCPU_POWER_ON_PENDING,
+		 "CPU_ON succeeded but the target is not ON_PENDING");
+	FZ_CHECK(vcpu_apply_requests(t) && t->power == VCPU_POWER_ON &&
+		     t->regs.pc == c->arg[1] && t->regs.x[0] == c->arg[2] &&
+		     t->regs.pstate == (PSR_MODE_EL1H | PSR_DAIF),
+		 "CPU_ON succeeded but the target is not at its entry");
 }
 
 static void check_affinity_info(struct fz_vm *f, const struct call *c,
@@ -148,7 +153,9 @@ static void check_affinity_info(struct fz_vm *f, const struct call *c,
 static void check_result(struct fz_vm *f, const struct call *c, uint64_t x0,
 			 enum exit_action act)
 {
-	static const int64_t suspend_fail[] = {INVALID_PARAMETERS, DENIED};
+	/* SUCCESS without waiting: a wake-up event was already pending. */
+	static const int64_t suspend_now[] = {0, INVALID_PARAMETERS, DENIED,
+					      INVALID_ADDRESS};
 	static const int64_t tos_type[] = {0, 1, 2};
 	uint32_t q = (uint32_t)c->arg[0];
 
@@ -184,7 +191,7 @@ static void check_result(struct fz_vm *f, const struct call *c, uint64_t x0,
 	case 0xc4000001:
 		FZ_CHECK((act == EXIT_WFI && res_is(x0, c->is64, 0)) ||
 			     (act == EXIT_RESUME &&
-			      res_in(x0, c->is64, suspend_fail, 2)),
+			      res_in(x0, c->is64, suspend_now, 4)),
 			 "CPU_SUSPEND: action %d x0 0x%llx", act,
 			 (unsigned long long)x0);
 		break;

@@ -1,13 +1,32 @@
 /*
- * PSCI 1.1 for guests, table-driven by function number. CPU_SUSPEND is
- * handled as a standby (WFI-like) state, which PSCI allows an implementation
- * to choose for any requested state.
+ * PSCI 1.1 (DEN0022D) for guests, table-driven by function number.
+ *
+ * CPU_ON never touches the target's registers: it claims the target
+ * (OFF -> ON_PENDING) and posts a request that the target applies itself
+ * before it next runs (vcpu_req.h), so it is safe whichever physical CPU
+ * runs either vCPU.
+ *
+ * CPU_SUSPEND takes power_state in the original format, platform-
+ * coordinated (what PSCI_FEATURES(CPU_SUSPEND) = 0 says). Every valid
+ * state, powerdown included, is entered as standby: PSCI lets an
+ * implementation enter a shallower state than the one requested, and a
+ * powerdown call that was not entered returns SUCCESS (as KVM does). The
+ * arguments are still checked as for the state asked for.
  */
 #include "smccc/psci.h"
+#include "vcpu_req.h"
+#include "vgic/vgic.h"
 #include "vm/vm.h"
 
+/* MPIDR affinity fields Aff3 [39:32], Aff2..Aff0 [23:0]; target_cpu and
+ * target_affinity must have every other bit zero. */
 #define MPIDR_AFF_MASK 0xff00ffffffull
 #define MPIDR_LEVEL_BITS(l) ((l) == 3 ? 32u : 8u * (l))
+
+/* power_state, original format: StateID [15:0], StateType [16] (1:
+ * powerdown), PowerLevel [25:24]; [23:17] and [31:26] must be zero. */
+#define PSCI_PS_RESERVED 0xfcfe0000u
+#define PSCI_PS_POWERDOWN (1u << 16)
 
 typedef enum exit_action (*psci_fn)(struct vcpu *v, struct smccc_call *c);
 
@@ -24,13 +43,38 @@ static enum exit_action psci_version(struct vcpu *v, struct smccc_call *c)
 	return EXIT_RESUME;
 }
 
+/* An entry point the vCPU can start at: AArch64 (4-byte aligned) code in
+ * the VM's RAM. */
+static bool entry_valid(const struct vm *vm, uint64_t entry)
+{
+	return !(entry & 3) && vm_ipa_to_hva(vm, entry, 4);
+}
+
 static enum exit_action psci_cpu_suspend(struct vcpu *v, struct smccc_call *c)
 {
-	(void)v;
+	/* power_state is 32 bits in both conventions. */
+	uint32_t state = (uint32_t)smccc_arg(c, 1);
+
+	if (state & PSCI_PS_RESERVED) {
+		c->res[0] = smccc_ret(PSCI_INVALID_PARAMETERS);
+		return EXIT_RESUME;
+	}
+	if ((state & PSCI_PS_POWERDOWN) &&
+	    !entry_valid(v->vm, smccc_arg(c, 2))) {
+		c->res[0] = smccc_ret(PSCI_INVALID_ADDRESS);
+		return EXIT_RESUME;
+	}
 	c->res[0] = PSCI_SUCCESS;
+	/* A wake-up event already there ends the standby at once, as for
+	 * WFI (a timer whose condition is met counts, see handle_wfx). */
+	if (vgic_vcpu_has_deliverable(v->vm, v) || vgic_timer_output_high(v))
+		return EXIT_RESUME;
 	return EXIT_WFI;
 }
 
+/* Never DENIED: that is for a core a uniprocessor Trusted OS lives on, and
+ * MIGRATE_INFO_TYPE says there is none. On success it does not return: the
+ * vCPU is off until a CPU_ON restarts it at a new entry point. */
 static enum exit_action psci_cpu_off(struct vcpu *v, struct smccc_call *c)
 {
 	(void)c;
@@ -38,38 +82,57 @@ static enum exit_action psci_cpu_off(struct vcpu *v, struct smccc_call *c)
 	return EXIT_VCPU_OFF;
 }
 
-static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr, uint64_t mask)
+static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 {
+	if (mpidr & ~MPIDR_AFF_MASK)
+		return NULL;
 	for (unsigned i = 0; i < vm->nvcpus; i++)
-		if ((vm->vcpus[i].mpidr & mask) == (mpidr & mask))
+		if ((vm->vcpus[i].mpidr & MPIDR_AFF_MASK) == mpidr)
 			return &vm->vcpus[i];
 	return NULL;
 }
 
+static int64_t already(enum vcpu_power p)
+{
+	return p == VCPU_POWER_ON ? PSCI_ALREADY_ON : PSCI_ON_PENDING;
+}
+
 static enum exit_action psci_cpu_on(struct vcpu *v, struct smccc_call *c)
 {
-	struct vcpu *t = vcpu_by_mpidr(v->vm, smccc_arg(c, 1), MPIDR_AFF_MASK);
+	struct vcpu *t = vcpu_by_mpidr(v->vm, smccc_arg(c, 1));
 	uint64_t entry = smccc_arg(c, 2);
+	enum vcpu_power p;
 
-	if (!t || (smccc_arg(c, 1) & ~MPIDR_AFF_MASK))
+	if (!t) {
 		c->res[0] = smccc_ret(PSCI_INVALID_PARAMETERS);
-	else if (t->power == VCPU_POWER_ON)
-		c->res[0] = smccc_ret(PSCI_ALREADY_ON);
-	else if ((entry & 3) || !vm_ipa_to_hva(v->vm, entry, 4))
-		c->res[0] = smccc_ret(PSCI_INVALID_ADDRESS);
-	else {
-		vcpu_reset(t, entry, smccc_arg(c, 3));
-		c->res[0] = PSCI_SUCCESS;
+		return EXIT_RESUME;
 	}
+	/* A target that is on, or being turned on, says so whatever the
+	 * entry point; the claim below decides if it changes meanwhile. */
+	p = t->power;
+	if (p != VCPU_POWER_OFF)
+		c->res[0] = smccc_ret(already(p));
+	else if (!entry_valid(v->vm, entry))
+		c->res[0] = smccc_ret(PSCI_INVALID_ADDRESS);
+	else if ((p = vcpu_post_cpu_on(t, entry, smccc_arg(c, 3))) !=
+		 VCPU_POWER_OFF)
+		c->res[0] = smccc_ret(already(p));
+	else
+		c->res[0] = PSCI_SUCCESS;
 	return EXIT_RESUME;
 }
 
+/*
+ * Levels 1-3 (optional since PSCI 1.0) are answered too: the instance is
+ * every vCPU whose affinity matches above that level; it is ON if one of
+ * them is, ON_PENDING if none is but one is being turned on, else OFF.
+ */
 static enum exit_action psci_affinity_info(struct vcpu *v, struct smccc_call *c)
 {
-	uint64_t level = smccc_arg(c, 2), mask;
-	bool found = false, on = false;
+	uint64_t aff = smccc_arg(c, 1), level = smccc_arg(c, 2), mask;
+	bool found = false, on = false, pending = false;
 
-	if (level > 3) {
+	if (level > 3 || (aff & ~MPIDR_AFF_MASK)) {
 		c->res[0] = smccc_ret(PSCI_INVALID_PARAMETERS);
 		return EXIT_RESUME;
 	}
@@ -77,15 +140,19 @@ static enum exit_action psci_affinity_info(struct vcpu *v, struct smccc_call *c)
 	mask = MPIDR_AFF_MASK & ~((1ull << MPIDR_LEVEL_BITS(level)) - 1);
 	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
 		const struct vcpu *t = &v->vm->vcpus[i];
+		enum vcpu_power p;
 
-		if ((t->mpidr & mask) == (smccc_arg(c, 1) & mask)) {
-			found = true;
-			on |= t->power == VCPU_POWER_ON;
-		}
+		if ((t->mpidr & mask) != (aff & mask))
+			continue;
+		found = true;
+		p = t->power;
+		on |= p == VCPU_POWER_ON;
+		pending |= p == VCPU_POWER_ON_PENDING;
 	}
-	c->res[0] = smccc_ret(!found ? PSCI_INVALID_PARAMETERS
-			      : on   ? PSCI_AFF_ON
-				     : PSCI_AFF_OFF);
+	c->res[0] = smccc_ret(!found	? PSCI_INVALID_PARAMETERS
+			      : on	? PSCI_AFF_ON
+			      : pending ? PSCI_AFF_ON_PENDING
+					: PSCI_AFF_OFF);
 	return EXIT_RESUME;
 }
 
@@ -151,8 +218,12 @@ int64_t psci_features(uint32_t fid)
 {
 	if (fid == SMCCC_VERSION)
 		return PSCI_SUCCESS;
-	/* CPU_SUSPEND: original power_state format, platform-coordinated. */
-	return psci_lookup(fid) ? PSCI_SUCCESS : PSCI_NOT_SUPPORTED;
+	if (!psci_lookup(fid))
+		return PSCI_NOT_SUPPORTED;
+	/* CPU_SUSPEND answers with its feature flags. */
+	if ((fid & ~SMCCC_64) == PSCI_CPU_SUSPEND)
+		return PSCI_SUSPEND_FEATURES;
+	return PSCI_SUCCESS;
 }
 
 enum exit_action psci_call(struct vcpu *v, struct smccc_call *c)

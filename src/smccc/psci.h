@@ -36,6 +36,11 @@
 
 #define PSCI_AFF_ON 0
 #define PSCI_AFF_OFF 1
+#define PSCI_AFF_ON_PENDING 2
+
+/* PSCI_FEATURES(CPU_SUSPEND): bit 1 clear, power_state in the original
+ * format; bit 0 clear, platform-coordinated mode only (no OS-initiated). */
+#define PSCI_SUSPEND_FEATURES 0
 
 /* MIGRATE_INFO_TYPE: no Trusted OS that needs migration. */
 #define PSCI_TOS_NOT_PRESENT_MP 2
