@@ -82,10 +82,9 @@ static enum exit_action psci_cpu_off(struct vcpu *v, struct smccc_call *c)
 	return EXIT_VCPU_OFF;
 }
 
+/* An mpidr with bits outside the affinity fields matches no vCPU. */
 static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 {
-	if (mpidr & ~MPIDR_AFF_MASK)
-		return NULL;
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		if ((vm->vcpus[i].mpidr & MPIDR_AFF_MASK) == mpidr)
 			return &vm->vcpus[i];
