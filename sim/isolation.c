@@ -447,9 +447,13 @@ void sim_iso_any_changed(void)
 
 void sim_iso_vmid_changed(uint16_t vmid)
 {
+	bool rewalked[SIM_ISO_MAX_VMS] = {false};
+
 	if (!enabled)
 		return;
 	stats.checks++;
+	/* Walk first, check after: a VM that is gone must not be checked
+	 * against, whatever its place in the list. */
 	for (unsigned i = 0; i < SIM_ISO_MAX_VMS; i++) {
 		struct iso_vm *v = &vms[i];
 		uint64_t vttbr, vtcr;
@@ -465,7 +469,10 @@ void sim_iso_vmid_changed(uint16_t vmid)
 		if (!now || (uint16_t)(vttbr >> 48) == vmid ||
 		    (v->live && v->vmid == vmid)) {
 			walk(i);
-			check_vm(i, false);
+			rewalked[i] = true;
 		}
 	}
+	for (unsigned i = 0; i < SIM_ISO_MAX_VMS; i++)
+		if (rewalked[i])
+			check_vm(i, false);
 }

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "hal.h"
 #include "hv.h"
 #include "hv_err.h"
 #include "isolation.h"
@@ -70,9 +71,13 @@ static bool core_vm_regs(void *ctx, uint64_t *vttbr, uint64_t *vtcr)
 	return true;
 }
 
+/* ctx: NULL, or a bool that is false once the VM is gone. */
 static bool hand_vm_regs(void *ctx, uint64_t *vttbr, uint64_t *vtcr)
 {
-	(void)ctx;
+	const bool *alive = ctx;
+
+	if (alive && !*alive)
+		return false;
 	*vttbr = HAND_VMID << 48 | HAND_PA;
 	*vtcr = VTCR_39_L1;
 	return true;
@@ -306,6 +311,52 @@ static void test_disabled_and_destroyed(void **state)
 	assert_int_equal(sim_iso_check_all(), 0);
 }
 
+/* A Stage-2 TLB flush re-walks the VM with that VMID (the hand-built VM's
+ * tables change here without a DSB) and checks it against the others. */
+static void test_flush_rewalks_that_vm(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(stage2_map(&f->vm[0]->s2, 0x40c00000, 0x80e05000, K4,
+				    rw),
+			 HV_OK);
+	f->hand[1] = (HAND_PA + K4) | D_TABLE;
+	assert_int_equal(sim_iso_add_vm(2, hand_vm_regs, NULL), 0);
+	assert_int_equal(sim_iso_check_all(), 0);
+
+	f->hand[512] = 0x80e00000ull | D_RW_NORMAL | D_BLOCK;
+	hal_s2_tlb_flush_ipa(f->vm[1]->s2.vmid, 0x40000000, M2);
+	assert_int_equal(sim_iso_stats()->violations, 0);
+	hal_s2_tlb_flush_ipa(HAND_VMID, 0x40000000, M2);
+	assert_int_equal(sim_iso_stats()->violations, 1);
+	assert_string_equal(sim_iso_first_violation(),
+			    "PA 0x80e05000 is mapped into VM 2 at IPA "
+			    "0x40005000 and into VM 0 at IPA 0x40c00000, not "
+			    "declared shared");
+}
+
+/* A VM that has no Stage-2 any more maps nothing: any Stage-2 flush drops
+ * what its last walk saw, whatever VMID it names. */
+static void test_gone_vm_dropped(void **state)
+{
+	struct fx *f = *state;
+	bool alive = true;
+
+	assert_int_equal(stage2_map(&f->vm[0]->s2, 0x40c00000, 0x80e05000, K4,
+				    rw),
+			 HV_OK);
+	f->hand[1] = (HAND_PA + K4) | D_TABLE;
+	f->hand[512] = 0x80e00000ull | D_RW_NORMAL | D_BLOCK;
+	assert_int_equal(sim_iso_add_vm(2, hand_vm_regs, &alive), 0);
+	assert_int_equal(sim_iso_check_all(), 1);
+
+	alive = false;
+	hal_s2_tlb_flush_vmid(f->vm[0]->s2.vmid);
+	assert_int_equal(sim_iso_stats()->violations, 1);
+	hal_s2_tlb_flush_ipa(f->vm[0]->s2.vmid, 0x40c00000, K4);
+	assert_int_equal(sim_iso_stats()->violations, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +377,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_unreadable_table_caught,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_disabled_and_destroyed, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_flush_rewalks_that_vm, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_gone_vm_dropped, setup,
 					    teardown),
 	};
 
