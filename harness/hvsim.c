@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "hvsim.h"
+#include "isolation.h"
 #include "sim_hal.h"
 #include "trace.h"
 #include "uart_feed.h"
@@ -53,14 +54,15 @@ static void catch_signals(void)
  * Run until the guest stops, max_insns are spent or a signal arrives. A
  * slice that ends at its limit has spent all of it: on instructions, or
  * on exceptions taken without one completing (the engine counts those
- * against the limit), so the slices add up to max_insns.
+ * against the limit), so the slices add up to max_insns. An isolation
+ * violation (checked at every Stage-2 change) ends the run after its slice.
  */
 static enum sim_result run_slices(struct sim_cpu *cpu, uint64_t max_insns)
 {
 	enum sim_result res = SIM_LIMIT;
 	uint64_t left = max_insns;
 
-	while (!stop_signal && left) {
+	while (!stop_signal && left && !sim_iso_stats()->violations) {
 		uint64_t slice = left < SLICE_INSNS ? left : SLICE_INSNS;
 
 		res = sim_cpu_run(cpu, sim_cpu_stats(cpu)->vtime + slice);
@@ -267,8 +269,24 @@ static void print_summary(const struct hvsim_machine *m, enum sim_result res)
 			(unsigned long long)st->late_redirects);
 }
 
+/* A Stage-2 that breaks isolation fails the run, whatever the guest did. */
+static bool report_isolation(void)
+{
+	const struct sim_iso_stats *st = sim_iso_stats();
+
+	if (!st->violations)
+		return false;
+	fprintf(stderr,
+		"hvsim: error: isolation violated (%lu violations in %lu "
+		"checks), first: %s\n",
+		st->violations, st->checks, sim_iso_first_violation());
+	return true;
+}
+
 static int exit_status(enum sim_result res)
 {
+	if (report_isolation())
+		return HVSIM_EXIT_GUEST;
 	return res == SIM_VM_OFF && !stop_signal ? HVSIM_EXIT_OFF
 						 : HVSIM_EXIT_GUEST;
 }
@@ -319,6 +337,11 @@ int main(int argc, char **argv)
 		hvsim_machine_teardown(&m);
 		trace_close(&tr);
 		return rc;
+	}
+	if (report_isolation()) {
+		hvsim_machine_teardown(&m);
+		trace_close(&tr);
+		return HVSIM_EXIT_GUEST;
 	}
 	uart_feed_attach(m.vm);
 	sim_guest_uart_echo_fd(o.quiet ? -1 : 1);

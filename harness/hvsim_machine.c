@@ -13,6 +13,7 @@
 #include "hv.h"
 #include "hv_err.h"
 #include "hvsim.h"
+#include "isolation.h"
 #include "sim_hal.h"
 #include "vm/boot.h"
 #include "vm/vm.h"
@@ -59,6 +60,19 @@ static int read_file(const char *path, size_t max, void **buf, size_t *len,
 	*buf = p;
 	*len = (size_t)st.st_size;
 	return 0;
+}
+
+/* The isolation checker's view of the VM: the Stage-2 registers it runs
+ * with, while it has tables. */
+static bool vm_s2_regs(void *ctx, uint64_t *vttbr, uint64_t *vtcr)
+{
+	const struct hvsim_machine *m = ctx;
+
+	if (!m->vm || !m->vm->in_use || !m->vm->s2.root)
+		return false;
+	*vttbr = stage2_vttbr(&m->vm->s2);
+	*vtcr = stage2_vtcr();
+	return true;
 }
 
 static void *map_zeroed(size_t size)
@@ -125,6 +139,12 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 			 (unsigned long long)o->mem);
 		return HVSIM_EXIT_GUEST;
 	}
+	/* Every Stage-2 change is checked: no VM may map the page pool (the
+	 * tables) or, later, another VM's RAM. */
+	sim_iso_enable(true);
+	sim_iso_add_hyp_range(HVSIM_POOL_PA, m->pool_size,
+			      "the hypervisor's page pool");
+	sim_iso_add_vm(0, vm_s2_regs, m);
 
 	cfg.ram_pa = HVSIM_RAM_PA;
 	cfg.ram_size = o->mem;
@@ -135,6 +155,9 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 		snprintf(err, errlen, "vm_create failed (error %d)", e);
 		return HVSIM_EXIT_GUEST;
 	}
+	/* Its tables were built before vm_create returned the VM: check
+	 * them now; every later change is checked as it is made. */
+	sim_iso_check_all();
 
 	args.image = image;
 	args.image_len = image_len;

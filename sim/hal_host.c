@@ -10,6 +10,7 @@
 
 #include "a64_sysregs.h"
 #include "hal.h"
+#include "isolation.h"
 #include "sim_hal.h"
 #include "vcpu.h"
 
@@ -87,6 +88,7 @@ void sim_hal_reset(void)
 	uart_watch_ctx = NULL;
 	memset(&stats, 0, sizeof(stats));
 	memset(&fake_fp, 0, sizeof(fake_fp));
+	sim_iso_reset();
 	/* Identification a Cortex-A57 r1p3 reports; GICv3 with 4 LRs. */
 	sysregs[A64_SR_MIDR_EL1] = 0x411fd073;
 	sysregs[A64_SR_MPIDR_EL1] = 0x80000000;
@@ -138,8 +140,12 @@ void hal_sysreg_write(uint32_t enc, uint64_t val)
 	sysregs[enc & 0xffffu] = val;
 }
 
+/* The core publishes every Stage-2 change with a DSB (a new mapping needs
+ * no TLB maintenance, so this may be the only sign of it): the isolation
+ * checker, when enabled, looks at the tables then. */
 void hal_dsb_ish(void)
 {
+	sim_iso_any_changed();
 }
 
 void hal_isb(void)
@@ -151,6 +157,7 @@ void hal_s2_tlb_flush_vmid(uint16_t vmid)
 	stats.tlb_flushes++;
 	if (have_cpu && cpu.s2_changed)
 		cpu.s2_changed(cpu.ctx, vmid, 0, ~0ull);
+	sim_iso_vmid_changed(vmid);
 }
 
 void hal_s2_tlb_flush_ipa(uint16_t vmid, uint64_t ipa, uint64_t size)
@@ -158,6 +165,7 @@ void hal_s2_tlb_flush_ipa(uint16_t vmid, uint64_t ipa, uint64_t size)
 	stats.tlb_flushes++;
 	if (have_cpu && cpu.s2_changed)
 		cpu.s2_changed(cpu.ctx, vmid, ipa, size);
+	sim_iso_vmid_changed(vmid);
 }
 
 static void echo(int fd, const void *s, size_t len)

@@ -5,7 +5,7 @@
 # harness/harness.mk.
 SIM_HAL_SRCS := sim/hal_host.c sim/s2walk.c sim/s1walk.c sim/a64_decode.c \
                 sim/vtimer.c sim/fake_gic.c sim/fake_vcpuif.c sim/el2_traps.c \
-                sim/hyp_timer.c
+                sim/hyp_timer.c sim/isolation.c
 SIM_HAL_OBJS := $(SIM_HAL_SRCS:%.c=$(HOST_OBJ)/%.o)
 LIBSIMHAL := $(BUILD)/host/libsimhal.a
 

@@ -7,9 +7,22 @@
 #include "exit.h"
 #include "hal.h"
 #include "hv.h"
+#include "isolation.h"
 #include "sim_hal.h"
 #include "bus_access.h"
 #include "test_vm.h"
+
+/* The isolation checker's view of the VM (sim/isolation.h). */
+static bool test_vm_s2_regs(void *ctx, uint64_t *vttbr, uint64_t *vtcr)
+{
+	const struct test_vm *t = ctx;
+
+	if (!t->vm || !t->vm->in_use || !t->vm->s2.root)
+		return false;
+	*vttbr = stage2_vttbr(&t->vm->s2);
+	*vtcr = stage2_vtcr();
+	return true;
+}
 
 void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus)
 {
@@ -26,9 +39,22 @@ void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus)
 	assert_int_equal(page_pool_init(&t->pool, t->pool_mem, TEST_POOL_PA,
 					TEST_POOL_PAGES),
 			 0);
+	/* Every Stage-2 change of every test is checked for isolation: the
+	 * checker reads the tables by PA, and the pool is the hypervisor's. */
+	assert_int_equal(sim_phys_add(TEST_POOL_PA, t->pool_mem,
+				      TEST_POOL_PAGES * PAGE_SIZE),
+			 0);
+	t->vm = NULL;
+	sim_iso_enable(true);
+	assert_int_equal(sim_iso_add_hyp_range(TEST_POOL_PA,
+					       TEST_POOL_PAGES * PAGE_SIZE,
+					       "the page pool"),
+			 0);
+	assert_int_equal(sim_iso_add_vm(0, test_vm_s2_regs, t), 0);
 	t->vm = vm_create(&cfg, &t->pool, &err);
 	assert_non_null(t->vm);
 	assert_int_equal(err, 0);
+	assert_int_equal(sim_iso_check_all(), 0);
 	t->v = &t->vm->vcpus[0];
 	vcpu_reset(t->v, TEST_RAM_IPA, 0);
 	t->v->el1[VCPU_VBAR_EL1] = TEST_VBAR;
@@ -38,6 +64,8 @@ void test_vm_setup(struct test_vm *t, uint64_t ram_size, unsigned nvcpus)
 
 void test_vm_teardown(struct test_vm *t)
 {
+	if (sim_iso_stats()->violations)
+		fail_msg("isolation: %s", sim_iso_first_violation());
 	vm_destroy(t->vm);
 	free(t->ram);
 	free(t->pool_mem);
