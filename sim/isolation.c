@@ -119,7 +119,7 @@ const char *sim_iso_first_violation(void)
 }
 
 static unsigned long report(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 
 static unsigned long report(const char *fmt, ...)
 {
@@ -226,8 +226,11 @@ static unsigned long walk(unsigned id)
 			      id, (unsigned long long)vttbr,
 			      (unsigned long long)vtcr);
 	s2w_scan(&c, add_leaf, v, &st);
-	qsort(v->leaves, v->nleaves, sizeof(*v->leaves), cmp_leaf);
-	qsort(v->tables, v->ntables, sizeof(*v->tables), cmp_u64);
+	/* qsort's array may not be NULL, even with nothing to sort. */
+	if (v->nleaves)
+		qsort(v->leaves, v->nleaves, sizeof(*v->leaves), cmp_leaf);
+	if (v->ntables)
+		qsort(v->tables, v->ntables, sizeof(*v->tables), cmp_u64);
 	for (size_t i = 0; i < v->ntables; i++)
 		if (n == 0 || v->tables[n - 1] != v->tables[i])
 			v->tables[n++] = v->tables[i];
@@ -277,13 +280,12 @@ static unsigned long check_hyp(unsigned x)
 
 		for (size_t r = 0; r < nhyp; r++)
 			if (overlap(l->pa, l->size, hyp[r].pa, hyp[r].size))
-				n += report("PA %#llx..%#llx (%s) is mapped "
-					    "into VM %u at IPA %#llx",
-					    (unsigned long long)l->pa,
-					    (unsigned long long)(l->pa +
-								 l->size - 1),
-					    hyp[r].what, x,
-					    (unsigned long long)l->ipa);
+				n += report(
+				    "PA %#llx..%#llx (%s) is mapped "
+				    "into VM %u at IPA %#llx",
+				    (unsigned long long)l->pa,
+				    (unsigned long long)(l->pa + l->size - 1),
+				    hyp[r].what, x, (unsigned long long)l->ipa);
 	}
 	return n;
 }
@@ -315,12 +317,12 @@ static unsigned long check_leaves_tables(unsigned x, unsigned t)
 		size_t j = lower_bound(tv->tables, tv->ntables, l->pa);
 
 		if (j < tv->ntables && tv->tables[j] - l->pa < l->size)
-			n += report("PA %#llx, a Stage-2 table page of VM %u, "
-				    "is mapped into VM %u at IPA %#llx",
-				    (unsigned long long)tv->tables[j], t, x,
-				    (unsigned long long)(l->ipa +
-							 (tv->tables[j] -
-							  l->pa)));
+			n += report(
+			    "PA %#llx, a Stage-2 table page of VM %u, "
+			    "is mapped into VM %u at IPA %#llx",
+			    (unsigned long long)tv->tables[j], t, x,
+			    (unsigned long long)(l->ipa +
+						 (tv->tables[j] - l->pa)));
 	}
 	return n;
 }
@@ -379,8 +381,7 @@ static unsigned long check_leaves_leaves(unsigned x, unsigned y)
 		const struct leaf *l = &a->leaves[i];
 
 		for (size_t j = first_candidate(b, l->pa);
-		     j < b->nleaves && b->leaves[j].pa < l->pa + l->size;
-		     j++) {
+		     j < b->nleaves && b->leaves[j].pa < l->pa + l->size; j++) {
 			const struct leaf *m = &b->leaves[j];
 			uint64_t lo = l->pa > m->pa ? l->pa : m->pa;
 			uint64_t hi = l->pa + l->size < m->pa + m->size
@@ -390,14 +391,13 @@ static unsigned long check_leaves_leaves(unsigned x, unsigned y)
 
 			if (lo >= hi || shared_covers(lo, hi, mask, &gap))
 				continue;
-			n += report("PA %#llx is mapped into VM %u at IPA "
-				    "%#llx and into VM %u at IPA %#llx, not "
-				    "declared shared",
-				    (unsigned long long)gap, x,
-				    (unsigned long long)(l->ipa + (gap - l->pa)),
-				    y,
-				    (unsigned long long)(m->ipa +
-							 (gap - m->pa)));
+			n += report(
+			    "PA %#llx is mapped into VM %u at IPA "
+			    "%#llx and into VM %u at IPA %#llx, not "
+			    "declared shared",
+			    (unsigned long long)gap, x,
+			    (unsigned long long)(l->ipa + (gap - l->pa)), y,
+			    (unsigned long long)(m->ipa + (gap - m->pa)));
 		}
 	}
 	return n;

@@ -193,11 +193,10 @@ static void test_table_pages_caught_without_ranges(void **state)
 	unsigned long n;
 
 	assert_int_equal(
-	    stage2_map(&f->vm[1]->s2, 0x40800000, POOL_PA, 0x40000, rw),
-	    HV_OK);
+	    stage2_map(&f->vm[1]->s2, 0x40800000, POOL_PA, 0x40000, rw), HV_OK);
 	assert_true(sim_iso_stats()->violations > 0);
-	assert_non_null(strstr(sim_iso_first_violation(),
-			       "a Stage-2 table page of VM"));
+	assert_non_null(
+	    strstr(sim_iso_first_violation(), "a Stage-2 table page of VM"));
 	assert_non_null(
 	    strstr(sim_iso_first_violation(), "is mapped into VM 1 at IPA"));
 	/* 64 4 KiB leaves; at least VM0's and VM1's roots are among them. */
@@ -221,9 +220,9 @@ static void test_declared_shared_passes(void **state)
 	assert_int_equal(sim_iso_stats()->violations, 0);
 	assert_int_equal(sim_iso_check_all(), 0);
 
-	assert_int_equal(stage2_map(&f->vm[1]->s2, 0x40801000,
-				    VM0_RAM + 0x3000, K4, rw),
-			 HV_OK);
+	assert_int_equal(
+	    stage2_map(&f->vm[1]->s2, 0x40801000, VM0_RAM + 0x3000, K4, rw),
+	    HV_OK);
 	assert_string_equal(sim_iso_first_violation(),
 			    "PA 0x80003000 is mapped into VM 0 at IPA "
 			    "0x40003000 and into VM 1 at IPA 0x40801000, not "
@@ -238,9 +237,8 @@ static void test_block_over_page_caught(void **state)
 	struct fx *f = *state;
 
 	pool_is_hypervisor();
-	assert_int_equal(stage2_map(&f->vm[0]->s2, 0x40c00000, 0x80e05000, K4,
-				    rw),
-			 HV_OK);
+	assert_int_equal(
+	    stage2_map(&f->vm[0]->s2, 0x40c00000, 0x80e05000, K4, rw), HV_OK);
 	assert_int_equal(sim_iso_check_all(), 0);
 
 	/* L1[1] -> L2 table at HAND_PA + 4K; L2[0]: block. */
@@ -299,8 +297,8 @@ static void test_disabled_and_destroyed(void **state)
 
 	sim_iso_enable(false);
 	checks = sim_iso_stats()->checks;
-	assert_int_equal(
-	    stage2_map(&f->vm[1]->s2, 0x40800000, VM0_RAM, K4, rw), HV_OK);
+	assert_int_equal(stage2_map(&f->vm[1]->s2, 0x40800000, VM0_RAM, K4, rw),
+			 HV_OK);
 	assert_int_equal(sim_iso_stats()->checks, checks);
 	assert_int_equal(sim_iso_stats()->violations, 0);
 	assert_int_equal(sim_iso_check_all(), 1);
@@ -317,9 +315,8 @@ static void test_flush_rewalks_that_vm(void **state)
 {
 	struct fx *f = *state;
 
-	assert_int_equal(stage2_map(&f->vm[0]->s2, 0x40c00000, 0x80e05000, K4,
-				    rw),
-			 HV_OK);
+	assert_int_equal(
+	    stage2_map(&f->vm[0]->s2, 0x40c00000, 0x80e05000, K4, rw), HV_OK);
 	f->hand[1] = (HAND_PA + K4) | D_TABLE;
 	assert_int_equal(sim_iso_add_vm(2, hand_vm_regs, NULL), 0);
 	assert_int_equal(sim_iso_check_all(), 0);
@@ -337,14 +334,17 @@ static void test_flush_rewalks_that_vm(void **state)
 
 /* A VM that has no Stage-2 any more maps nothing: any Stage-2 flush drops
  * what its last walk saw, whatever VMID it names. */
+/* Outlives the test: the checker still holds the registration when the
+ * teardown's last check runs. */
+static bool alive;
+
 static void test_gone_vm_dropped(void **state)
 {
 	struct fx *f = *state;
-	bool alive = true;
 
-	assert_int_equal(stage2_map(&f->vm[0]->s2, 0x40c00000, 0x80e05000, K4,
-				    rw),
-			 HV_OK);
+	alive = true;
+	assert_int_equal(
+	    stage2_map(&f->vm[0]->s2, 0x40c00000, 0x80e05000, K4, rw), HV_OK);
 	f->hand[1] = (HAND_PA + K4) | D_TABLE;
 	f->hand[512] = 0x80e00000ull | D_RW_NORMAL | D_BLOCK;
 	assert_int_equal(sim_iso_add_vm(2, hand_vm_regs, &alive), 0);
@@ -374,8 +374,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_own_table_page_caught, setup,
 					    teardown),
-	    cmocka_unit_test_setup_teardown(test_unreadable_table_caught,
-					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unreadable_table_caught, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_disabled_and_destroyed, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_flush_rewalks_that_vm, setup,
