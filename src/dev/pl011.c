@@ -12,6 +12,7 @@
  * FIFO empty or by ICR; OEIS on overrun, cleared by ICR.
  */
 #include "dev/pl011.h"
+#include "dev/primecell.h"
 #include "hal.h"
 #include "hv_err.h"
 
@@ -46,8 +47,7 @@
 #define DIVISOR_DEFAULT (64u * 13u + 1u)
 
 /* PL011 r1p5: PeriphID 0x00141011, PrimeCell ID 0xb105f00d. */
-static const uint8_t periph_id[4] = {0x11, 0x10, 0x14, 0x00};
-static const uint8_t pcell_id[4] = {0x0d, 0xf0, 0x05, 0xb1};
+static const uint8_t ids[8] = {0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
 static struct pl011 *to_uart(void *ctx)
 {
@@ -288,24 +288,11 @@ static void icr_write(void *ctx, uint32_t off, unsigned width, uint64_t val)
 	u->ris = (uint16_t)(u->ris & ~clear);
 }
 
-/* Four 8-bit ID registers in consecutive 32-bit slots. */
-static uint64_t id_read(const uint8_t id[4], uint32_t off)
-{
-	return lane_read(id[(off / 4) & 3], off);
-}
-
-static uint64_t periph_id_read(void *ctx, uint32_t off, unsigned width)
+static uint64_t id_read(void *ctx, uint32_t off, unsigned width)
 {
 	(void)ctx;
 	(void)width;
-	return id_read(periph_id, off);
-}
-
-static uint64_t pcell_id_read(void *ctx, uint32_t off, unsigned width)
-{
-	(void)ctx;
-	(void)width;
-	return id_read(pcell_id, off);
+	return primecell_id_read(ids, off);
 }
 
 /* The AMBA bus probes the IDs with 32-bit loads, Linux's driver uses 16- or
@@ -329,8 +316,7 @@ static const struct mmio_region pl011_regions[] = {
     {0x040, 4, PL011_W, mis_read, NULL},
     {0x044, 4, PL011_W, NULL, icr_write},
     {0x048, 4, PL011_W, NULL, NULL}, /* DMACR: no DMA */
-    {0xfe0, 16, PL011_W, periph_id_read, NULL},
-    {0xff0, 16, PL011_W, pcell_id_read, NULL},
+    {PRIMECELL_ID_OFFSET, PRIMECELL_ID_SIZE, PL011_W, id_read, NULL},
 };
 
 void pl011_init(struct pl011 *u, uint64_t base, unsigned vm_id)

@@ -10,6 +10,7 @@
  * that RTCDR equals RTCMR at that moment is a match.
  */
 #include "dev/pl031.h"
+#include "dev/primecell.h"
 #include "hal.h"
 #include "hv_err.h"
 
@@ -17,8 +18,7 @@
 #define INT_MATCH 1u
 
 /* PL031: PeriphID 0x00041031, PrimeCell ID 0xb105f00d. */
-static const uint8_t periph_id[4] = {0x31, 0x10, 0x04, 0x00};
-static const uint8_t pcell_id[4] = {0x0d, 0xf0, 0x05, 0xb1};
+static const uint8_t ids[8] = {0x31, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1};
 
 static struct pl031 *to_rtc(void *ctx)
 {
@@ -206,25 +206,11 @@ static void icr_write(void *ctx, uint32_t off, unsigned width, uint64_t val)
 		to_rtc(ctx)->ris = false;
 }
 
-/* Four 8-bit ID registers in consecutive 32-bit slots; a narrower access
- * sees its byte lanes of the slot. */
-static uint64_t id_read(const uint8_t id[4], uint32_t off)
-{
-	return (uint64_t)id[(off / 4) & 3] >> (8 * (off & 3));
-}
-
-static uint64_t periph_id_read(void *ctx, uint32_t off, unsigned width)
+static uint64_t id_read(void *ctx, uint32_t off, unsigned width)
 {
 	(void)ctx;
 	(void)width;
-	return id_read(periph_id, off);
-}
-
-static uint64_t pcell_id_read(void *ctx, uint32_t off, unsigned width)
-{
-	(void)ctx;
-	(void)width;
-	return id_read(pcell_id, off);
+	return primecell_id_read(ids, off);
 }
 
 /* The registers are 32 bits wide on a 32-bit APB: Linux uses readl and
@@ -241,8 +227,7 @@ static const struct mmio_region pl031_regions[] = {
     {0x014, 4, MMIO_W32, ris_read, NULL},
     {0x018, 4, MMIO_W32, mis_read, NULL},
     {0x01c, 4, MMIO_W32, NULL, icr_write},
-    {0xfe0, 16, ID_W, periph_id_read, NULL},
-    {0xff0, 16, ID_W, pcell_id_read, NULL},
+    {PRIMECELL_ID_OFFSET, PRIMECELL_ID_SIZE, ID_W, id_read, NULL},
 };
 
 void pl031_init(struct pl031 *r, uint64_t base)
