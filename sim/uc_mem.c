@@ -240,8 +240,17 @@ enum s1w_status sim_s1_translate(struct sim_cpu *c, uint64_t va,
  * decode of an access that faulted needs the address it went to. */
 bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 {
+	struct s1w_regs regs;
 	struct s1w_result r;
-	enum s1w_status st = sim_s1_translate(c, va, S1W_READ, at_el0(c), &r);
+	enum s1w_status st;
+
+	/* With the MMU off, Stage 1 is flat for every EL: no walk, and no
+	 * read of PSTATE for the EL (most exits of a bare-metal guest). */
+	if (sim_s1_regs(c, &regs) && !(regs.sctlr & 1u)) {
+		*ipa = va;
+		return true;
+	}
+	st = sim_s1_translate(c, va, S1W_READ, at_el0(c), &r);
 
 	if (st != S1W_OK && st != S1W_FAULT_PERMISSION)
 		return false;
