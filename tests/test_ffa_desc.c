@@ -335,6 +335,20 @@ static void test_ranges_adjacent(void **state)
 	assert_int_equal(run(&d), 0);
 }
 
+/* Order does not matter: a later range below an earlier one is fine. */
+static void test_ranges_descending(void **state)
+{
+	struct desc d;
+
+	(void)state;
+	good(&d, FFA_MEM_OP_SHARE);
+	put(&d, 96, 0x40010000, 8);
+	put(&d, 96 + 8, 2, 4);
+	put(&d, 112, 0x40000000, 8);
+	put(&d, 112 + 8, 1, 4);
+	assert_int_equal(run(&d), 0);
+}
+
 #define T(name) cmocka_unit_test(test_##name)
 
 int main(void)
@@ -348,6 +362,7 @@ int main(void)
 	    T(good_at_caps),
 	    T(range_below_top),
 	    T(ranges_adjacent),
+	    T(ranges_descending),
 	    T(unknown_op),
 	    T(frag_above_total),
 	    T(frag_above_buffer),

@@ -234,10 +234,9 @@ static int parse_composite(const struct win *w, size_t total_len,
 	if (first + count * FFA_MEM_RANGE_SIZE != total_len)
 		return FFA_INVALID_PARAMETERS;
 	/* Both lengths and comp_off are multiples of 16: a fragment ends on
-	 * a constituent boundary, so the ones here are whole. */
+	 * a constituent boundary, so the ones here are whole; and with
+	 * fragment_len <= total_len just checked, here <= count. */
 	here = (w->len - first) / FFA_MEM_RANGE_SIZE;
-	if (here > count)
-		here = count;
 	t->range_count = (uint32_t)count;
 	t->ranges_here = (uint32_t)here;
 	t->complete = here == count;
