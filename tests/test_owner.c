@@ -342,6 +342,10 @@ static void test_refusals_change_nothing(void **state)
 	assert_int_equal(owner_share(&f->t, B, BIT(A), &ok, 1, 1),
 			 OWNER_E_DENIED);
 	assert_int_equal(owner_donate(&f->t, B, A, &ok, 1, 1), OWNER_E_DENIED);
+	assert_int_equal(owner_lend(&f->t, OWNER_HYP, BIT(B), &ok, 1, 1),
+			 OWNER_E_DENIED);
+	assert_int_equal(owner_donate(&f->t, OWNER_HYP, B, &ok, 1, 1),
+			 OWNER_E_DENIED);
 	assert_int_equal(owner_relinquish(&f->t, B, &ok, 1), OWNER_E_DENIED);
 	assert_int_equal(owner_reclaim(&f->t, A, &ok, 1), OWNER_E_DENIED);
 	/* Bad parties and permissions. */
@@ -398,6 +402,7 @@ static void test_out_of_tables_rolls_back(void **state)
 		 * into the finer table: same translations, and that one
 		 * table page stays in use. */
 		assert_true(f->tv.pool.nfree <= keep);
+		assert_int_equal(f->t.rollback_failures, 0);
 		fails++;
 		while (nheld)
 			page_pool_free(&f->tv.pool, held[--nheld]);
