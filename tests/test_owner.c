@@ -1,7 +1,8 @@
 /*
  * The page-ownership table (src/mm/owner.c) over two real VMs: VM A (owner
  * id 1) with 8 MiB of RAM at PA 0x80000000, VM B (id 2) with 4 MiB at PA
- * 0x81000000, both at IPA 0x40000000. Stage-2 is read back with the sim's
+ * 0x81000000, VM C (id 3) with 2 MiB at PA 0x81800000, all at IPA
+ * 0x40000000. Stage-2 is read back with the sim's
  * own walker (sim/s2walk.h), never with src/mm, and the isolation checker
  * watches every Stage-2 change.
  */
@@ -22,11 +23,14 @@
 
 #define A 1u
 #define B 2u
+#define C 3u
 #define BIT(id) (1u << (id))
 #define K4 0x1000ull
 #define M2 0x200000ull
 #define B_RAM_PA 0x81000000ull
 #define B_RAM_SIZE 0x400000ull
+#define C_RAM_PA 0x81800000ull
+#define C_RAM_SIZE 0x200000ull
 #define WIN 0x50000000ull /* free in B: where borrowed pages go */
 #define NENTRIES 4096
 
@@ -51,7 +55,7 @@ struct snap {
 
 struct fx {
 	struct test_vm tv;
-	struct vm *b;
+	struct vm *b, *c;
 	struct owner_table t;
 	struct owner_entry e[NENTRIES];
 	struct snap before, after;
@@ -59,7 +63,7 @@ struct fx {
 
 static struct fx fx;
 
-static bool b_regs(void *ctx, uint64_t *vttbr, uint64_t *vtcr)
+static bool vm_regs(void *ctx, uint64_t *vttbr, uint64_t *vtcr)
 {
 	struct vm *const *slot = ctx;
 
@@ -73,16 +77,21 @@ static bool b_regs(void *ctx, uint64_t *vttbr, uint64_t *vtcr)
 static int setup(void **state)
 {
 	struct vm_config cb = {B_RAM_PA, B_RAM_SIZE, 1, false};
+	struct vm_config cc = {C_RAM_PA, C_RAM_SIZE, 1, false};
 	int err = -99;
 
 	memset(&fx, 0, sizeof(fx));
 	test_vm_setup(&fx.tv, 8 << 20, 1);
-	assert_int_equal(sim_iso_add_vm(1, b_regs, &fx.b), 0);
+	assert_int_equal(sim_iso_add_vm(1, vm_regs, &fx.b), 0);
 	fx.b = vm_create(&cb, &fx.tv.pool, &err);
 	assert_non_null(fx.b);
+	assert_int_equal(sim_iso_add_vm(2, vm_regs, &fx.c), 0);
+	fx.c = vm_create(&cc, &fx.tv.pool, &err);
+	assert_non_null(fx.c);
 	assert_int_equal(owner_init(&fx.t, fx.e, NENTRIES), OWNER_OK);
 	assert_int_equal(owner_add_vm(&fx.t, A, &fx.tv.vm->s2), OWNER_OK);
 	assert_int_equal(owner_add_vm(&fx.t, B, &fx.b->s2), OWNER_OK);
+	assert_int_equal(owner_add_vm(&fx.t, C, &fx.c->s2), OWNER_OK);
 	assert_int_equal(
 	    owner_add_region(&fx.t, A, 0x80000000, 0x800000, 0x40000000, 7),
 	    OWNER_OK);
@@ -101,6 +110,8 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	assert_int_equal(f->t.rollback_failures, 0);
+	vm_destroy(f->c);
+	f->c = NULL;
 	vm_destroy(f->b);
 	f->b = NULL;
 	test_vm_teardown(&f->tv);
@@ -260,6 +271,40 @@ static void test_lend_relinquish_reclaim(void **state)
 	assert_int_equal(sim_iso_check_all(), 0);
 }
 
+/* Lent to two VMs: each borrows it shared; the owner gets it back only
+ * once both have let go. */
+static void test_lend_to_two(void **state)
+{
+	struct fx *f = *state;
+	struct owner_range r = {0x80106000, 0x1000, WIN};
+
+	/* Isolation checker ids: A 0, B 1, C 2. */
+	assert_int_equal(sim_iso_add_shared(0x80106000, 0x1000, 0x6), 0);
+	assert_int_equal(owner_lend(&f->t, A, BIT(B) | BIT(C), &r, 1, 1),
+			 OWNER_OK);
+	assert_unmapped(f->tv.vm, 0x40106000);
+	assert_maps(f->b, WIN, 0x80106000, P_R);
+	assert_maps(f->c, WIN, 0x80106000, P_R);
+	assert_int_equal(owner_state_of(&f->t, B, 0x80106000),
+			 OWNER_ST_BORROWED_SHARED);
+	assert_int_equal(owner_state_of(&f->t, C, 0x80106000),
+			 OWNER_ST_BORROWED_SHARED);
+
+	assert_int_equal(owner_relinquish(&f->t, B, &r, 1), OWNER_OK);
+	assert_unmapped(f->b, WIN);
+	assert_maps(f->c, WIN, 0x80106000, P_R);
+	snapshot(f, &f->before);
+	assert_int_equal(owner_relinquish(&f->t, B, &r, 1), OWNER_E_DENIED);
+	assert_int_equal(owner_reclaim(&f->t, A, &r, 1), OWNER_E_DENIED);
+	assert_unchanged(f);
+
+	assert_int_equal(owner_relinquish(&f->t, C, &r, 1), OWNER_OK);
+	assert_unmapped(f->c, WIN);
+	assert_int_equal(owner_reclaim(&f->t, A, &r, 1), OWNER_OK);
+	assert_maps(f->tv.vm, 0x40106000, 0x80106000, P_RWX);
+	assert_int_equal(sim_iso_check_all(), 0);
+}
+
 static void test_donate(void **state)
 {
 	struct fx *f = *state;
@@ -352,7 +397,9 @@ static void test_refusals_change_nothing(void **state)
 	assert_int_equal(owner_lend(&f->t, A, BIT(A), &ok, 1, 1),
 			 OWNER_E_INVALID);
 	assert_int_equal(owner_lend(&f->t, A, 0, &ok, 1, 1), OWNER_E_INVALID);
-	assert_int_equal(owner_lend(&f->t, A, BIT(3), &ok, 1, 1),
+	assert_int_equal(owner_lend(&f->t, A, BIT(4), &ok, 1, 1),
+			 OWNER_E_INVALID);
+	assert_int_equal(owner_lend(&f->t, A, BIT(5), &ok, 1, 1),
 			 OWNER_E_INVALID);
 	assert_int_equal(owner_lend(&f->t, A, BIT(0), &ok, 1, 1),
 			 OWNER_E_INVALID);
@@ -451,6 +498,7 @@ int main(void)
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lend_relinquish_reclaim, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_lend_to_two, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_donate, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals_change_nothing, setup,
 					    teardown),

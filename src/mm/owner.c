@@ -9,6 +9,9 @@
 #define PERM_ALL (S2_PERM_R | S2_PERM_W | S2_PERM_X)
 #define IPA_LIMIT (1ull << S2_IPA_BITS)
 
+/* struct owner_entry.borrowers holds one bit per id. */
+_Static_assert(OWNER_MAX_ID < 8, "borrower bitmap is 8 bits");
+
 enum s2_step { STEP_NONE = 0, STEP_MAP, STEP_UNMAP };
 
 /* One transaction's Stage-2 plan. Owner side: the owner's own mappings of
