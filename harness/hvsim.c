@@ -30,8 +30,8 @@
  * finish inside the first one. */
 #define SLICE_INSNS 20000000ull
 
-/* Set by the signal handler, read between slices: nothing else is
- * async-signal-safe to do there. */
+/* Set by the signal handler (nothing else is async-signal-safe to do
+ * there), read by the engine before every block and between slices. */
 static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig)
@@ -350,6 +350,7 @@ int main(int argc, char **argv)
 		sim_cpu_set_observer(m.cpu, trace_trap, &tr);
 
 	catch_signals();
+	sim_cpu_watch_flag(m.cpu, &stop_signal);
 	if (bench)
 		t0 = wall_seconds();
 	res = run_slices(m.cpu, o.max_insns);

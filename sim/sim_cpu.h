@@ -11,6 +11,7 @@
 #ifndef SIM_SIM_CPU_H
 #define SIM_SIM_CPU_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -83,6 +84,11 @@ void sim_cpu_destroy(struct sim_cpu *c);
  * the guest instructions executed. May be called again after SIM_LIMIT to
  * continue. */
 enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit);
+
+/* A flag a signal handler sets: once non-zero, sim_cpu_run returns
+ * SIM_LIMIT before the next block of guest code, however long the current
+ * stretch of virtual time would otherwise take in host time. */
+void sim_cpu_watch_flag(struct sim_cpu *c, const volatile sig_atomic_t *flag);
 
 const char *sim_result_name(enum sim_result r);
 /* Details for SIM_ERROR and SIM_DEADLOCK. */

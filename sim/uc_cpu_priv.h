@@ -170,6 +170,7 @@ struct sim_cpu {
 	uint64_t last_trap_pc, last_trap_vtime;
 	unsigned same_pc_exits;
 	struct sim_fiber fiber;
+	const volatile sig_atomic_t *stop_flag; /* sim_cpu_watch_flag */
 	/* The guest's Stage-1 controls as Unicorn holds them (sim_s1_regs). */
 	struct s1w_regs s1_regs;
 	bool s1_cached;

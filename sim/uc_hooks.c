@@ -54,6 +54,16 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 	struct sim_cpu *c = opaque;
 
 	(void)uc;
+	if (c->stop_flag && *c->stop_flag) {
+		/* The host wants its process back (a signal): stop before
+		 * this block, as for any other block event. */
+		c->result = SIM_LIMIT;
+		c->stop_requested = true;
+		c->block_stop = true;
+		c->block_stop_pc = addr;
+		uc_emu_stop(c->uc);
+		return;
+	}
 	if (c->vtime >= c->next_event) {
 		bool stop;
 

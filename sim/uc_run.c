@@ -289,6 +289,10 @@ void sim_world_loop(struct sim_cpu *c)
 			c->result = SIM_LIMIT;
 			break;
 		}
+		if (c->stop_flag && *c->stop_flag) {
+			c->result = SIM_LIMIT;
+			break;
+		}
 		if (c->ic_flush)
 			sim_ic_invalidate(c);
 		c->fault.valid = false;
@@ -309,4 +313,9 @@ void sim_world_loop(struct sim_cpu *c)
 			halted(c);
 	}
 	c->st.vtime = c->vtime;
+}
+
+void sim_cpu_watch_flag(struct sim_cpu *c, const volatile sig_atomic_t *flag)
+{
+	c->stop_flag = flag;
 }
