@@ -326,6 +326,30 @@ static void test_limit(void **state)
 	assert_true(run.st.vtime >= 1000000 && run.st.vtime < 1000010);
 }
 
+static volatile sig_atomic_t host_signal;
+
+static void watch_signal(struct hvsim_machine *m)
+{
+	sim_cpu_watch_flag(m->cpu, &host_signal);
+}
+
+/* A flag the host's signal handler raised ends the run before the next
+ * block: the spinning guest, whose limit is a million instructions, runs
+ * none of them. */
+static void test_signal_flag_stops_at_once(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, spin_code)};
+	struct run run;
+
+	(void)state;
+	host_signal = 15;
+	run_prepared(img, 1, false, watch_signal, &run);
+	host_signal = 0;
+	assert_int_equal(run.result, SIM_LIMIT);
+	assert_int_equal(run.n, 0);
+	assert_true(run.st.vtime < 8);
+}
+
 /*
  * ldr x0, [x0] twice: when the second one faults, the first also matches
  * the faulting address with the registers Unicorn leaves. The instruction
@@ -516,6 +540,7 @@ int main(void)
 	    cmocka_unit_test(test_wfi_timer_interrupt),
 	    cmocka_unit_test(test_wfi_deadlock),
 	    cmocka_unit_test(test_limit),
+	    cmocka_unit_test(test_signal_flag_stops_at_once),
 	    cmocka_unit_test(test_pointer_chase_fault),
 	    cmocka_unit_test(test_undecidable_fault_is_counted),
 	    cmocka_unit_test(test_fault_size_decides),
