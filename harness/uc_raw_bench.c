@@ -50,6 +50,34 @@ static int fail(const char *what, uc_err e)
 	return 1;
 }
 
+/* An A57 engine running the two instructions at CODE_BASE; NULL (after
+ * saying why) if Unicorn refuses. */
+static uc_engine *engine(const uint32_t code[2])
+{
+	uc_engine *uc;
+	uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc);
+
+	if (e != UC_ERR_OK) {
+		fail("uc_open", e);
+		return NULL;
+	}
+	if ((e = uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_A57)) != UC_ERR_OK ||
+	    (e = uc_mem_map(uc, CODE_BASE, PAGE, UC_PROT_ALL)) != UC_ERR_OK ||
+	    (e = uc_mem_write(uc, CODE_BASE, code, 8)) != UC_ERR_OK) {
+		fail("setting up the engine", e);
+		uc_close(uc);
+		return NULL;
+	}
+	return uc;
+}
+
+static void report(const char *what, unsigned long long n, double secs,
+		   const char *how)
+{
+	printf("unicorn raw: %llu %s in %.3f s: %.0f traps/s (%s)\n", n, what,
+	       secs, (double)n / (secs > 1e-9 ? secs : 1e-9), how);
+}
+
 /* Unmapped loads, each a stopped run restarted past the load. */
 static int mmio_rate(unsigned long long want)
 {
@@ -57,19 +85,14 @@ static int mmio_rate(unsigned long long want)
 					0x17ffffffu /* b .-4 */};
 	uint64_t dev = 0x09000000, pc = CODE_BASE;
 	unsigned long long n = 0;
-	uc_engine *uc;
+	uc_engine *uc = engine(code);
 	uc_err e;
-	double t0, t1;
+	double t0;
 
-	e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc);
-	if (e != UC_ERR_OK)
-		return fail("uc_open", e);
-	if ((e = uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_A57)) != UC_ERR_OK ||
-	    (e = uc_mem_map(uc, CODE_BASE, PAGE, UC_PROT_ALL)) != UC_ERR_OK ||
-	    (e = uc_mem_write(uc, CODE_BASE, code, sizeof(code))) !=
-		UC_ERR_OK ||
-	    (e = uc_reg_write(uc, UC_ARM64_REG_X0, &dev)) != UC_ERR_OK)
-		return fail("setting up the engine", e);
+	if (!uc)
+		return 1;
+	if ((e = uc_reg_write(uc, UC_ARM64_REG_X0, &dev)) != UC_ERR_OK)
+		return fail("setting x0", e);
 	t0 = seconds();
 	while (n < want) {
 		e = uc_emu_start(uc, pc, 0, 0, 0);
@@ -78,10 +101,8 @@ static int mmio_rate(unsigned long long want)
 		n++;
 		pc = CODE_BASE + 4; /* the load "completed": on to the branch */
 	}
-	t1 = seconds();
-	printf("unicorn raw: %llu unmapped loads in %.3f s: %.0f traps/s "
-	       "(each a stopped and restarted run, like hvsim's MMIO)\n",
-	       n, t1 - t0, (double)n / (t1 - t0 > 1e-9 ? t1 - t0 : 1e-9));
+	report("unmapped loads", n, seconds() - t0,
+	       "each a stopped and restarted run, like hvsim's MMIO");
 	uc_close(uc);
 	return 0;
 }
@@ -94,20 +115,16 @@ int main(int argc, char **argv)
 	uc_engine *uc;
 	uc_hook h;
 	uc_err e;
-	double t0, t1;
+	double t0;
 
 	if (c.want == 0)
 		c.want = 1;
-	e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc);
+	uc = engine(code);
+	if (!uc)
+		return 1;
+	e = uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)count_trap, &c, 1, 0);
 	if (e != UC_ERR_OK)
-		return fail("uc_open", e);
-	if ((e = uc_ctl_set_cpu_model(uc, UC_CPU_ARM64_A57)) != UC_ERR_OK ||
-	    (e = uc_mem_map(uc, CODE_BASE, PAGE, UC_PROT_ALL)) != UC_ERR_OK ||
-	    (e = uc_mem_write(uc, CODE_BASE, code, sizeof(code))) !=
-		UC_ERR_OK ||
-	    (e = uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)count_trap, &c, 1,
-			     0)) != UC_ERR_OK)
-		return fail("setting up the engine", e);
+		return fail("adding the interrupt hook", e);
 	t0 = seconds();
 	/* The hook stops the run; an exception loop keeps the PC inside. */
 	while (c.traps < c.want) {
@@ -120,11 +137,8 @@ int main(int argc, char **argv)
 		if (e != UC_ERR_OK)
 			return fail("uc_emu_start", e);
 	}
-	t1 = seconds();
-	printf("unicorn raw: %llu HVC traps in %.3f s: %.0f traps/s (interrupt "
-	       "hook that only counts)\n",
-	       c.traps, t1 - t0,
-	       (double)c.traps / (t1 - t0 > 1e-9 ? t1 - t0 : 1e-9));
+	report("HVC traps", c.traps, seconds() - t0,
+	       "interrupt hook that only counts");
 	uc_close(uc);
 	return mmio_rate(c.want / 10 ? c.want / 10 : 1);
 }
