@@ -214,18 +214,10 @@ void sim_world_wait(void *ctx)
 	c->pending_idle = true;
 }
 
+/* Only ever called from the fiber: Unicorn's hooks and the CPU's own loop
+ * run nowhere else (sim_world_loop is fiber_main's). */
 enum exit_action sim_exit_to_core(struct sim_cpu *c, enum hal_exit kind)
 {
-	if (!c->fiber.inside) {
-		/* Not under the core's run loop (a test driving a hook by
-		 * hand): handle the exit in place, as the loop would. */
-		enum exit_action act = hv_handle_exit(c->v, kind);
-
-		c->v->exit.action = act;
-		if (act == EXIT_WFI)
-			c->pending_idle = true;
-		return act;
-	}
 	switch_out(c, kind, false);
 	return (enum exit_action)c->v->exit.action;
 }

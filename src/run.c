@@ -26,15 +26,6 @@ static inline bool is_sync(enum hal_exit kind)
 	return kind == HAL_EXIT_SYNC || kind == HAL_EXIT_SERROR;
 }
 
-enum exit_action hv_handle_exit(struct vcpu *v, enum hal_exit kind)
-{
-	if (is_sync(kind))
-		return hv_handle_sync(v);
-	if (kind == HAL_EXIT_HOST)
-		return EXIT_RESUME;
-	return handle_async(v, kind);
-}
-
 enum exit_action hv_run_vcpu(struct vcpu *v)
 {
 	vgic_flush(v);

@@ -18,9 +18,4 @@
  */
 enum exit_action hv_run_vcpu(struct vcpu *v);
 
-/* One exit the world switch reported, handled as hv_run_vcpu does: the
- * list registers go back into the model, the exit is handled, the model
- * goes back into the list registers. */
-enum exit_action hv_handle_exit(struct vcpu *v, enum hal_exit kind);
-
 #endif
