@@ -343,10 +343,11 @@ enum hal_exit hal_vcpu_enter(struct vcpu *v)
 	return (enum hal_exit)cpu.enter(cpu.ctx, v);
 }
 
-void hal_wait_for_interrupt(void)
+bool hal_wait_for_interrupt(void)
 {
 	if (have_cpu && cpu.wait)
 		cpu.wait(cpu.ctx);
+	return true;
 }
 
 /* The fake machine has no physical device of its own: guest UART input is

@@ -88,10 +88,35 @@ enum hal_exit {
 };
 enum hal_exit hal_vcpu_enter(struct vcpu *v);
 
-/* Nothing the current vCPU can take is pending: wait until a physical
- * interrupt might change that (WFI on bare metal; the simulator moves
- * virtual time on to its next event when the vCPU is entered again). */
-void hal_wait_for_interrupt(void);
+/* Nothing this physical CPU can run: wait until a physical interrupt is
+ * pending (WFI on bare metal, with interrupts masked at EL2, so the core
+ * acknowledges it afterwards with hal_gic_ack; the simulator moves virtual
+ * time on to its next event and makes that interrupt pending). False: the
+ * port wants the physical CPU back instead (the simulator reached its time
+ * limit, or nothing could ever raise an interrupt), and the scheduler
+ * returns to it. */
+bool hal_wait_for_interrupt(void);
+
+/*
+ * Physical CPUs. Each is numbered 0..HV_MAX_PCPUS-1 by the port (in the
+ * order it brings them up; 0 boots). hal_cpu_kick makes CPU 'cpu' take a
+ * physical interrupt soon: a CPU running a guest exits to EL2, one idle in
+ * hal_wait_for_interrupt returns. The interrupt is HV_KICK_SGI, which the
+ * core acknowledges and ends like any other; it carries no data (what the
+ * kicked CPU is to do was posted in memory before the kick, and the kick
+ * orders it: a release on the sender, an acquire on the receiver's
+ * acknowledgement). Kicking the calling CPU is allowed.
+ */
+#define HV_MAX_PCPUS 8u
+#define HV_KICK_SGI 8u
+unsigned hal_cpu_id(void);
+void hal_cpu_kick(unsigned cpu);
+
+/* Make a private interrupt of this CPU active, as GICR_ISACTIVER0 does: a
+ * forwarded timer interrupt the guest has not deactivated yet is made
+ * active again when its vCPU is loaded (it was deactivated when the vCPU
+ * was put, so that another vCPU's timer could fire meanwhile). */
+void hal_gic_activate(uint32_t intid);
 
 /* A physical interrupt the core does not own (the host console's input,
  * say), acknowledged by the core: the port handles and completes it and

@@ -54,7 +54,8 @@ enum exit_action hv_run_vcpu(struct vcpu *v)
 			/* The WFI handler already let the guest go on if it
 			 * can take something; otherwise only an interrupt
 			 * can change that. */
-			hal_wait_for_interrupt();
+			if (!hal_wait_for_interrupt())
+				return EXIT_RESUME;
 			break;
 		default:
 			return act;

@@ -71,9 +71,10 @@ enum hal_exit hal_vcpu_enter(struct vcpu *v)
 
 /* Wakes on any pending physical interrupt, masked or not: entering the
  * guest again takes it. */
-void hal_wait_for_interrupt(void)
+bool hal_wait_for_interrupt(void)
 {
 	wfi();
+	return true;
 }
 
 /* Host UART input goes to the guest's emulated PL011, whose line then
