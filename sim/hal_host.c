@@ -247,6 +247,25 @@ void hal_gic_deactivate(uint32_t intid)
 		gic.deactivate(gic.ctx, intid);
 }
 
+void hal_gic_activate(uint32_t intid)
+{
+	if (have_gic && gic.activate)
+		gic.activate(gic.ctx, intid);
+}
+
+/* The fake machine has one physical CPU, the one the simulated vCPUs run
+ * on: nothing is ever kicked (the core does not kick its own CPU). */
+unsigned hal_cpu_id(void)
+{
+	return 0;
+}
+
+void hal_cpu_kick(unsigned id)
+{
+	(void)id;
+	stats.kicks++;
+}
+
 /* Through the register file, so the fake virtual CPU interface sees list
  * registers exactly as it does through hal_sysreg_*. */
 uint64_t hal_gic_lr_read(unsigned n)

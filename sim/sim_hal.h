@@ -39,6 +39,7 @@ struct sim_gic_backend {
 	void (*eoi)(void *ctx, uint32_t intid);
 	void (*drop)(void *ctx, uint32_t intid);
 	void (*deactivate)(void *ctx, uint32_t intid);
+	void (*activate)(void *ctx, uint32_t intid);
 	unsigned num_lrs;
 };
 
@@ -77,6 +78,7 @@ struct sim_hal_stats {
 	unsigned long tlb_flushes;
 	unsigned long smc_forwards;
 	unsigned long halts;
+	unsigned long kicks; /* hal_cpu_kick calls: a core bug with one CPU */
 };
 const struct sim_hal_stats *sim_hal_stats(void);
 
