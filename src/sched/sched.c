@@ -14,6 +14,9 @@
 #define CNT_CTL_ENABLE (1ull << 0)
 #define CNT_CTL_IMASK (1ull << 1)
 
+_Static_assert(DEADLINE_MAX_SETS >= HV_MAX_VMS + HV_MAX_PCPUS,
+	       "a deadline set for every VM and every physical CPU");
+
 static struct pcpu pcpus[HV_MAX_PCPUS];
 static struct spinlock big_lock;
 static uint64_t slice_len;
@@ -107,6 +110,9 @@ void sched_init(uint64_t slice_ticks)
 		deadline_init(&p->vtimers, vtimers_fire, p);
 		(void)deadline_set_add(&p->timers, &p->slice);
 		(void)deadline_set_add(&p->timers, &p->vtimers);
+		/* Cannot fail: DEADLINE_MAX_SETS leaves room for every
+		 * physical CPU besides HV_MAX_VMS. */
+		(void)deadline_set_attach_cpu(&p->timers, i);
 	}
 	vcpu_set_kick_hook(sched_kick);
 }
