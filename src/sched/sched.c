@@ -18,17 +18,13 @@ _Static_assert(DEADLINE_MAX_SETS >= HV_MAX_VMS + HV_MAX_PCPUS,
 	       "a deadline set for every VM and every physical CPU");
 
 static struct pcpu pcpus[HV_MAX_PCPUS];
-static struct spinlock big_lock;
+struct spinlock sched_big_lock;
+bool sched_is_smp;
 static uint64_t slice_len;
 
-void sched_lock(void)
+void sched_smp(void)
 {
-	spin_lock(&big_lock);
-}
-
-void sched_unlock(void)
-{
-	spin_unlock(&big_lock);
+	sched_is_smp = true;
 }
 
 struct pcpu *pcpu_get(unsigned id)
@@ -359,6 +355,9 @@ enum sched_stop sched_run(void)
 		else
 			deadline_cancel(&p->slice);
 		p->running = v;
+		/* Whatever changed while it was not running (requests,
+		 * interrupts taken while idle) goes into its LRs. */
+		vgic_flush(v);
 		rs = hv_run_vcpu_slice(v, &p->resched, &act);
 		p->running = NULL;
 		if (rs == RUN_HOST) {
