@@ -49,6 +49,8 @@ _Static_assert(HAL_EXIT_SYNC == GUEST_EXC_SYNC &&
 
 /* Both read by hal_port_irq, which runs on CPU 0 (the UART's SPI is
  * routed there) while CPU 0 is in run_vm. */
+#define QUIESCE_POLL_US 20u
+
 static uint32_t host_uart_intid; /* 0: no host UART interrupt */
 static struct vm *running_vm;
 
@@ -127,6 +129,14 @@ void run_reset_cpu_if(void)
 	hal_gic_deactivate(30);
 }
 
+static void pause_us(uint64_t us)
+{
+	uint64_t end = hal_counter_now() + hal_counter_freq() / 1000000 * us;
+
+	while (hal_counter_now() < end)
+		;
+}
+
 enum vm_state run_vm(const struct run_ctx *rc)
 {
 	struct vm *vm = rc->vm;
@@ -150,9 +160,11 @@ enum vm_state run_vm(const struct run_ctx *rc)
 		;
 	st = vm->state;
 	/* Every CPU was kicked when the VM stopped and puts its vCPU at
-	 * its next exit: only then may the VM change under them. */
+	 * its next exit: only then may the VM change under them. Each
+	 * check takes the scheduler's lock, which those CPUs need: not in
+	 * a tight loop. */
 	while (!sched_vm_quiescent(vm))
-		;
+		pause_us(QUIESCE_POLL_US);
 	sched_remove_vm(vm);
 	running_vm = NULL;
 	return st;
