@@ -53,6 +53,7 @@ uint32_t fgic_ack(struct fake_gic *g);
 /* Priority drop and deactivation (EOImode 0), or deactivation alone. */
 void fgic_eoi(struct fake_gic *g, uint32_t intid);
 void fgic_deactivate(struct fake_gic *g, uint32_t intid);
+void fgic_activate(struct fake_gic *g, uint32_t intid);
 
 /* Register g as the HAL's GIC CPU interface (NULL to detach). */
 void fgic_attach_hal(struct fake_gic *g);

@@ -43,6 +43,7 @@ static bool have_gic;
 static sim_el3_fn el3;
 static struct vcpu *current;
 static struct sim_hal_stats stats;
+static unsigned cpu_id; /* what hal_cpu_id reports */
 static struct vcpu_fpsimd fake_fp;
 
 static void capture_append(struct capture *c, const char *s, size_t n)
@@ -87,6 +88,7 @@ void sim_hal_reset(void)
 	uart_watch = NULL;
 	uart_watch_ctx = NULL;
 	memset(&stats, 0, sizeof(stats));
+	cpu_id = 0;
 	memset(&fake_fp, 0, sizeof(fake_fp));
 	sim_iso_reset();
 	/* Identification a Cortex-A57 r1p3 reports; GICv3 with 4 LRs. */
@@ -247,6 +249,33 @@ void hal_gic_deactivate(uint32_t intid)
 		gic.deactivate(gic.ctx, intid);
 }
 
+void hal_gic_activate(uint32_t intid)
+{
+	if (have_gic && gic.activate)
+		gic.activate(gic.ctx, intid);
+}
+
+/* The fake machine runs on one host thread. Unit tests play several
+ * physical CPUs in turn by setting which one is calling; kicks are only
+ * recorded (the simulator proper has one physical CPU, and the core does
+ * not kick its own). */
+
+unsigned hal_cpu_id(void)
+{
+	return cpu_id;
+}
+
+void sim_hal_set_cpu_id(unsigned id)
+{
+	cpu_id = id;
+}
+
+void hal_cpu_kick(unsigned id)
+{
+	stats.kicks++;
+	stats.kicked_mask |= 1ul << (id & 63u);
+}
+
 /* Through the register file, so the fake virtual CPU interface sees list
  * registers exactly as it does through hal_sysreg_*. */
 uint64_t hal_gic_lr_read(unsigned n)
@@ -345,9 +374,7 @@ enum hal_exit hal_vcpu_enter(struct vcpu *v)
 
 bool hal_wait_for_interrupt(void)
 {
-	if (have_cpu && cpu.wait)
-		cpu.wait(cpu.ctx);
-	return true;
+	return have_cpu && cpu.wait ? cpu.wait(cpu.ctx) : true;
 }
 
 /* The fake machine has no physical device of its own: guest UART input is

@@ -29,7 +29,7 @@ struct sim_cpu_backend {
 	/* The world switch behind hal_vcpu_enter (an enum hal_exit) and
 	 * hal_wait_for_interrupt. */
 	int (*enter)(void *ctx, struct vcpu *v);
-	void (*wait)(void *ctx);
+	bool (*wait)(void *ctx);
 };
 
 /* A fake GIC CPU interface (sim/fake_gic.c provides one). */
@@ -39,6 +39,7 @@ struct sim_gic_backend {
 	void (*eoi)(void *ctx, uint32_t intid);
 	void (*drop)(void *ctx, uint32_t intid);
 	void (*deactivate)(void *ctx, uint32_t intid);
+	void (*activate)(void *ctx, uint32_t intid);
 	unsigned num_lrs;
 };
 
@@ -72,11 +73,17 @@ void sim_console_echo_fd(int fd);
 typedef void (*sim_el3_fn)(uint64_t a[18]);
 void sim_set_el3(sim_el3_fn fn);
 
+/* The physical CPU hal_cpu_id reports (tests playing several; 0 after
+ * sim_hal_reset). */
+void sim_hal_set_cpu_id(unsigned id);
+
 /* Counters the tests read. */
 struct sim_hal_stats {
 	unsigned long tlb_flushes;
 	unsigned long smc_forwards;
 	unsigned long halts;
+	unsigned long kicks;	   /* hal_cpu_kick calls */
+	unsigned long kicked_mask; /* bit n: CPU n was kicked */
 };
 const struct sim_hal_stats *sim_hal_stats(void);
 

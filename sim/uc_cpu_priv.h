@@ -180,7 +180,7 @@ struct sim_cpu {
 int sim_fiber_init(struct sim_cpu *c);
 void sim_fiber_free(struct sim_cpu *c);
 int sim_world_enter(void *ctx, struct vcpu *v);
-void sim_world_wait(void *ctx);
+bool sim_world_wait(void *ctx);
 /* Hand an exit to the core's run loop; returns what it decided. */
 enum exit_action sim_exit_to_core(struct sim_cpu *c, enum hal_exit kind);
 /* uc_run.c: the CPU's own loop, run on the fiber */

@@ -207,11 +207,12 @@ int sim_world_enter(void *ctx, struct vcpu *v)
 
 /* hal_wait_for_interrupt: the CPU idles at its next entry, moving virtual
  * time on to whatever can wake it (see the run loop's idle()). */
-void sim_world_wait(void *ctx)
+bool sim_world_wait(void *ctx)
 {
 	struct sim_cpu *c = ctx;
 
 	c->pending_idle = true;
+	return true;
 }
 
 /* Only ever called from the fiber: Unicorn's hooks and the CPU's own loop

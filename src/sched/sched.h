@@ -30,6 +30,7 @@
 
 #include "exit.h"
 #include "hal.h"
+#include "lib/spinlock.h"
 #include "time/deadline.h"
 
 struct vm;
@@ -43,7 +44,8 @@ struct pcpu {
 	struct vcpu *queue[SCHED_MAX_VCPUS_PER_PCPU]; /* its vCPUs */
 	unsigned nqueue;
 	unsigned next;	     /* round-robin position in queue */
-	struct vcpu *loaded; /* whose EL1 state is in this CPU */
+	struct vcpu *loaded;  /* whose EL1 state is in this CPU */
+	struct vcpu *running; /* the one in the guest (or its exit) now */
 	/* Set (by any CPU) when this CPU should pick again at its next
 	 * exit: a vCPU of its became runnable, or its slice ended. */
 	atomic_bool resched;
@@ -51,6 +53,7 @@ struct pcpu {
 	 * stand-ins for descheduled vCPUs' timers. */
 	struct deadline_set timers;
 	struct deadline slice;
+	struct deadline vtimers; /* the earliest vcpu.wake_at of its vCPUs */
 };
 
 /* How a VM's vCPUs are placed on physical CPUs. */
@@ -91,9 +94,27 @@ bool sched_vm_quiescent(const struct vm *vm);
 struct pcpu *pcpu_this(void);
 struct pcpu *pcpu_get(unsigned id);
 
-/* The one lock (see above). Ports call sched_run and the sched_* calls
- * above without holding it. */
-void sched_lock(void);
-void sched_unlock(void);
+/*
+ * The one lock (see above). Ports call sched_run and the sched_* calls
+ * above without holding it. Taken on every exit, so inline, and only once
+ * a second physical CPU can run core code: sched_smp() is called before
+ * that CPU starts (a port bringing up secondaries calls it first), and
+ * until then nothing can contend.
+ */
+extern struct spinlock sched_big_lock;
+extern bool sched_is_smp;
+void sched_smp(void);
+
+static inline void sched_lock(void)
+{
+	if (sched_is_smp)
+		spin_lock(&sched_big_lock);
+}
+
+static inline void sched_unlock(void)
+{
+	if (sched_is_smp)
+		spin_unlock(&sched_big_lock);
+}
 
 #endif

@@ -66,6 +66,7 @@ struct vgic_cpu {
 	uint16_t lr_intid[VGIC_MAX_LRS];
 	uint16_t lr_written_pending; /* bit i: LR i went in pending */
 	uint8_t nr_lr;
+	bool unsynced; /* the LRs hold a flush no sync has read back yet */
 	uint32_t flushed_gen; /* vgic_dist.gen at the last flush */
 	/* What each LR holds as far as we know (written at flush, read back
 	 * at sync): a flush writes only the LRs that change. */
@@ -119,6 +120,9 @@ static inline void vgic_changed(struct vm *vm);
 /* After any change to intid's pending, line or active state: keep the
  * work bitmaps (work_priv, work_spi) in step. */
 void vgic_track(struct vm *vm, struct vcpu *v, uint32_t intid);
+/* Kick the vCPU intid's state belongs to (v for a private one, the
+ * routing target for an SPI) unless it is the one this CPU runs. */
+void vgic_kick_owner(struct vm *vm, struct vcpu *v, uint32_t intid);
 
 /* A device's interrupt output: the one way a device model drives the
  * vGIC. The device sets its current level after any change of state;
