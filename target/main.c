@@ -1,8 +1,8 @@
 /*
  * Platform bring-up and the guest's life cycle: find the host DTB, turn on
  * the MMU, learn the machine, start the console and the GIC, read the
- * launch descriptor, then create, boot and run the VM (again after a guest
- * reset) until the guest powers off.
+ * launch descriptor, start the other CPUs, then create, boot and run the
+ * VM (again after a guest reset) until the guest powers off.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,6 +20,7 @@
 #include "mmu.h"
 #include "platform.h"
 #include "run_vm.h"
+#include "sched/sched.h"
 #include "smp.h"
 #include "trap_stats.h"
 #include "uart_pl011.h"
@@ -192,31 +193,35 @@ _Noreturn void target_main(uint64_t x0)
 	init_pool();
 	if (launch_read(plat.ram_base, plat.ram_size, &req, &why))
 		launch_fail("launch descriptor", why);
+	/* Before any other CPU can run the scheduler. */
+	sched_init(0);
 	if (smp_start_secondaries(&plat) > 1)
 		hv_printf("%u physical CPUs up\n", smp_cpus());
+	if ((req.flags & LAUNCH_F_ONE_TO_ONE) && req.nvcpus > smp_cpus())
+		launch_fail("1:1 placement",
+			    "fewer physical CPUs than vCPUs (qemu-run --pcpus)");
 
 	for (;;) {
-		struct run_ctx rc = {boot_guest(&req), plat.uart_intid};
-		enum exit_action act = run_vm(&rc);
+		struct run_ctx rc = {boot_guest(&req), plat.uart_intid,
+				     (req.flags & LAUNCH_F_ONE_TO_ONE) != 0};
+		enum vm_state st = run_vm(&rc);
 
-		if (act == EXIT_VM_RESET && (req.flags & LAUNCH_F_REBOOT)) {
+		if (st == VM_RESET_REQUESTED &&
+		    (req.flags & LAUNCH_F_REBOOT)) {
 			hv_printf("guest reset: rebooting it\n");
 			vm_destroy(rc.vm);
 			continue;
 		}
-		if (act == EXIT_VM_RESET) {
+		if (st == VM_RESET_REQUESTED) {
 			hv_printf("guest reset (reboot not enabled)\n");
 			trap_stats_print();
 			target_power_off(3);
 		}
-		if (act == EXIT_VM_OFF) {
+		if (st == VM_OFF) {
 			hv_printf("guest powered off\n");
 			trap_stats_print();
 			target_power_off(0);
 		}
-		hv_printf(
-		    "every vCPU is off but the guest did not power off\n");
-		trap_stats_print();
-		target_power_off(1);
+		launch_fail("scheduler", "the vCPUs could not be placed");
 	}
 }
