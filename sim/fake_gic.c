@@ -101,6 +101,11 @@ void fgic_deactivate(struct fake_gic *g, uint32_t intid)
 	assign(g->active, intid, false);
 }
 
+void fgic_activate(struct fake_gic *g, uint32_t intid)
+{
+	assign(g->active, intid, true);
+}
+
 static uint32_t hal_ack(void *ctx)
 {
 	return fgic_ack(ctx);
@@ -126,6 +131,11 @@ static void hal_deactivate(void *ctx, uint32_t intid)
 	fgic_deactivate(ctx, intid);
 }
 
+static void hal_activate(void *ctx, uint32_t intid)
+{
+	fgic_activate(ctx, intid);
+}
+
 void fgic_attach_hal(struct fake_gic *g)
 {
 	struct sim_gic_backend b = {.ctx = g,
@@ -133,6 +143,7 @@ void fgic_attach_hal(struct fake_gic *g)
 				    .eoi = hal_eoi,
 				    .drop = hal_drop,
 				    .deactivate = hal_deactivate,
+				    .activate = hal_activate,
 				    .num_lrs = 4};
 
 	sim_hal_set_gic_backend(g ? &b : NULL);

@@ -53,6 +53,8 @@ uint32_t fgic_ack(struct fake_gic *g);
 /* Priority drop and deactivation (EOImode 0), or deactivation alone. */
 void fgic_eoi(struct fake_gic *g, uint32_t intid);
 void fgic_deactivate(struct fake_gic *g, uint32_t intid);
+/* Make intid active, as a write to GICR_ISACTIVER0 does for a PPI. */
+void fgic_activate(struct fake_gic *g, uint32_t intid);
 
 /* Register g as the HAL's GIC CPU interface (NULL to detach). */
 void fgic_attach_hal(struct fake_gic *g);

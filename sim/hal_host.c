@@ -247,6 +247,12 @@ void hal_gic_deactivate(uint32_t intid)
 		gic.deactivate(gic.ctx, intid);
 }
 
+void hal_gic_activate(uint32_t intid)
+{
+	if (have_gic && gic.activate)
+		gic.activate(gic.ctx, intid);
+}
+
 /* Through the register file, so the fake virtual CPU interface sees list
  * registers exactly as it does through hal_sysreg_*. */
 uint64_t hal_gic_lr_read(unsigned n)
@@ -327,6 +333,23 @@ struct vcpu *hal_current_vcpu(void)
 void hal_set_current_vcpu(struct vcpu *v)
 {
 	current = v;
+	if (have_cpu && cpu.set_current)
+		cpu.set_current(cpu.ctx, v);
+}
+
+/* The fake machine has one physical CPU. */
+unsigned hal_cpu_id(void)
+{
+	return 0;
+}
+
+/* With one physical CPU the core never has another to kick: a CPU model
+ * fails the run on it, and the count shows it without one. */
+void hal_cpu_kick(unsigned cpu_id)
+{
+	stats.kicks++;
+	if (have_cpu && cpu.kick)
+		cpu.kick(cpu.ctx, cpu_id);
 }
 
 const struct sim_hal_stats *sim_hal_stats(void)
@@ -343,11 +366,11 @@ enum hal_exit hal_vcpu_enter(struct vcpu *v)
 	return (enum hal_exit)cpu.enter(cpu.ctx, v);
 }
 
+/* Without a CPU model no interrupt can ever come: the CPU goes back to
+ * the caller. */
 bool hal_wait_for_interrupt(void)
 {
-	if (have_cpu && cpu.wait)
-		cpu.wait(cpu.ctx);
-	return true;
+	return have_cpu && cpu.wait && cpu.wait(cpu.ctx);
 }
 
 /* The fake machine has no physical device of its own: guest UART input is

@@ -42,10 +42,11 @@ static int fake_enter(void *ctx, struct vcpu *v)
 	return (int)script(v, enters++);
 }
 
-static void fake_wait(void *ctx)
+static bool fake_wait(void *ctx)
 {
 	(void)ctx;
 	waits++;
+	return true;
 }
 
 static int setup(void **state)
