@@ -85,7 +85,7 @@ struct sim_hal_stats {
 	unsigned long tlb_flushes;
 	unsigned long smc_forwards;
 	unsigned long halts;
-	unsigned long kicks; /* hal_cpu_kick calls */
+	unsigned long kicks; /* hal_cpu_kick calls: a core bug with one CPU */
 };
 const struct sim_hal_stats *sim_hal_stats(void);
 

@@ -152,11 +152,40 @@ enum exit_action handle_unknown_ec(struct vcpu *v)
 }
 
 /*
- * A physical interrupt while v ran. The EL1 timers' interrupts are the
- * guest's and are forwarded (vgic/timer.c): their physical side stays
- * active until the guest is done with them. Everything else here is the
- * hypervisor's own and is completed at once.
+ * One acknowledged physical interrupt, with v the vCPU loaded on this CPU
+ * (NULL: none). The EL1 timers' interrupts are the loaded vCPU's and are
+ * forwarded (vgic/timer.c): their physical side stays active until the
+ * guest is done with them. Everything else here is the hypervisor's own
+ * and is completed at once. Returns the note's name.
  */
+static const char *dispatch_irq(struct vcpu *v, uint32_t intid)
+{
+	if (intid == HV_TIMER_PPI) {
+		/* The hypervisor's own timer: device and scheduler
+		 * deadlines, which may raise lines of any VM; reprogrammed
+		 * before it is ended. */
+		deadline_timer_irq();
+		hal_gic_eoi(intid);
+		return "irq.hyptimer";
+	}
+	if (intid == HV_KICK_SGI) {
+		/* Another CPU posted work: the run loop looks at it before
+		 * the guest runs again. */
+		hal_gic_eoi(intid);
+		return "irq.kick";
+	}
+	if (v && vgic_timer_fired(v, intid))
+		return intid == VTIMER_PPI ? "irq.vtimer" : "irq.ptimer";
+	if (intid != MAINTENANCE_PPI && hal_port_irq(v, intid))
+		return "irq.port";
+	/* The maintenance interrupt: the guest consumed what its LRs held
+	 * and more is waiting; the sync before and the flush after are the
+	 * whole job. A timer interrupt with no vCPU loaded is stale. */
+	hal_gic_eoi(intid);
+	return intid == MAINTENANCE_PPI ? "irq.maintenance" : "irq.unrouted";
+}
+
+/* A physical interrupt while v ran. */
 enum exit_action hv_handle_irq(struct vcpu *v)
 {
 	uint32_t intid;
@@ -164,38 +193,18 @@ enum exit_action hv_handle_irq(struct vcpu *v)
 	lrs_to_model(v);
 	sample_timers(v);
 	intid = hal_gic_ack();
-	vcpu_note(v, "irq.spurious", intid, 0, 0);
-	if (intid >= 1020) {
-		model_to_lrs(v);
-		return EXIT_RESUME;
-	}
-	if (intid == HV_TIMER_PPI) {
-		/* The hypervisor's own timer: device deadlines, which may
-		 * raise lines of any VM; reprogrammed before it is ended. */
-		vcpu_note(v, "irq.hyptimer", intid, 0, 0);
-		deadline_timer_irq();
-		hal_gic_eoi(intid);
-		model_to_lrs(v);
-		return EXIT_RESUME;
-	}
-	if (vgic_timer_fired(v, intid)) {
-		vcpu_note(v, intid == VTIMER_PPI ? "irq.vtimer" : "irq.ptimer",
-			  intid, 0, 0);
-		model_to_lrs(v);
-		return EXIT_RESUME;
-	}
-	if (intid != MAINTENANCE_PPI && hal_port_irq(v, intid)) {
-		vcpu_note(v, "irq.port", intid, 0, 0);
-		model_to_lrs(v);
-		return EXIT_RESUME;
-	}
-	/* The maintenance interrupt: the guest consumed what its LRs held
-	 * and more is waiting; the sync above and the flush below are the
-	 * whole job. */
-	vcpu_note(v,
-		  intid == MAINTENANCE_PPI ? "irq.maintenance" : "irq.unrouted",
-		  intid, 0, 0);
-	hal_gic_eoi(intid);
+	if (intid >= 1020)
+		vcpu_note(v, "irq.spurious", intid, 0, 0);
+	else
+		vcpu_note(v, dispatch_irq(v, intid), intid, 0, 0);
 	model_to_lrs(v);
 	return EXIT_RESUME;
+}
+
+void hv_handle_idle_irqs(struct vcpu *loaded)
+{
+	uint32_t intid;
+
+	while ((intid = hal_gic_ack()) < 1020)
+		(void)dispatch_irq(loaded, intid);
 }

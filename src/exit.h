@@ -22,6 +22,11 @@ enum exit_action hv_handle_sync(struct vcpu *v);
 /* A physical IRQ arrived while v was running. */
 enum exit_action hv_handle_irq(struct vcpu *v);
 
+/* Physical interrupts that arrived while this CPU idled (no guest
+ * running), loaded being the vCPU whose EL1 state it holds, or NULL:
+ * acknowledged and handled until none is pending. */
+void hv_handle_idle_irqs(struct vcpu *loaded);
+
 /* The EC-indexed table, exposed for tests that check it has no holes. */
 exit_handler_fn exit_handler_for(unsigned ec);
 

@@ -7,6 +7,8 @@
  */
 #include "run.h"
 #include "hal.h"
+#include "sched/sched.h"
+#include "vcpu_req.h"
 #include "vgic/vgic.h"
 
 /* Exits other than synchronous ones and SErrors (which the EC table also
@@ -26,39 +28,67 @@ static inline bool is_sync(enum hal_exit kind)
 	return kind == HAL_EXIT_SYNC || kind == HAL_EXIT_SERROR;
 }
 
-enum exit_action hv_run_vcpu(struct vcpu *v)
+enum run_stop hv_run_vcpu_slice(struct vcpu *v, const atomic_bool *resched,
+				enum exit_action *act)
 {
 	vgic_flush(v);
 	for (;;) {
-		enum hal_exit kind = hal_vcpu_enter(v);
-		enum exit_action act;
+		enum hal_exit kind;
 
+		/* Work other vCPUs posted (an SGI, say) goes into the
+		 * model, and from there into the list registers. */
+		if (atomic_load_explicit(&v->req, memory_order_relaxed)) {
+			(void)vcpu_apply_requests(v);
+			vgic_flush(v);
+		}
+		sched_unlock();
+		kind = hal_vcpu_enter(v);
+		sched_lock();
 		/* One test on the common path; hv_handle_sync has this one
 		 * call site in a port, so it can be inlined here. */
 		if (is_sync(kind)) {
-			act = hv_handle_sync(v);
+			*act = hv_handle_sync(v);
 		} else if (kind == HAL_EXIT_HOST) {
 			/* The guest ran up to here: what it did to its list
 			 * registers goes back into the model, which may change
 			 * before the vCPU runs again. */
 			vgic_sync(v);
-			return EXIT_RESUME;
+			return RUN_HOST;
 		} else {
-			act = handle_async(v, kind);
+			*act = handle_async(v, kind);
 		}
-		v->exit.action = act;
-		switch (act) {
-		case EXIT_RESUME:
-			break;
-		case EXIT_WFI:
-			/* The WFI handler already let the guest go on if it
-			 * can take something; otherwise only an interrupt
-			 * can change that. */
-			if (!hal_wait_for_interrupt())
-				return EXIT_RESUME;
-			break;
-		default:
-			return act;
-		}
+		v->exit.action = *act;
+		if (*act != EXIT_RESUME)
+			return RUN_ACTION;
+		if (atomic_load_explicit(resched, memory_order_relaxed))
+			return RUN_RESCHED;
 	}
+}
+
+enum exit_action hv_run_vcpu(struct vcpu *v)
+{
+	static const atomic_bool never;
+	enum exit_action act = EXIT_RESUME;
+
+	sched_lock();
+	for (;;) {
+		if (hv_run_vcpu_slice(v, &never, &act) == RUN_HOST) {
+			act = EXIT_RESUME;
+			break;
+		}
+		if (act != EXIT_WFI)
+			break;
+		/* The WFI handler already let the guest go on if it can
+		 * take something; otherwise only an interrupt can change
+		 * that, and entering the guest again takes it. */
+		sched_unlock();
+		if (!hal_wait_for_interrupt()) {
+			sched_lock();
+			act = EXIT_RESUME;
+			break;
+		}
+		sched_lock();
+	}
+	sched_unlock();
+	return act;
 }

@@ -6,15 +6,34 @@
 #ifndef HV_RUN_H
 #define HV_RUN_H
 
+#include <stdatomic.h>
+
 #include "exit.h"
 #include "hal.h"
 #include "vcpu.h"
 
+/* Why hv_run_vcpu_slice returned. */
+enum run_stop {
+	RUN_ACTION,  /* an exit the scheduler acts on (*act says which) */
+	RUN_RESCHED, /* *resched was set: the CPU is to pick again */
+	RUN_HOST,    /* the port took the CPU back (HAL_EXIT_HOST) */
+};
+
 /*
- * Run v, which the caller has made current and loaded (vm_activate_vcpu,
- * vcpu_load), until an exit ends it: returns EXIT_VCPU_OFF, EXIT_VM_OFF or
- * EXIT_VM_RESET, or EXIT_RESUME if the port took the CPU back
- * (HAL_EXIT_HOST) with v still runnable.
+ * Run v, current and loaded on this CPU, until an exit the scheduler must
+ * see: EXIT_WFI (v waits for an interrupt), EXIT_VCPU_OFF, EXIT_VM_OFF or
+ * EXIT_VM_RESET in *act. Requests posted to v are applied before each
+ * entry. Called with the scheduler's lock held (sched.h), which is
+ * released while the guest runs.
+ */
+enum run_stop hv_run_vcpu_slice(struct vcpu *v, const atomic_bool *resched,
+				enum exit_action *act);
+
+/*
+ * The same for a port that runs one vCPU and no scheduler (the unit
+ * tests' scripted CPU): waits in hal_wait_for_interrupt on EXIT_WFI, and
+ * returns EXIT_VCPU_OFF, EXIT_VM_OFF or EXIT_VM_RESET, or EXIT_RESUME if
+ * the port took the CPU back.
  */
 enum exit_action hv_run_vcpu(struct vcpu *v);
 

@@ -83,11 +83,13 @@ void vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg0)
 
 void vcpu_load(struct vcpu *v)
 {
+	/* First: a port may keep EL1 state per vCPU (the simulator has an
+	 * engine each) and direct the writes below by the current vCPU. */
+	hal_set_current_vcpu(v);
 	for (unsigned i = 0; i < VCPU_EL1_COUNT; i++)
 		hal_sysreg_write(el1_encodings[i], v->el1[i]);
 	hal_fpsimd_restore(&v->fp);
 	v->loaded = true;
-	hal_set_current_vcpu(v);
 	vgic_vcpu_load(v);
 	/* The LRs hold another vCPU's interrupts, or nothing. */
 	vgic_flush_all(v);
@@ -97,6 +99,11 @@ void vcpu_put(struct vcpu *v)
 {
 	for (unsigned i = 0; i < VCPU_EL1_COUNT; i++)
 		v->el1[i] = hal_sysreg_read(el1_encodings[i]);
+	/* The EL1 timers stay the vCPU's (saved above) but the physical ones
+	 * must not fire for it on this CPU any more: the scheduler stands in
+	 * for them while the vCPU is put (sched.h). */
+	hal_sysreg_write(SYSREG_CNTV_CTL_EL0, 0);
+	hal_sysreg_write(SYSREG_CNTP_CTL_EL0, 0);
 	hal_fpsimd_save(&v->fp);
 	vgic_sync(v);
 	vgic_vcpu_put(v);

@@ -64,6 +64,7 @@ enum vcpu_power {
 
 /* Work one vCPU posts to another (bits of vcpu.req, see vcpu_req.h). */
 #define VCPU_REQ_CPU_ON (1u << 0)
+#define VCPU_REQ_SGI (1u << 1) /* SGIs in vcpu.sgi_req to make pending */
 
 /* The CPU_ON payload, written by the vCPU that won the OFF -> ON_PENDING
  * transition (so by one writer) before it posts VCPU_REQ_CPU_ON. */
@@ -106,8 +107,14 @@ struct vcpu {
 	 * run on other physical CPUs: atomic. */
 	_Atomic enum vcpu_power power;
 	atomic_uint req; /* VCPU_REQ_* posted to this vCPU, not yet applied */
+	atomic_uint sgi_req; /* bit n: SGI n posted (VCPU_REQ_SGI) */
 	struct vcpu_on_req on_req;
 	bool loaded; /* EL1 state live in the (physical or simulated) CPU */
+	/* Scheduling (sched/), under the scheduler's lock. */
+	unsigned pcpu;	  /* home physical CPU */
+	bool blocked;	  /* in WFI or CPU_SUSPEND until it can take an IRQ */
+	bool timer_wake;  /* a stand-in for its EL1 timers fired */
+	uint64_t wake_at; /* when they fire (counter), while it is put */
 };
 
 static inline uint64_t vcpu_get_x(const struct vcpu *v, unsigned r)

@@ -36,11 +36,27 @@ enum vcpu_power vcpu_post_cpu_on(struct vcpu *t, uint64_t entry,
 	return VCPU_POWER_OFF;
 }
 
+void vcpu_post_sgi(struct vcpu *t, unsigned intid)
+{
+	atomic_fetch_or_explicit(&t->sgi_req, 1u << (intid & 15u),
+				 memory_order_relaxed);
+	atomic_fetch_or_explicit(&t->req, VCPU_REQ_SGI, memory_order_release);
+	vcpu_kick(t);
+}
+
 bool vcpu_apply_requests(struct vcpu *v)
 {
 	unsigned req =
 	    atomic_exchange_explicit(&v->req, 0u, memory_order_acquire);
 
+	if (req & VCPU_REQ_SGI) {
+		unsigned sgis = atomic_exchange_explicit(&v->sgi_req, 0u,
+							 memory_order_relaxed);
+
+		for (; sgis; sgis &= sgis - 1)
+			vgic_inject(v->vm, v,
+				    (uint32_t)__builtin_ctz(sgis));
+	}
 	/* Only the winner of OFF -> ON_PENDING posts CPU_ON, and the vCPU
 	 * stays ON_PENDING until here, so the payload is stable. */
 	if (req & VCPU_REQ_CPU_ON)

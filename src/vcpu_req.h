@@ -24,11 +24,15 @@
 enum vcpu_power vcpu_post_cpu_on(struct vcpu *t, uint64_t entry,
 				 uint64_t context_id);
 
+/* Make SGI 'intid' pending at target t (a vCPU other than the caller's):
+ * posted, then t kicked. */
+void vcpu_post_sgi(struct vcpu *t, unsigned intid);
+
 /*
  * Called for v by the run loop (on the physical CPU that will run it),
  * before entering it: applies the posted requests (CPU_ON: reset at the
- * entry point with x0 = context id; v becomes ON). Returns whether v may
- * be entered now, i.e. it is ON.
+ * entry point with x0 = context id; v becomes ON; SGIs: pending in v's
+ * interrupt model). Returns whether v may be entered now, i.e. it is ON.
  */
 bool vcpu_apply_requests(struct vcpu *v);
 

@@ -35,6 +35,7 @@
 #define GICR_IGROUPR0 0x0080
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
+#define GICR_ISACTIVER0 0x0300
 #define GICR_ICACTIVER0 0x0380
 #define GICR_ICPENDR0 0x0280
 #define GICR_IPRIORITYR 0x0400
@@ -193,6 +194,12 @@ void gicv3_deactivate(uint32_t intid)
 		mmio_write32(sgi_frame + GICR_ICACTIVER0, bit);
 	else if (intid < SPURIOUS_FIRST)
 		mmio_write32(gicd + GICD_ICACTIVER + intid / 32 * 4, bit);
+}
+
+void gicv3_activate(uint32_t intid)
+{
+	if (intid < 32)
+		mmio_write32(sgi_frame + GICR_ISACTIVER0, 1u << intid);
 }
 
 uint32_t gicv3_ack(void)

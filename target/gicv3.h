@@ -25,6 +25,8 @@ uint32_t gicv3_ack(void);
 void gicv3_eoi(uint32_t intid);
 void gicv3_drop(uint32_t intid);
 void gicv3_deactivate(uint32_t intid);
+/* Set a private interrupt of this CPU active (GICR_ISACTIVER0). */
+void gicv3_activate(uint32_t intid);
 /* The highest-priority pending INTID without acknowledging it. */
 uint32_t gicv3_pending(void);
 unsigned gicv3_num_lrs(void);

@@ -103,6 +103,22 @@ void hal_gic_deactivate(uint32_t intid)
 	gicv3_deactivate(intid);
 }
 
+/* Only the boot CPU runs the hypervisor so far. */
+unsigned hal_cpu_id(void)
+{
+	return 0;
+}
+
+void hal_cpu_kick(unsigned cpu)
+{
+	(void)cpu;
+}
+
+void hal_gic_activate(uint32_t intid)
+{
+	gicv3_activate(intid);
+}
+
 unsigned hal_gic_num_lrs(void)
 {
 	return gicv3_num_lrs();

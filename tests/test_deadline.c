@@ -173,7 +173,7 @@ static void test_detached_set(void **state)
 static void test_limits(void **state)
 {
 	struct deadline extra[5];
-	struct deadline_set full, sets[8];
+	struct deadline_set full, sets[16];
 
 	(void)state;
 	memset(&full, 0, sizeof(full));
@@ -183,12 +183,13 @@ static void test_limits(void **state)
 	}
 	deadline_init(&extra[4], fire, &a);
 	assert_int_equal(deadline_set_add(&full, &extra[4]), HV_ENOMEM);
-	/* 'set' is attached already: 7 more fit, the 8th does not. */
+	/* 16 sets: 4 VMs and 8 physical CPUs fit. 'set' is attached
+	 * already: 15 more fit, the 16th does not. */
 	memset(sets, 0, sizeof(sets));
-	for (unsigned i = 0; i < 7; i++)
+	for (unsigned i = 0; i < 15; i++)
 		assert_int_equal(deadline_set_attach(&sets[i]), HV_OK);
-	assert_int_equal(deadline_set_attach(&sets[7]), HV_ENOMEM);
-	for (unsigned i = 0; i < 8; i++)
+	assert_int_equal(deadline_set_attach(&sets[15]), HV_ENOMEM);
+	for (unsigned i = 0; i < 16; i++)
 		deadline_set_detach(&sets[i]);
 }
 

@@ -43,7 +43,8 @@ struct pcpu {
 	struct vcpu *queue[SCHED_MAX_VCPUS_PER_PCPU]; /* its vCPUs */
 	unsigned nqueue;
 	unsigned next;	     /* round-robin position in queue */
-	struct vcpu *loaded; /* whose EL1 state is in this CPU */
+	struct vcpu *loaded;  /* whose EL1 state is in this CPU */
+	struct vcpu *running; /* the one in the guest (or its exit) now */
 	/* Set (by any CPU) when this CPU should pick again at its next
 	 * exit: a vCPU of its became runnable, or its slice ended. */
 	atomic_bool resched;
@@ -51,6 +52,7 @@ struct pcpu {
 	 * stand-ins for descheduled vCPUs' timers. */
 	struct deadline_set timers;
 	struct deadline slice;
+	struct deadline vtimers; /* the earliest vcpu.wake_at of its vCPUs */
 };
 
 /* How a VM's vCPUs are placed on physical CPUs. */

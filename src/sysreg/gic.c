@@ -3,6 +3,7 @@
  * HCR_EL2.IMO routes the guest's interrupt controller to us.
  */
 #include "sysreg/sysreg.h"
+#include "vcpu_req.h"
 #include "vgic/vgic.h"
 #include "vm/vm.h"
 
@@ -43,11 +44,16 @@ bool sysreg_icc_sgi1r(struct vcpu *v, const struct sysreg_desc *d,
 	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
 		struct vcpu *t = &v->vm->vcpus[i];
 
-		/* Pending in the target's model: the running vCPU's LRs get
-		 * it at the flush that ends this exit, another vCPU's at its
-		 * next entry. */
-		if (sgi_targets(*val, v, t))
-			vgic_inject(v->vm, t, intid);
+		/* The sender's own SGI is pending in its model at once (its
+		 * LRs get it at the flush that ends this exit); another
+		 * vCPU's state is its own: the SGI is posted to it, and it
+		 * is kicked. */
+		if (!sgi_targets(*val, v, t))
+			continue;
+		if (t == v)
+			vgic_inject(v->vm, v, intid);
+		else
+			vcpu_post_sgi(t, intid);
 	}
 	return true;
 }

@@ -11,20 +11,37 @@
 #include "hv_err.h"
 
 static struct deadline_set *sets[DEADLINE_MAX_SETS];
-/* What the hardware timer is set to (DEADLINE_NEVER: cancelled). */
-static uint64_t programmed = DEADLINE_NEVER;
-/* Inside deadline_timer_irq, which programs the timer once at its end. */
-static bool in_irq;
+/* Per physical CPU: what its timer is set to (DEADLINE_NEVER: cancelled),
+ * and whether it is inside deadline_timer_irq, which programs the timer
+ * once at its end. */
+static struct {
+	uint64_t programmed;
+	bool in_irq;
+} cpus[HV_MAX_PCPUS] = {[0 ... HV_MAX_PCPUS - 1] = {DEADLINE_NEVER, false}};
 
-static uint64_t earliest(void);
+static uint64_t earliest(unsigned cpu);
 
-static void program(uint64_t at)
+static bool counts_on(const struct deadline_set *s, unsigned cpu)
 {
-	programmed = at;
+	return s->cpu == DEADLINE_ANY_CPU || s->cpu == (int)cpu;
+}
+
+static void program(unsigned cpu, uint64_t at)
+{
+	cpus[cpu].programmed = at;
 	if (at == DEADLINE_NEVER)
 		hal_hyp_timer_cancel();
 	else
 		hal_hyp_timer_arm(at);
+}
+
+/* After the set of deadlines changed other than by an earlier arm. */
+static void reprogram(void)
+{
+	unsigned cpu = hal_cpu_id();
+
+	if (!cpus[cpu].in_irq)
+		program(cpu, earliest(cpu));
 }
 
 void deadline_init(struct deadline *d, void (*fire)(void *ctx), void *ctx)
@@ -46,7 +63,7 @@ int deadline_set_add(struct deadline_set *s, struct deadline *d)
 	return HV_OK;
 }
 
-int deadline_set_attach(struct deadline_set *s)
+static int attach(struct deadline_set *s, int cpu)
 {
 	unsigned i;
 
@@ -58,9 +75,19 @@ int deadline_set_attach(struct deadline_set *s)
 		return HV_ENOMEM;
 	sets[i] = s;
 	s->attached = true;
-	if (!in_irq)
-		program(earliest());
+	s->cpu = cpu;
+	reprogram();
 	return HV_OK;
+}
+
+int deadline_set_attach(struct deadline_set *s)
+{
+	return attach(s, DEADLINE_ANY_CPU);
+}
+
+int deadline_set_attach_cpu(struct deadline_set *s, unsigned cpu)
+{
+	return attach(s, (int)cpu);
 }
 
 void deadline_set_detach(struct deadline_set *s)
@@ -69,15 +96,18 @@ void deadline_set_detach(struct deadline_set *s)
 		if (sets[i] == s)
 			sets[i] = NULL;
 	s->attached = false;
-	if (!in_irq)
-		program(earliest());
+	s->cpu = DEADLINE_ANY_CPU;
+	reprogram();
 }
 
 void deadline_arm(struct deadline *d, uint64_t at)
 {
+	unsigned cpu = hal_cpu_id();
+
 	d->at = at;
-	if (!in_irq && at < programmed && d->set && d->set->attached)
-		program(at);
+	if (!cpus[cpu].in_irq && at < cpus[cpu].programmed && d->set &&
+	    d->set->attached && counts_on(d->set, cpu))
+		program(cpu, at);
 }
 
 void deadline_cancel(struct deadline *d)
@@ -85,15 +115,17 @@ void deadline_cancel(struct deadline *d)
 	d->at = DEADLINE_NEVER;
 }
 
-/* Calls every deadline due at 'now'; true if one was. */
-static bool run_expired(uint64_t now)
+/* Calls every deadline of cpu's due at 'now'; true if one was. */
+static bool run_expired(unsigned cpu, uint64_t now)
 {
 	bool fired = false;
 
 	for (unsigned i = 0; i < DEADLINE_MAX_SETS; i++) {
 		struct deadline_set *s = sets[i];
 
-		for (unsigned j = 0; s && j < s->n; j++) {
+		if (!s || !counts_on(s, cpu))
+			continue;
+		for (unsigned j = 0; j < s->n; j++) {
 			struct deadline *d = s->d[j];
 
 			if (d->at > now)
@@ -106,12 +138,13 @@ static bool run_expired(uint64_t now)
 	return fired;
 }
 
-static uint64_t earliest(void)
+static uint64_t earliest(unsigned cpu)
 {
 	uint64_t min = DEADLINE_NEVER;
 
 	for (unsigned i = 0; i < DEADLINE_MAX_SETS; i++)
-		for (unsigned j = 0; sets[i] && j < sets[i]->n; j++)
+		for (unsigned j = 0;
+		     sets[i] && counts_on(sets[i], cpu) && j < sets[i]->n; j++)
 			if (sets[i]->d[j]->at < min)
 				min = sets[i]->d[j]->at;
 	return min;
@@ -122,10 +155,12 @@ void deadline_timer_irq(void)
 	/* A deadline re-armed by its own handler for a time already past
 	 * runs again now, not after another interrupt; a bounded number of
 	 * rounds keeps a device that always does so from holding the CPU. */
-	in_irq = true;
+	unsigned cpu = hal_cpu_id();
+
+	cpus[cpu].in_irq = true;
 	for (unsigned round = 0; round < 4; round++)
-		if (!run_expired(hal_counter_now()))
+		if (!run_expired(cpu, hal_counter_now()))
 			break;
-	in_irq = false;
-	program(earliest());
+	cpus[cpu].in_irq = false;
+	program(cpu, earliest(cpu));
 }

@@ -5,8 +5,16 @@
  * EL2 physical timer programmed to the earliest armed deadline of every
  * attached set and, when its interrupt arrives, calls each expired one.
  *
- * Deadlines belong to per-VM sets (struct vm embeds one). A set counts
- * only while attached, from VM creation to its destruction.
+ * Deadlines belong to sets: a VM's devices share one (struct vm embeds
+ * it), which any physical CPU may run; each physical CPU has a private
+ * one for its scheduler (struct pcpu), which only that CPU runs and arms.
+ * A set counts only while attached. Each CPU's timer is programmed for the
+ * earliest deadline of the shared sets and of its own, so a shared
+ * deadline armed on one CPU fires there even if the others' timers are set
+ * later; a CPU whose timer fires for a deadline another CPU already ran
+ * finds nothing expired and reprograms.
+ *
+ * Callers hold the scheduler's lock (sched.h): the sets are shared.
  */
 #ifndef HV_TIME_DEADLINE_H
 #define HV_TIME_DEADLINE_H
@@ -17,7 +25,8 @@
 #define HV_TIMER_PPI 26u /* the EL2 physical timer's interrupt */
 #define DEADLINE_NEVER UINT64_MAX
 #define DEADLINES_PER_SET 4u
-#define DEADLINE_MAX_SETS 8u
+#define DEADLINE_MAX_SETS 16u
+#define DEADLINE_ANY_CPU (-1)
 
 struct deadline {
 	uint64_t at; /* counter value; DEADLINE_NEVER while not armed */
@@ -33,6 +42,7 @@ struct deadline_set {
 	struct deadline *d[DEADLINES_PER_SET];
 	unsigned n;
 	bool attached;
+	int cpu; /* the physical CPU it is private to, or DEADLINE_ANY_CPU */
 };
 
 void deadline_init(struct deadline *d, void (*fire)(void *ctx), void *ctx);
@@ -41,6 +51,8 @@ int deadline_set_add(struct deadline_set *s, struct deadline *d);
 /* HV_OK, or HV_ENOMEM when DEADLINE_MAX_SETS are attached already. The
  * timer is then programmed afresh for the earliest deadline of all. */
 int deadline_set_attach(struct deadline_set *s);
+/* The same for a set private to physical CPU 'cpu' (attached from it). */
+int deadline_set_attach_cpu(struct deadline_set *s, unsigned cpu);
 /* Its deadlines stop counting (they are not called any more). */
 void deadline_set_detach(struct deadline_set *s);
 

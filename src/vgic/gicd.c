@@ -123,8 +123,12 @@ static void irouter_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 		val = (*slot & ~(0xffffffffull << shift)) | (val << shift);
 	*slot = val & IROUTER_MASK;
 	vgic_changed(vm);
+	/* Both ends of a route change hear of it: the old target's list
+	 * registers may hold the SPI, the new one may have to take it. */
+	vgic_kick_owner(vm, NULL, intid);
 	vm->gicd.spi[intid - VGIC_NR_PRIVATE].target =
 	    vgic_route_target(vm, *slot);
+	vgic_kick_owner(vm, NULL, intid);
 }
 
 static const struct mmio_region gicd_regions[] = {

@@ -5,6 +5,7 @@
 #include "hal.h"
 #include "hv_err.h"
 #include "vcpu.h"
+#include "vcpu_req.h"
 #include "vgic/vgic.h"
 #include "vgic/vgic_priv.h"
 #include "vm/vm.h"
@@ -12,6 +13,28 @@
 struct vgic_dist *vgic_dist_of(struct vm *vm)
 {
 	return &vm->gicd;
+}
+
+/* The vCPU an interrupt's state belongs to: v for a private one, the
+ * routing target for an SPI (NULL: none). */
+static struct vcpu *owner_of(struct vm *vm, struct vcpu *v, uint32_t intid,
+			     const struct vgic_irq *irq)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return v;
+	return irq->target < vm->nvcpus ? &vm->vcpus[irq->target] : NULL;
+}
+
+void vgic_kick_owner(struct vm *vm, struct vcpu *v, uint32_t intid)
+{
+	const struct vgic_irq *irq = vgic_irq_get(vm, v, intid);
+	struct vcpu *t = irq ? owner_of(vm, v, intid, irq) : NULL;
+
+	/* The vCPU this CPU runs flushes at the end of the exit; any other
+	 * must be told, wherever it is, as its list registers (or its
+	 * wait in WFI) do not show the change. */
+	if (t && t != hal_current_vcpu())
+		vcpu_kick(t);
 }
 
 void vgic_track(struct vm *vm, struct vcpu *v, uint32_t intid)
@@ -22,6 +45,8 @@ void vgic_track(struct vm *vm, struct vcpu *v, uint32_t intid)
 	if (!irq)
 		return;
 	work = irq->pending_latch || irq->line_level || irq->active;
+	if (work)
+		vgic_kick_owner(vm, v, intid);
 	if (intid < VGIC_NR_PRIVATE) {
 		uint32_t bit = 1u << intid;
 
@@ -205,6 +230,10 @@ void vgic_vcpu_load(struct vcpu *v)
 	hal_sysreg_write(SYSREG_ICH_VMCR_EL2, gc->vmcr);
 	hal_sysreg_write(SYSREG_ICH_AP0R0_EL2, gc->ap0r);
 	hal_sysreg_write(SYSREG_ICH_AP1R0_EL2, gc->ap1r);
+	/* A forwarded timer interrupt the guest has not deactivated yet is
+	 * active again, as it was when the vCPU was put. */
+	for (uint32_t b = gc->phys_active; b; b &= b - 1)
+		hal_gic_activate((uint32_t)__builtin_ctz(b));
 }
 
 void vgic_vcpu_put(struct vcpu *v)
@@ -214,4 +243,9 @@ void vgic_vcpu_put(struct vcpu *v)
 	gc->vmcr = hal_sysreg_read(SYSREG_ICH_VMCR_EL2);
 	gc->ap0r = hal_sysreg_read(SYSREG_ICH_AP0R0_EL2);
 	gc->ap1r = hal_sysreg_read(SYSREG_ICH_AP1R0_EL2);
+	/* The physical PPI is this CPU's, not the vCPU's: left active, it
+	 * would keep the next vCPU's timer from firing. phys_active keeps
+	 * the state for vgic_vcpu_load. */
+	for (uint32_t b = gc->phys_active; b; b &= b - 1)
+		hal_gic_deactivate((uint32_t)__builtin_ctz(b));
 }

@@ -119,6 +119,9 @@ static inline void vgic_changed(struct vm *vm);
 /* After any change to intid's pending, line or active state: keep the
  * work bitmaps (work_priv, work_spi) in step. */
 void vgic_track(struct vm *vm, struct vcpu *v, uint32_t intid);
+/* Kick the vCPU intid's state belongs to (v for a private one, the
+ * routing target for an SPI) unless it is the one this CPU runs. */
+void vgic_kick_owner(struct vm *vm, struct vcpu *v, uint32_t intid);
 
 /* A device's interrupt output: the one way a device model drives the
  * vGIC. The device sets its current level after any change of state;
