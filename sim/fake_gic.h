@@ -32,6 +32,11 @@ struct fake_gic {
 	uint64_t active[FGIC_WORDS];
 	uint8_t pmr;
 	unsigned long acks, eois, drops, spurious;
+	/* Called before an acknowledge to bring the level inputs up to date
+	 * (the CPU model's timers), or NULL: a line that fell since it was
+	 * last set is not pending any more, one that rose is. */
+	void (*sample)(void *ctx);
+	void *sample_ctx;
 };
 
 /* Every interrupt enabled at FGIC_DEFAULT_PRIO, nothing pending: the

@@ -18,6 +18,15 @@
 
 struct sim_pcpu sim_pcpu;
 
+/* The timer and maintenance lines are levels: what the GIC acknowledges
+ * is what they are now (the core may have re-armed a timer or emptied the
+ * list registers since they were last looked at). */
+static void sample_lines(void *ctx)
+{
+	(void)ctx;
+	sim_update_lines(sim_pcpu.cur);
+}
+
 /* The first engine starts a new machine: time 0, nothing recorded. */
 int sim_pcpu_attach(struct sim_cpu *c)
 {
@@ -28,6 +37,7 @@ int sim_pcpu_attach(struct sim_cpu *c)
 		sim_pcpu.limit = SIM_TIME_NEVER;
 		sim_attach_backend();
 		fgic_attach_hal(c->gic);
+		c->gic->sample = sample_lines;
 	}
 	sim_pcpu.gic = c->gic;
 	sim_pcpu.cpus[sim_pcpu.ncpus++] = c;
@@ -52,6 +62,7 @@ void sim_pcpu_detach(struct sim_cpu *c)
 	if (sim_pcpu.ncpus == 0) {
 		sim_hal_set_cpu_backend(NULL);
 		fgic_attach_hal(NULL);
+		c->gic->sample = NULL;
 	}
 }
 
