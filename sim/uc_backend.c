@@ -182,26 +182,6 @@ static void be_s2_changed(void *ctx, uint16_t vmid, uint64_t ipa, uint64_t size)
 			s2_changed(sim_pcpu.cpus[i], ipa, end);
 }
 
-static int be_enter(void *ctx, struct vcpu *v)
-{
-	struct sim_cpu *c = sim_pcpu_engine(v);
-
-	(void)ctx;
-	if (!c) {
-		sim_pcpu_fail("hal_vcpu_enter of vCPU %u, which has no "
-			      "simulated CPU",
-			      v->id);
-		return HAL_EXIT_HOST;
-	}
-	if (v != hal_current_vcpu()) {
-		sim_pcpu_fail("hal_vcpu_enter of vCPU %u, which is not the "
-			      "current one",
-			      v->id);
-		return HAL_EXIT_HOST;
-	}
-	return sim_world_enter(c, v);
-}
-
 static bool be_wait(void *ctx)
 {
 	(void)ctx;
@@ -214,7 +194,7 @@ static void be_set_current(void *ctx, struct vcpu *v)
 {
 	(void)ctx;
 	sim_pcpu.cur = v ? sim_pcpu_engine(v) : NULL;
-	sim_update_lines(sim_pcpu.cur);
+	sim_update_cpu_lines(sim_pcpu.cur);
 }
 
 static void be_kick(void *ctx, unsigned cpu)
@@ -234,7 +214,7 @@ void sim_attach_backend(void)
 	    .fpsimd_save = be_fpsimd_save,
 	    .fpsimd_restore = be_fpsimd_restore,
 	    .s2_changed = be_s2_changed,
-	    .enter = be_enter,
+	    .enter = sim_world_enter,
 	    .wait = be_wait,
 	    .set_current = be_set_current,
 	    .kick = be_kick,

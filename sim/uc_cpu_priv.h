@@ -207,6 +207,7 @@ struct sim_pcpu {
 	char msg[200];
 };
 extern struct sim_pcpu sim_pcpu;
+void sim_record(struct sim_cpu *c);
 
 /* uc_pcpu.c */
 int sim_pcpu_attach(struct sim_cpu *c);
@@ -214,7 +215,15 @@ void sim_pcpu_detach(struct sim_cpu *c);
 struct sim_cpu *sim_pcpu_engine(const struct vcpu *v);
 /* Write the record of the exit the core handled (if any): the core has
  * decided about it once it calls the sim again. */
-void sim_pcpu_flush_record(void);
+static inline void sim_pcpu_flush_record(void)
+{
+	struct sim_cpu *c = sim_pcpu.pending;
+
+	if (c) {
+		sim_pcpu.pending = NULL;
+		sim_record(c);
+	}
+}
 /* A model limit or a core request the sim cannot serve: the run ends. */
 void sim_pcpu_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* hal_wait_for_interrupt */
@@ -228,7 +237,8 @@ void sim_advance_idle(uint64_t d);
 /* uc_fiber.c: the world switch */
 int sim_fiber_init(struct sim_cpu *c);
 void sim_fiber_free(struct sim_cpu *c);
-int sim_world_enter(struct sim_cpu *c, struct vcpu *v);
+/* hal_vcpu_enter (the backend's enter): v must be the current vCPU. */
+int sim_world_enter(void *ctx, struct vcpu *v);
 /* Hand an exit to the core's run loop; returns what it decided. */
 enum exit_action sim_exit_to_core(struct sim_cpu *c, enum hal_exit kind);
 /* uc_run.c: the CPU's own loop, run on the fiber */
@@ -332,13 +342,14 @@ bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,
 		      uint64_t *far, uint64_t *hpfar);
 
 /* uc_run.c */
-/* The timer and maintenance lines into the GIC, from c's timers (NULL:
- * no vCPU loaded, its EL1 timer lines low). */
+/* The timer and maintenance lines into the GIC, from c's timers; the
+ * same with c NULL allowed (no vCPU loaded: the EL1 timer lines low). */
 void sim_update_lines(const struct sim_cpu *c);
+void sim_update_cpu_lines(const struct sim_cpu *c);
 bool sim_block_event(struct sim_cpu *c);
-/* The exit about to go to the core, recorded once it has decided. */
+/* The exit about to go to the core, recorded once it has decided
+ * (sim_record, from sim_pcpu_flush_record). */
 void sim_note_exit(struct sim_cpu *c, unsigned ec, uint32_t iss, bool irq,
 		   uint64_t pc);
-void sim_record(struct sim_cpu *c);
 
 #endif

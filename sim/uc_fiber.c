@@ -201,12 +201,20 @@ void sim_fiber_free(struct sim_cpu *c)
 	f->stack = NULL;
 }
 
-/* hal_vcpu_enter: run the guest until its next exit. */
-int sim_world_enter(struct sim_cpu *c, struct vcpu *v)
+/* hal_vcpu_enter: run the guest until its next exit. The engine is the
+ * current vCPU's, the one its EL1 state went to. */
+int sim_world_enter(void *ctx, struct vcpu *v)
 {
-	if (v != c->v || c->fiber.inside)
+	struct sim_cpu *c = sim_pcpu.cur;
+
+	(void)ctx;
+	if (!c || c->v != v) {
+		sim_pcpu_fail("hal_vcpu_enter of vCPU %u, which is not the "
+			      "current one or has no simulated CPU",
+			      v->id);
 		return HAL_EXIT_HOST;
-	if (sim_pcpu.result != SIM_RUNNING)
+	}
+	if (c->fiber.inside || sim_pcpu.result != SIM_RUNNING)
 		return HAL_EXIT_HOST; /* the CPU failed, or the run is over */
 	if (!c->fiber.live) {
 		if (c->result != SIM_RUNNING)

@@ -24,7 +24,7 @@ struct sim_pcpu sim_pcpu;
 static void sample_lines(void *ctx)
 {
 	(void)ctx;
-	sim_update_lines(sim_pcpu.cur);
+	sim_update_cpu_lines(sim_pcpu.cur);
 }
 
 /* The first engine starts a new machine: time 0, nothing recorded. */
@@ -74,16 +74,6 @@ struct sim_cpu *sim_pcpu_engine(const struct vcpu *v)
 	return NULL;
 }
 
-void sim_pcpu_flush_record(void)
-{
-	struct sim_cpu *c = sim_pcpu.pending;
-
-	if (!c)
-		return;
-	sim_pcpu.pending = NULL;
-	sim_record(c);
-}
-
 void sim_pcpu_fail(const char *fmt, ...)
 {
 	va_list ap;
@@ -123,7 +113,7 @@ bool sim_pcpu_wait(void)
 
 		if (sim_pcpu.stop_flag && *sim_pcpu.stop_flag)
 			return stop(SIM_LIMIT);
-		sim_update_lines(c);
+		sim_update_cpu_lines(c);
 		if (fgic_irq_signaled(sim_pcpu.gic))
 			return true;
 		if (now >= sim_pcpu.limit)

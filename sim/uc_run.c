@@ -20,20 +20,33 @@
 
 #define MAX_IRQ_REPEATS 64u
 
+/* On every event check of a running engine: kept lean. */
 void sim_update_lines(const struct sim_cpu *c)
 {
-	struct fake_gic *g = sim_pcpu.gic;
 	uint64_t cntp = sim_counter(sim_pcpu.now);
 	uint64_t cntv = cntp - sim_sysreg_get(A64_SR_CNTVOFF_EL2);
 
-	if (!g)
-		return;
-	fgic_set_level(g, FGIC_PPI_VTIMER,
-		       c && vtimer_output(&c->vtimer, cntv));
-	fgic_set_level(g, FGIC_PPI_PTIMER,
-		       c && vtimer_output(&c->ptimer, cntp));
-	fgic_set_level(g, FGIC_PPI_HYPTIMER, sim_hyp_timer_output(cntp));
-	fgic_set_level(g, FGIC_PPI_MAINT, vcpuif_maint_level());
+	fgic_set_level(c->gic, FGIC_PPI_VTIMER,
+		       vtimer_output(&c->vtimer, cntv));
+	fgic_set_level(c->gic, FGIC_PPI_PTIMER,
+		       vtimer_output(&c->ptimer, cntp));
+	fgic_set_level(c->gic, FGIC_PPI_HYPTIMER, sim_hyp_timer_output(cntp));
+	fgic_set_level(c->gic, FGIC_PPI_MAINT, vcpuif_maint_level());
+}
+
+void sim_update_cpu_lines(const struct sim_cpu *c)
+{
+	struct fake_gic *g = sim_pcpu.gic;
+
+	if (c) {
+		sim_update_lines(c);
+	} else if (g) {
+		fgic_set_level(g, FGIC_PPI_VTIMER, false);
+		fgic_set_level(g, FGIC_PPI_PTIMER, false);
+		fgic_set_level(g, FGIC_PPI_HYPTIMER,
+			       sim_hyp_timer_output(sim_counter(sim_pcpu.now)));
+		fgic_set_level(g, FGIC_PPI_MAINT, vcpuif_maint_level());
+	}
 }
 
 /* Next virtual time at which a timer output rises, if one is low now. */
