@@ -43,6 +43,7 @@ static bool have_gic;
 static sim_el3_fn el3;
 static struct vcpu *current;
 static struct sim_hal_stats stats;
+static unsigned cpu_id; /* what hal_cpu_id reports */
 static struct vcpu_fpsimd fake_fp;
 
 static void capture_append(struct capture *c, const char *s, size_t n)
@@ -87,6 +88,7 @@ void sim_hal_reset(void)
 	uart_watch = NULL;
 	uart_watch_ctx = NULL;
 	memset(&stats, 0, sizeof(stats));
+	cpu_id = 0;
 	memset(&fake_fp, 0, sizeof(fake_fp));
 	sim_iso_reset();
 	/* Identification a Cortex-A57 r1p3 reports; GICv3 with 4 LRs. */
@@ -337,19 +339,26 @@ void hal_set_current_vcpu(struct vcpu *v)
 		cpu.set_current(cpu.ctx, v);
 }
 
-/* The fake machine has one physical CPU. */
+/* The fake machine runs on one host thread. Unit tests play several
+ * physical CPUs in turn by setting which one is calling. */
 unsigned hal_cpu_id(void)
 {
-	return 0;
+	return cpu_id;
 }
 
-/* With one physical CPU the core never has another to kick: a CPU model
- * fails the run on it, and the count shows it without one. */
-void hal_cpu_kick(unsigned cpu_id)
+void sim_hal_set_cpu_id(unsigned id)
+{
+	cpu_id = id;
+}
+
+/* Recorded; the simulator proper (a CPU model) has one physical CPU and
+ * the core never kicks its own: the model fails the run on it. */
+void hal_cpu_kick(unsigned id)
 {
 	stats.kicks++;
+	stats.kicked_mask |= 1ul << (id & 63u);
 	if (have_cpu && cpu.kick)
-		cpu.kick(cpu.ctx, cpu_id);
+		cpu.kick(cpu.ctx, id);
 }
 
 const struct sim_hal_stats *sim_hal_stats(void)
@@ -366,11 +375,11 @@ enum hal_exit hal_vcpu_enter(struct vcpu *v)
 	return (enum hal_exit)cpu.enter(cpu.ctx, v);
 }
 
-/* Without a CPU model no interrupt can ever come: the CPU goes back to
- * the caller. */
+/* Without a CPU model there is nothing to wait for: the caller goes on
+ * (the scripted tests then decide what the next entry does). */
 bool hal_wait_for_interrupt(void)
 {
-	return have_cpu && cpu.wait && cpu.wait(cpu.ctx);
+	return have_cpu && cpu.wait ? cpu.wait(cpu.ctx) : true;
 }
 
 /* The fake machine has no physical device of its own: guest UART input is

@@ -80,12 +80,17 @@ void sim_console_echo_fd(int fd);
 typedef void (*sim_el3_fn)(uint64_t a[18]);
 void sim_set_el3(sim_el3_fn fn);
 
+/* The physical CPU hal_cpu_id reports (tests playing several; 0 after
+ * sim_hal_reset). */
+void sim_hal_set_cpu_id(unsigned id);
+
 /* Counters the tests read. */
 struct sim_hal_stats {
 	unsigned long tlb_flushes;
 	unsigned long smc_forwards;
 	unsigned long halts;
-	unsigned long kicks; /* hal_cpu_kick calls: a core bug with one CPU */
+	unsigned long kicks;	   /* hal_cpu_kick calls */
+	unsigned long kicked_mask; /* bit n: CPU n was kicked */
 };
 const struct sim_hal_stats *sim_hal_stats(void);
 

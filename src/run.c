@@ -31,7 +31,6 @@ static inline bool is_sync(enum hal_exit kind)
 enum run_stop hv_run_vcpu_slice(struct vcpu *v, const atomic_bool *resched,
 				enum exit_action *act)
 {
-	vgic_flush(v);
 	for (;;) {
 		enum hal_exit kind;
 
@@ -71,6 +70,7 @@ enum exit_action hv_run_vcpu(struct vcpu *v)
 	enum exit_action act = EXIT_RESUME;
 
 	sched_lock();
+	vgic_flush(v);
 	for (;;) {
 		if (hv_run_vcpu_slice(v, &never, &act) == RUN_HOST) {
 			act = EXIT_RESUME;

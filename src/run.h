@@ -20,7 +20,8 @@ enum run_stop {
 };
 
 /*
- * Run v, current and loaded on this CPU, until an exit the scheduler must
+ * Run v, current and loaded on this CPU, with its list registers flushed,
+ * until an exit the scheduler must
  * see: EXIT_WFI (v waits for an interrupt), EXIT_VCPU_OFF, EXIT_VM_OFF or
  * EXIT_VM_RESET in *act. Requests posted to v are applied before each
  * entry. Called with the scheduler's lock held (sched.h), which is

@@ -23,11 +23,13 @@
 #define LAUNCH_HEAP_END LAUNCH_DESC_PA
 
 #define LAUNCH_MAGIC 0x444c5648u /* "HVLD" */
-#define LAUNCH_VERSION 2u	 /* 2: initrd */
+#define LAUNCH_VERSION 3u	 /* 2: initrd, 3: LAUNCH_F_ONE_TO_ONE */
 #define LAUNCH_BOOTARGS_MAX 1024u
 
 #define LAUNCH_F_SCRATCH (1u << 0) /* attach the MMIO test device */
 #define LAUNCH_F_REBOOT (1u << 1)  /* PSCI SYSTEM_RESET reboots the guest */
+/* vCPU n runs on physical CPU n (else: every vCPU on CPU 0, round-robin) */
+#define LAUNCH_F_ONE_TO_ONE (1u << 2)
 
 struct launch_desc {
 	uint32_t magic;

@@ -14,18 +14,17 @@
 #define CNT_CTL_ENABLE (1ull << 0)
 #define CNT_CTL_IMASK (1ull << 1)
 
+_Static_assert(DEADLINE_MAX_SETS >= HV_MAX_VMS + HV_MAX_PCPUS,
+	       "a deadline set for every VM and every physical CPU");
+
 static struct pcpu pcpus[HV_MAX_PCPUS];
-static struct spinlock big_lock;
+struct spinlock sched_big_lock;
+bool sched_is_smp;
 static uint64_t slice_len;
 
-void sched_lock(void)
+void sched_smp(void)
 {
-	spin_lock(&big_lock);
-}
-
-void sched_unlock(void)
-{
-	spin_unlock(&big_lock);
+	sched_is_smp = true;
 }
 
 struct pcpu *pcpu_get(unsigned id)
@@ -107,6 +106,9 @@ void sched_init(uint64_t slice_ticks)
 		deadline_init(&p->vtimers, vtimers_fire, p);
 		(void)deadline_set_add(&p->timers, &p->slice);
 		(void)deadline_set_add(&p->timers, &p->vtimers);
+		/* Cannot fail: DEADLINE_MAX_SETS leaves room for every
+		 * physical CPU besides HV_MAX_VMS. */
+		(void)deadline_set_attach_cpu(&p->timers, i);
 	}
 	vcpu_set_kick_hook(sched_kick);
 }
@@ -353,6 +355,9 @@ enum sched_stop sched_run(void)
 		else
 			deadline_cancel(&p->slice);
 		p->running = v;
+		/* Whatever changed while it was not running (requests,
+		 * interrupts taken while idle) goes into its LRs. */
+		vgic_flush(v);
 		rs = hv_run_vcpu_slice(v, &p->resched, &act);
 		p->running = NULL;
 		if (rs == RUN_HOST) {

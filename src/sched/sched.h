@@ -30,6 +30,7 @@
 
 #include "exit.h"
 #include "hal.h"
+#include "lib/spinlock.h"
 #include "time/deadline.h"
 
 struct vm;
@@ -93,9 +94,27 @@ bool sched_vm_quiescent(const struct vm *vm);
 struct pcpu *pcpu_this(void);
 struct pcpu *pcpu_get(unsigned id);
 
-/* The one lock (see above). Ports call sched_run and the sched_* calls
- * above without holding it. */
-void sched_lock(void);
-void sched_unlock(void);
+/*
+ * The one lock (see above). Ports call sched_run and the sched_* calls
+ * above without holding it. Taken on every exit, so inline, and only once
+ * a second physical CPU can run core code: sched_smp() is called before
+ * that CPU starts (a port bringing up secondaries calls it first), and
+ * until then nothing can contend.
+ */
+extern struct spinlock sched_big_lock;
+extern bool sched_is_smp;
+void sched_smp(void);
+
+static inline void sched_lock(void)
+{
+	if (sched_is_smp)
+		spin_lock(&sched_big_lock);
+}
+
+static inline void sched_unlock(void)
+{
+	if (sched_is_smp)
+		spin_unlock(&sched_big_lock);
+}
 
 #endif

@@ -112,6 +112,7 @@ static uint64_t lr_value(struct vcpu *v, struct vgic_irq *irq,
 }
 
 static void flush(struct vcpu *v, bool force);
+static void sync_lrs(struct vcpu *v);
 
 /* The common exit has no interrupt work at all: it pays these two
  * compares, not the ranking's stack frame. */
@@ -147,6 +148,11 @@ static void flush(struct vcpu *v, bool force)
 	bool any_pending = false;
 	uint64_t trap = 0;
 
+	/* A flush moves edge events into the LRs: flushing again before a
+	 * sync brought them back would drop them (a vCPU loaded, then a
+	 * request applied, before it ever ran). */
+	if (gc->unsynced)
+		sync_lrs(v);
 	gc->flushed_gen = vm->gicd.gen;
 	nlr = hal_gic_num_lrs();
 	if (nlr > VGIC_MAX_LRS)
@@ -166,6 +172,7 @@ static void flush(struct vcpu *v, bool force)
 	for (; i < nlr; i++)
 		put_lr(gc, i, 0, force);
 	gc->nr_lr = (uint8_t)used;
+	gc->unsynced = used != 0;
 
 	/* More work than LRs: NPIE fires once no LR is pending any more.
 	 * If every LR holds an active interrupt, wait instead for all but
@@ -180,8 +187,6 @@ static void flush(struct vcpu *v, bool force)
 		gc->hcr_trap = trap;
 	}
 }
-
-static void sync_lrs(struct vcpu *v);
 
 void vgic_sync(struct vcpu *v)
 {
@@ -212,6 +217,7 @@ static void sync_lrs(struct vcpu *v)
 		}
 		vgic_track(v->vm, v, gc->lr_intid[i]);
 	}
+	gc->unsynced = false;
 	/* nr_lr stays: the next flush rewrites the LRs from the model, and
 	 * a second sync before it reads the same values to the same effect. */
 }

@@ -6,6 +6,8 @@
  * Offsets no region claims are reserved and RAZ/WI (GICR_CTLR included: no
  * LPIs, and RWP/UWP read 0 because writes complete at once).
  */
+#include "hal.h"
+#include "vcpu_req.h"
 #include "vgic/vgic_priv.h"
 #include "vm/vm.h"
 
@@ -56,6 +58,15 @@ static void waker_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 }
 
 /* SGI frame: the 32 private INTIDs, one word per register. */
+/* Any vCPU may write any redistributor. The state is v's own, and v
+ * is told, wherever it runs, unless it is the writer (whose exit ends
+ * with a flush). */
+static void rdist_written(struct vcpu *v)
+{
+	if (v != hal_current_vcpu())
+		vcpu_kick(v);
+}
+
 #define GICR_BITREG(name, op)                                                  \
 	static uint64_t name##_read(void *ctx, uint32_t off, unsigned w)       \
 	{                                                                      \
@@ -71,6 +82,7 @@ static void waker_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 		(void)off;                                                     \
 		(void)w;                                                       \
 		vgic_bits_write(v->vm, v, op, 0, (uint32_t)val);               \
+		rdist_written(v);                                              \
 	}
 GICR_BITREG(igroupr, VGIC_IGROUPR)
 GICR_BITREG(isenabler, VGIC_ISENABLER)
@@ -94,6 +106,7 @@ static void prio_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 	struct vcpu *v = ctx;
 
 	vgic_prio_write(v->vm, v, off, w, val);
+	rdist_written(v);
 }
 
 static uint64_t cfg_read(void *ctx, uint32_t off, unsigned w)
@@ -110,6 +123,7 @@ static void cfg_write(void *ctx, uint32_t off, unsigned w, uint64_t val)
 
 	(void)w;
 	vgic_cfg_write(v->vm, v, off * 4u, (uint32_t)val);
+	rdist_written(v);
 }
 
 static const struct mmio_region gicr_regions[] = {

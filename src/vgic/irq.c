@@ -45,7 +45,11 @@ void vgic_track(struct vm *vm, struct vcpu *v, uint32_t intid)
 	if (!irq)
 		return;
 	work = irq->pending_latch || irq->line_level || irq->active;
-	if (work)
+	/* An SPI may belong to a vCPU another CPU runs, whoever changed it
+	 * (a device, any vCPU through the distributor). A private
+	 * interrupt changes here for the vCPU this CPU runs, or through
+	 * another vCPU's redistributor, which kicks it (gicr.c). */
+	if (work && intid >= VGIC_NR_PRIVATE)
 		vgic_kick_owner(vm, v, intid);
 	if (intid < VGIC_NR_PRIVATE) {
 		uint32_t bit = 1u << intid;

@@ -66,6 +66,7 @@ struct vgic_cpu {
 	uint16_t lr_intid[VGIC_MAX_LRS];
 	uint16_t lr_written_pending; /* bit i: LR i went in pending */
 	uint8_t nr_lr;
+	bool unsynced; /* the LRs hold a flush no sync has read back yet */
 	uint32_t flushed_gen; /* vgic_dist.gen at the last flush */
 	/* What each LR holds as far as we know (written at flush, read back
 	 * at sync): a flush writes only the LRs that change. */
