@@ -307,6 +307,69 @@ static void test_kick_fails_the_run(void **state)
 	hvsim_machine_teardown(&m);
 }
 
+/*
+ * Time slices: vCPU 1 spins for ever once it has set a flag, vCPU 0 spins
+ * until it sees the flag. On one physical CPU only the scheduler's slice
+ * (the hypervisor timer, PPI 26) takes the CPU from vCPU 1: 100 counter
+ * ticks after vCPU 1 was loaded at t 6 (counter 0), i.e. at t 1600.
+ */
+static const uint32_t spin_pair_code[] = {
+    0xd2800060, /* mov x0, #0x3 */
+    0xf2b88000, /* movk x0, #0xc400, lsl #16: CPU_ON */
+    0xd2800021, /* mov x1, #1 */
+    0x100017a2, /* adr x2, v1e (0x300) */
+    0xd2800003, /* mov x3, #0 */
+    0xd4000002, /* hvc #0 */
+    0x10003f49, /* loop: adr x9, flag (0x800) */
+    0xf9400121, /* ldr x1, [x9] */
+    0xb4ffffc1, /* cbz x1, loop */
+    0xd2800100, /* mov x0, #0x8 */
+    0xf2b08000, /* movk x0, #0x8400, lsl #16: SYSTEM_OFF */
+    0xd4000002, /* hvc #0 */
+    0x14000000, /* b . */
+};
+
+static const uint32_t spin_pair_v1[] = {
+    0x10002809, /* v1e: adr x9, flag */
+    0xd2800021, /* mov x1, #1 */
+    0xf9000121, /* str x1, [x9] */
+    0x14000000, /* b . */
+};
+
+static void test_time_slice(void **state)
+{
+	uint32_t words[0x310 / 4] = {0};
+	struct smp_run *run = malloc(sizeof(*run));
+	struct hvsim_machine m;
+
+	(void)state;
+	assert_non_null(run);
+	memset(run, 0, sizeof(*run));
+	memcpy(words, spin_pair_code, sizeof(spin_pair_code));
+	memcpy(&words[0x300 / 4], spin_pair_v1, sizeof(spin_pair_v1));
+	boot_words(&m, words, sizeof(words) / 4);
+	sched_init(100);
+	assert_int_equal(sched_add_vm(m.vm, SCHED_SHARED, 0), 0);
+	for (unsigned i = 0; i < m.ncpus; i++)
+		sim_cpu_set_observer(m.cpus[i], observe, run);
+	sim_machine_set_limit(1000000);
+	assert_int_equal(sched_run(), SCHED_STOP_DONE);
+	sim_machine_flush();
+	assert_int_equal(m.vm->state, VM_OFF);
+	hvsim_machine_teardown(&m);
+	assert_int_equal(run->n, 3);
+	assert_int_equal(run->rec[0].cpu, 0);
+	assert_int_equal(run->rec[0].a, 0xc4000003);
+	/* EXIT_CLASS_IRQ (0x40), INTID 26 */
+	assert_int_equal(run->rec[1].cpu, 1);
+	assert_int_equal(run->rec[1].ec, 0x40);
+	assert_int_equal(run->rec[1].iss, 26);
+	assert_int_equal(run->rec[1].vtime, 1600);
+	assert_int_equal(run->rec[2].cpu, 0);
+	assert_int_equal(run->rec[2].a, 0x84000008);
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +377,7 @@ int main(void)
 	    cmocka_unit_test(test_deterministic),
 	    cmocka_unit_test(test_deadlock),
 	    cmocka_unit_test(test_kick_fails_the_run),
+	    cmocka_unit_test(test_time_slice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
