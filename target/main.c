@@ -1,8 +1,8 @@
 /*
  * Platform bring-up and the guest's life cycle: find the host DTB, turn on
  * the MMU, learn the machine, start the console and the GIC, read the
- * launch descriptor, then create, boot and run the VM (again after a guest
- * reset) until the guest powers off.
+ * launch descriptor, then hand over to launch_vms.c, which creates, boots
+ * and runs the VMs.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include "hv.h"
 #include "hv_err.h"
 #include "launch.h"
+#include "launch_vms.h"
 #include "lib/log.h"
 #include "mm/page_pool.h"
 #include "mmu.h"
@@ -111,67 +112,12 @@ static void init_interrupts(void)
 	}
 }
 
-static _Noreturn void launch_fail(const char *what, const char *why)
-{
-	hv_printf("guest launch failed: %s: %s\n", what, why);
-	target_power_off(1);
-}
-
-static struct vm *boot_guest(const struct launch_request *req)
-{
-	struct vm_config cfg = {
-	    .ram_pa = req->ram_pa,
-	    .ram_size = req->ram_size,
-	    .nvcpus = req->nvcpus,
-	    .scratch_dev = (req->flags & LAUNCH_F_SCRATCH) != 0,
-	};
-	struct guest_boot_args args = {
-	    .image = req->image,
-	    .image_len = (size_t)req->image_size,
-	    .dtb = req->dtb,
-	    .dtb_len = (size_t)req->dtb_size,
-	    .bootargs = req->bootargs[0] ? req->bootargs : NULL,
-	    .initrd = req->initrd,
-	    .initrd_len = (size_t)req->initrd_size,
-	};
-	struct guest_boot_info info;
-	const char *why = "unknown error";
-	int err;
-	struct vm *vm = vm_create(&cfg, &pool, &err);
-
-	if (!vm)
-		launch_fail("vm_create", err == HV_ENOMEM ? "out of memory"
-							  : "invalid config");
-	if (vm_boot_guest(vm, &args, &info, &why) != HV_OK)
-		launch_fail("bad guest image or DTB", why);
-	/* The guest starts with its caches off: make what we wrote visible. */
-	dcache_clean_range(req->ram_pa + info.img.text_offset,
-			   info.img.image_size);
-	dcache_clean_range(req->ram_pa + (info.dtb_ipa - GUEST_RAM_BASE),
-			   info.dtb_size);
-	if (info.initrd_size)
-		dcache_clean_range(req->ram_pa +
-				       (info.initrd_ipa - GUEST_RAM_BASE),
-				   info.initrd_size);
-	icache_invalidate_all();
-	hv_printf("guest: %s image, %lu bytes at IPA %#lx, DTB at %#lx, "
-		  "%lu MiB RAM\n",
-		  info.img.is_linux ? "Linux" : "raw",
-		  (unsigned long)req->image_size, (unsigned long)info.entry_ipa,
-		  (unsigned long)info.dtb_ipa,
-		  (unsigned long)(req->ram_size >> 20));
-	if (info.initrd_size)
-		hv_printf("guest: initrd, %lu bytes at IPA %#lx\n",
-			  (unsigned long)info.initrd_size,
-			  (unsigned long)info.initrd_ipa);
-	return vm;
-}
-
 _Noreturn void target_main(uint64_t x0)
 {
 	uint64_t dtb = find_dtb(x0);
 	struct launch_request req;
 	const char *why;
+	unsigned bad_vm;
 
 	if (mmu_init(dtb, platform_fdt_size((const void *)(uintptr_t)dtb)))
 		early_fail("cannot build the EL2 page tables");
@@ -194,31 +140,10 @@ _Noreturn void target_main(uint64_t x0)
 		early_fail("core self-check failed");
 	init_interrupts();
 	init_pool();
-	if (launch_read(plat.ram_base, plat.ram_size, &req, &why))
-		launch_fail("launch descriptor", why);
-
-	for (;;) {
-		struct run_ctx rc = {boot_guest(&req), plat.uart_intid};
-		enum exit_action act = run_vm(&rc);
-
-		if (act == EXIT_VM_RESET && (req.flags & LAUNCH_F_REBOOT)) {
-			hv_printf("guest reset: rebooting it\n");
-			vm_destroy(rc.vm);
-			continue;
-		}
-		if (act == EXIT_VM_RESET) {
-			hv_printf("guest reset (reboot not enabled)\n");
-			trap_stats_print();
-			target_power_off(3);
-		}
-		if (act == EXIT_VM_OFF) {
-			hv_printf("guest powered off\n");
-			trap_stats_print();
-			target_power_off(0);
-		}
-		hv_printf(
-		    "every vCPU is off but the guest did not power off\n");
-		trap_stats_print();
+	if (launch_read(plat.ram_base, plat.ram_size, &req, &why, &bad_vm)) {
+		hv_printf("guest launch failed: launch descriptor: vm%u: %s\n",
+			  bad_vm, why);
 		target_power_off(1);
 	}
+	launch_vms_run(&req, &pool, plat.uart_intid);
 }

@@ -112,14 +112,19 @@ static void clear_virtual_cpu_interface(void)
 	hal_gic_deactivate(30);
 }
 
+void run_prepare(struct vm *input_vm, uint32_t uart_intid)
+{
+	host_uart_intid = uart_intid;
+	running_vm = input_vm;
+	clear_virtual_cpu_interface();
+}
+
 enum exit_action run_vm(const struct run_ctx *rc)
 {
 	struct vcpu *v = &rc->vm->vcpus[0];
 	enum exit_action act;
 
-	host_uart_intid = rc->uart_intid;
-	running_vm = rc->vm;
-	clear_virtual_cpu_interface();
+	run_prepare(rc->vm, rc->uart_intid);
 	vm_activate_vcpu(v);
 	vcpu_load(v);
 	act = hv_run_vcpu(v);

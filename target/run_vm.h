@@ -16,4 +16,8 @@ struct run_ctx {
  * is off; returns that EXIT_* action. */
 enum exit_action run_vm(const struct run_ctx *rc);
 
+/* Before the scheduler runs several VMs: host UART input goes to
+ * input_vm's PL011, and the CPU interface starts clean. */
+void run_prepare(struct vm *input_vm, uint32_t uart_intid);
+
 #endif
