@@ -32,25 +32,35 @@ struct vm_windows {
 
 static void windows(unsigned n, uint64_t ram_end, struct vm_windows *w)
 {
+	uint64_t b;
+
 	if (n == 0) {
+		/* VM 0's RAM may run up to the initrd window. */
+		uint64_t top =
+		    ram_end < LAUNCH_INITRD_PA ? ram_end : LAUNCH_INITRD_PA;
+
 		*w = (struct vm_windows){
-		    LAUNCH_DTB_PA,    LAUNCH_DTB_MAX,
-		    LAUNCH_IMAGE_PA,  LAUNCH_IMAGE_MAX,
-		    LAUNCH_INITRD_PA, LAUNCH_INITRD_MAX,
-		    LAUNCH_GUEST_RAM_PA,
-		    /* VM 0's RAM may run up to the initrd window */
-		    (ram_end < LAUNCH_INITRD_PA ? ram_end : LAUNCH_INITRD_PA) -
-			LAUNCH_GUEST_RAM_PA,
+		    .dtb = LAUNCH_DTB_PA,
+		    .dtb_max = LAUNCH_DTB_MAX,
+		    .image = LAUNCH_IMAGE_PA,
+		    .image_max = LAUNCH_IMAGE_MAX,
+		    .initrd = LAUNCH_INITRD_PA,
+		    .initrd_max = LAUNCH_INITRD_MAX,
+		    .ram = LAUNCH_GUEST_RAM_PA,
+		    .ram_max = top - LAUNCH_GUEST_RAM_PA,
 		};
 		return;
 	}
-	uint64_t b = launch_vmn_base(n);
-
+	b = launch_vmn_base(n);
 	*w = (struct vm_windows){
-	    b + LAUNCH_VMN_DTB_OFF,    LAUNCH_DTB_MAX,
-	    b + LAUNCH_VMN_IMAGE_OFF,  LAUNCH_VMN_IMAGE_MAX,
-	    b + LAUNCH_VMN_INITRD_OFF, LAUNCH_VMN_INITRD_MAX,
-	    b + LAUNCH_VMN_RAM_OFF,    LAUNCH_VMN_RAM_MAX,
+	    .dtb = b + LAUNCH_VMN_DTB_OFF,
+	    .dtb_max = LAUNCH_DTB_MAX,
+	    .image = b + LAUNCH_VMN_IMAGE_OFF,
+	    .image_max = LAUNCH_VMN_IMAGE_MAX,
+	    .initrd = b + LAUNCH_VMN_INITRD_OFF,
+	    .initrd_max = LAUNCH_VMN_INITRD_MAX,
+	    .ram = b + LAUNCH_VMN_RAM_OFF,
+	    .ram_max = LAUNCH_VMN_RAM_MAX,
 	};
 }
 
@@ -140,8 +150,7 @@ int launch_read(uint64_t ram_base, uint64_t ram_size,
 	req->nvms = d->nvms;
 	for (unsigned n = 0; n < d->nvms; n++) {
 		*bad_vm = n;
-		if (read_vm(&d->vm[n], n, ram_base, ram_size, &req->vm[n],
-			    why))
+		if (read_vm(&d->vm[n], n, ram_base, ram_size, &req->vm[n], why))
 			return -1;
 	}
 	return 0;

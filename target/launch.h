@@ -29,9 +29,9 @@
 
 /* VM n >= 1: window LAUNCH_VMN_BASE + (n - 1) * LAUNCH_VMN_STRIDE. */
 #define LAUNCH_VMN_BASE 0x90000000ull
-#define LAUNCH_VMN_STRIDE 0x20000000ull	    /* 512 MiB */
-#define LAUNCH_VMN_DTB_OFF 0x00000000ull    /* <= 2 MiB */
-#define LAUNCH_VMN_IMAGE_OFF 0x00200000ull  /* <= 62 MiB */
+#define LAUNCH_VMN_STRIDE 0x20000000ull	   /* 512 MiB */
+#define LAUNCH_VMN_DTB_OFF 0x00000000ull   /* <= 2 MiB */
+#define LAUNCH_VMN_IMAGE_OFF 0x00200000ull /* <= 62 MiB */
 #define LAUNCH_VMN_IMAGE_MAX 0x03e00000ull
 #define LAUNCH_VMN_INITRD_OFF 0x04000000ull /* <= 64 MiB */
 #define LAUNCH_VMN_INITRD_MAX 0x04000000ull
@@ -54,9 +54,9 @@ struct launch_vm {
 	uint32_t flags;
 	uint32_t nvcpus; /* 0: 1 */
 	uint64_t image_pa, image_size;
-	uint64_t dtb_pa, dtb_size;	 /* dtb_size 0: generate a DTB */
-	uint64_t initrd_pa, initrd_size; /* initrd_size 0: none */
-	uint64_t ram_size;		 /* 0: LAUNCH_GUEST_RAM_DEFAULT */
+	uint64_t dtb_pa, dtb_size;	    /* dtb_size 0: generate a DTB */
+	uint64_t initrd_pa, initrd_size;    /* initrd_size 0: none */
+	uint64_t ram_size;		    /* 0: LAUNCH_GUEST_RAM_DEFAULT */
 	char bootargs[LAUNCH_BOOTARGS_MAX]; /* NUL-terminated */
 };
 
@@ -98,7 +98,6 @@ static inline uint64_t launch_vmn_base(unsigned n)
  * hypervisor has. Returns 0, or -1 with *why set (and *bad_vm the VM it
  * concerns). */
 int launch_read(uint64_t ram_base, uint64_t ram_size,
-		struct launch_request *req, const char **why,
-		unsigned *bad_vm);
+		struct launch_request *req, const char **why, unsigned *bad_vm);
 
 #endif

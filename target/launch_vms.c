@@ -21,8 +21,7 @@
 #include "vm/boot.h"
 #include "vm/vm.h"
 
-static _Noreturn void launch_fail(unsigned n, const char *what,
-				  const char *why)
+static _Noreturn void launch_fail(unsigned n, const char *what, const char *why)
 {
 	if (n)
 		hv_printf("vm%u: guest launch failed: %s: %s\n", n, what, why);
@@ -34,8 +33,8 @@ static _Noreturn void launch_fail(unsigned n, const char *what,
 /* VM 0's lines read as they did before there were several VMs. */
 static const char *who(unsigned n)
 {
-	static const char *const names[LAUNCH_MAX_VMS] = {"guest", "vm1",
-							  "vm2", "vm3"};
+	static const char *const names[LAUNCH_MAX_VMS] = {"guest", "vm1", "vm2",
+							  "vm3"};
 
 	return names[n];
 }
@@ -124,8 +123,8 @@ static void place(unsigned n, struct vm *vm, const struct launch_vm_req *req)
 {
 	bool one_to_one = (req->flags & LAUNCH_F_ONE_TO_ONE) != 0;
 
-	if (sched_add_vm(vm, one_to_one ? SCHED_ONE_TO_ONE : SCHED_SHARED,
-			 0) != HV_OK)
+	if (sched_add_vm(vm, one_to_one ? SCHED_ONE_TO_ONE : SCHED_SHARED, 0) !=
+	    HV_OK)
 		launch_fail(n, "scheduler", "no room for its vCPUs");
 }
 
