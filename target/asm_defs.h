@@ -14,6 +14,19 @@
 #define TGT_VCPU_EXIT_FAR (TGT_VCPU_EXIT_OFFSET + 8)
 #define TGT_VCPU_EXIT_HPFAR (TGT_VCPU_EXIT_OFFSET + 16)
 
+/* struct tgt_cpu (percpu.h), which TPIDR_EL2 points at: the current vCPU. */
+#define TGT_CPU_CURRENT 0
+
+/* struct smp_boot (smp.c): what a secondary CPU loads before its MMU is
+ * on, cleaned to the point of coherency by the boot CPU. */
+#define SMP_BOOT_MAIR 0
+#define SMP_BOOT_TCR 8
+#define SMP_BOOT_TTBR0 16
+#define SMP_BOOT_SCTLR 24
+#define SMP_BOOT_SP 32
+#define SMP_BOOT_CPU 40
+#define SMP_BOOT_SIZE 64
+
 /* struct vcpu_fpsimd */
 #define TGT_FPSIMD_FPSR (32 * 16)
 #define TGT_FPSIMD_FPCR (32 * 16 + 4)
@@ -49,6 +62,8 @@
 #define HV_STACK_SIZE 0x4000
 #define HV_STACK_GUARD 0x1000
 #define HV_STACK_SLOT (HV_STACK_GUARD + HV_STACK_SIZE)
+/* vectors.S reports an EL2 exception on a stack of its own, one per CPU. */
+#define EL2_FATAL_STACK_SHIFT 14 /* 16 KiB */
 
 /* SCTLR_EL2 RES1 bits with the MMU, caches and alignment checks off. */
 #define SCTLR_EL2_RES1 0x30c50830

@@ -1,7 +1,8 @@
 /*
  * Entry from the loader (QEMU -kernel with an ELF): EL2, MMU off, x0 = the
  * host DTB. The boot CPU sets up BSS, its stack and the EL2 vectors and
- * calls target_main(dtb). Any other CPU that arrives parks on its mailbox.
+ * calls target_main(dtb). The other CPUs are started later with PSCI CPU_ON
+ * at secondary_entry; one that a loader lets run from _start parks.
  */
 #include "asm_defs.h"
 
@@ -20,13 +21,14 @@ _start:
 	msr	sctlr_el2, x1
 	ldr	x1, =CPTR_EL2_RES1
 	msr	cptr_el2, x1
+	msr	hcr_el2, xzr			/* no guest state yet */
 	msr	daifset, #0xf
 	isb
 
 	mrs	x1, mpidr_el1
 	ldr	x2, =0xff00ffffff		/* Aff3..Aff0 */
 	ands	x1, x1, x2
-	b.ne	secondary_park
+	b.ne	park_forever
 
 	/* BSS: bounds are 16-byte aligned by the linker script. */
 	adrp	x1, __bss_start
@@ -46,7 +48,9 @@ _start:
 	adrp	x1, el2_vectors
 	add	x1, x1, :lo12:el2_vectors
 	msr	vbar_el2, x1
-	msr	tpidr_el2, xzr			/* no current vCPU */
+	adrp	x1, tgt_cpus			/* CPU 0, no current vCPU */
+	add	x1, x1, :lo12:tgt_cpus
+	msr	tpidr_el2, x1
 	isb
 
 	mov	x0, x19
@@ -56,33 +60,47 @@ _start:
 	b	hal_halt
 
 /*
- * A secondary CPU waits for its mailbox word (indexed by Aff0) to hold an
- * entry address, written by the boot CPU and signalled with SEV. Nothing
- * writes it yet: guest vCPUs all run on the boot CPU for now.
+ * A CPU started by smp.c with PSCI CPU_ON: EL2, MMU off, x0 = its struct
+ * smp_boot (asm_defs.h), which the boot CPU cleaned to memory. Same state
+ * as the boot CPU, the same EL2 page tables, then C on its own stack.
  */
-secondary_park:
-	ubfx	x2, x1, #0, #8
-	cmp	x1, x2				/* Aff1..Aff3 must be 0 */
-	b.ne	park_forever
-	cmp	x2, #HV_MAX_CPUS
-	b.hs	park_forever
-	adrp	x3, secondary_mailbox
-	add	x3, x3, :lo12:secondary_mailbox
-	add	x3, x3, x2, lsl #3
-	/* Stack for when it is released: the top of hv_stacks[Aff0]. */
-	adrp	x4, hv_stacks
-	add	x4, x4, :lo12:hv_stacks
-	add	x5, x2, #1
-	mov	x6, #HV_STACK_SLOT
-	madd	x4, x5, x6, x4
-	mov	sp, x4
-3:	wfe
-	dc	ivac, x3			/* caches are off on this CPU */
-	dsb	sy
-	ldr	x4, [x3]
-	cbz	x4, 3b
-	mov	x0, x2
-	br	x4
+	.global	secondary_entry
+	.type	secondary_entry, %function
+secondary_entry:
+	ldr	x1, =SCTLR_EL2_RES1
+	msr	sctlr_el2, x1
+	ldr	x1, =CPTR_EL2_RES1
+	msr	cptr_el2, x1
+	msr	hcr_el2, xzr
+	msr	daifset, #0xf
+	isb
+
+	ldp	x1, x2, [x0, #SMP_BOOT_MAIR]
+	msr	mair_el2, x1
+	msr	tcr_el2, x2
+	ldp	x1, x2, [x0, #SMP_BOOT_TTBR0]
+	msr	ttbr0_el2, x1
+	isb
+	tlbi	alle2
+	dsb	nsh
+	ic	iallu
+	dsb	nsh
+	isb
+	msr	sctlr_el2, x2			/* MMU and caches on */
+	isb
+
+	ldp	x1, x2, [x0, #SMP_BOOT_SP]
+	mov	sp, x1
+	msr	tpidr_el2, x2			/* its struct tgt_cpu */
+	adrp	x1, el2_vectors
+	add	x1, x1, :lo12:el2_vectors
+	msr	vbar_el2, x1
+	isb
+	mov	x29, xzr
+	mov	x30, xzr
+	bl	secondary_main
+	b	hal_halt
+	.size	secondary_entry, . - secondary_entry
 
 park_forever:
 	wfe
@@ -113,12 +131,6 @@ wrong_el_off:
 wrong_el_msg:
 	.asciz	"hv: fatal: not entered at EL2 (QEMU needs -M virt,virtualization=on); stopping\r\n"
 	.balign	4
-
-	.data
-	.balign	8
-	.global secondary_mailbox
-secondary_mailbox:
-	.fill	HV_MAX_CPUS, 8, 0
 
 	.bss
 	.balign	4096

@@ -1,5 +1,6 @@
 /*
- * GICv3 bring-up for one CPU. Every interrupt is Group 1 at one priority:
+ * GICv3 bring-up: the distributor once, then each CPU's redistributor and
+ * CPU interface on that CPU. Every interrupt is Group 1 at one priority:
  * the hypervisor never nests interrupts (EL2 runs with IRQs masked and
  * takes them only as guest exits).
  */
@@ -7,12 +8,14 @@
 #include "cpu.h"
 #include "lib/log.h"
 #include "mmio_io.h"
+#include "percpu.h"
 
 #define GICD_CTLR 0x0000
 #define GICD_TYPER 0x0004
 #define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
+#define GICD_ISACTIVER 0x0300
 #define GICD_ICACTIVER 0x0380
 #define GICD_ICPENDR 0x0280
 #define GICD_IPRIORITYR 0x0400
@@ -50,8 +53,15 @@
 #define SPURIOUS_FIRST 1020u
 #define POLL_LIMIT 1000000u
 
-static uint64_t gicd, sgi_frame;
-static uint64_t cpu_affinity; /* GICD_IROUTER format */
+/* ICC_SGI1R_EL1 fields */
+#define SGI1R_AFF1_SHIFT 16
+#define SGI1R_INTID_SHIFT 24
+#define SGI1R_AFF2_SHIFT 32
+#define SGI1R_RS_SHIFT 44
+#define SGI1R_AFF3_SHIFT 48
+
+static uint64_t gicd;
+static uint64_t spi_affinity; /* GICD_IROUTER format: the boot CPU */
 static unsigned nlrs;
 
 static int wait_clear(uint64_t reg, uint32_t mask)
@@ -102,8 +112,10 @@ static uint64_t find_redist(const struct gic_desc *g, uint64_t mpidr)
 	return 0;
 }
 
-static int redist_init(uint64_t rd)
+static int redist_init(uint64_t rd, struct tgt_cpu *c)
 {
+	uint64_t sgi_frame = rd + GICR_SGI;
+
 	mmio_write32(rd + GICR_WAKER,
 		     mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	if (wait_clear(rd + GICR_WAKER, GICR_WAKER_ASLEEP)) {
@@ -111,7 +123,7 @@ static int redist_init(uint64_t rd)
 			  (unsigned long)rd);
 		return -1;
 	}
-	sgi_frame = rd + GICR_SGI;
+	c->gicr_sgi = sgi_frame;
 	mmio_write32(sgi_frame + GICR_ICENABLER0, 0xffffffffu);
 	mmio_write32(sgi_frame + GICR_ICPENDR0, 0xffffffffu);
 	mmio_write32(sgi_frame + GICR_IGROUPR0, 0xffffffffu);
@@ -139,20 +151,24 @@ static int cpuif_init(void)
 	return 0;
 }
 
-int gicv3_init(const struct gic_desc *g, uint64_t mpidr)
+int gicv3_dist_init(const struct gic_desc *g, uint64_t boot_mpidr)
 {
-	uint64_t rd;
-
 	gicd = g->gicd_base;
-	cpu_affinity = mpidr & 0xff00ffffffull;
-	rd = find_redist(g, mpidr);
+	spi_affinity = boot_mpidr & 0xff00ffffffull;
+	dist_init();
+	return 0;
+}
+
+int gicv3_cpu_init(const struct gic_desc *g, uint64_t mpidr)
+{
+	uint64_t rd = find_redist(g, mpidr);
+
 	if (!rd) {
 		hv_printf("gicv3: no redistributor for MPIDR %#lx\n",
 			  (unsigned long)mpidr);
 		return -1;
 	}
-	dist_init();
-	if (redist_init(rd))
+	if (redist_init(rd, this_cpu()))
 		return -1;
 	return cpuif_init();
 }
@@ -162,15 +178,16 @@ void gicv3_enable_irq(uint32_t intid, bool on)
 	uint32_t bit = 1u << (intid % 32);
 
 	if (intid < 32) {
-		mmio_write32(
-		    sgi_frame + (on ? GICR_ISENABLER0 : GICR_ICENABLER0), bit);
+		mmio_write32(this_cpu()->gicr_sgi +
+				 (on ? GICR_ISENABLER0 : GICR_ICENABLER0),
+			     bit);
 		return;
 	}
 	if (intid >= SPURIOUS_FIRST)
 		return;
 	if (on)
 		mmio_write64(gicd + GICD_IROUTER + (intid - 32) * 8ull,
-			     cpu_affinity);
+			     spi_affinity);
 	mmio_write32(gicd + (on ? GICD_ISENABLER : GICD_ICENABLER) +
 			 intid / 32 * 4,
 		     bit);
@@ -191,15 +208,35 @@ void gicv3_deactivate(uint32_t intid)
 	uint32_t bit = 1u << (intid % 32);
 
 	if (intid < 32)
-		mmio_write32(sgi_frame + GICR_ICACTIVER0, bit);
+		mmio_write32(this_cpu()->gicr_sgi + GICR_ICACTIVER0, bit);
 	else if (intid < SPURIOUS_FIRST)
 		mmio_write32(gicd + GICD_ICACTIVER + intid / 32 * 4, bit);
 }
 
 void gicv3_activate(uint32_t intid)
 {
+	uint32_t bit = 1u << (intid % 32);
+
 	if (intid < 32)
-		mmio_write32(sgi_frame + GICR_ISACTIVER0, 1u << intid);
+		mmio_write32(this_cpu()->gicr_sgi + GICR_ISACTIVER0, bit);
+	else if (intid < SPURIOUS_FIRST)
+		mmio_write32(gicd + GICD_ISACTIVER + intid / 32 * 4, bit);
+}
+
+/* Aff0 picks a bit of the 16-bit target list, in the range RS selects
+ * (Aff0 / 16); the other affinity fields name the cluster. */
+void gicv3_send_sgi(uint64_t mpidr, uint32_t intid)
+{
+	uint64_t aff0 = mpidr & 0xff;
+	uint64_t v = (1ull << (aff0 % 16)) |
+		     ((mpidr >> 8) & 0xff) << SGI1R_AFF1_SHIFT |
+		     (uint64_t)(intid & 0xf) << SGI1R_INTID_SHIFT |
+		     ((mpidr >> 16) & 0xff) << SGI1R_AFF2_SHIFT |
+		     (aff0 / 16) << SGI1R_RS_SHIFT |
+		     ((mpidr >> 32) & 0xff) << SGI1R_AFF3_SHIFT;
+
+	write_sysreg(ICC_SGI1R_EL1, v);
+	isb();
 }
 
 uint32_t gicv3_ack(void)

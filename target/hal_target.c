@@ -1,11 +1,14 @@
 /*
  * The rest of the HAL on bare metal: barriers, Stage-2 TLB maintenance,
- * the GIC CPU interface, physical memory and the current vCPU.
+ * the GIC CPU interface, physical memory, the physical CPUs and each one's
+ * current vCPU.
  */
 #include "cpu.h"
 #include "gicv3.h"
 #include "hal.h"
 #include "hal_target.h"
+#include "percpu.h"
+#include "smp.h"
 
 /* Ranges up to this many pages are invalidated page by page. */
 #define TLBI_PAGE_LIMIT 64u
@@ -103,17 +106,6 @@ void hal_gic_deactivate(uint32_t intid)
 	gicv3_deactivate(intid);
 }
 
-/* Only the boot CPU runs the hypervisor so far. */
-unsigned hal_cpu_id(void)
-{
-	return 0;
-}
-
-void hal_cpu_kick(unsigned cpu)
-{
-	(void)cpu;
-}
-
 void hal_gic_activate(uint32_t intid)
 {
 	gicv3_activate(intid);
@@ -141,10 +133,26 @@ void *hal_pa_to_va(uint64_t pa, size_t len)
 
 struct vcpu *hal_current_vcpu(void)
 {
-	return (struct vcpu *)(uintptr_t)read_sysreg(tpidr_el2);
+	return this_cpu()->current;
 }
 
 void hal_set_current_vcpu(struct vcpu *v)
 {
-	write_sysreg(tpidr_el2, (uint64_t)(uintptr_t)v);
+	this_cpu()->current = v;
+}
+
+unsigned hal_cpu_id(void)
+{
+	return this_cpu()->id;
+}
+
+/* What the kicked CPU is to read was written before: the DSB makes it
+ * visible to that CPU before the SGI can reach it (a system-register
+ * write is not ordered after earlier stores by anything weaker). */
+void hal_cpu_kick(unsigned cpu)
+{
+	if (cpu >= smp_cpus())
+		return;
+	dsb_ish();
+	gicv3_send_sgi(tgt_cpus[cpu].mpidr, HV_KICK_SGI);
 }

@@ -21,6 +21,7 @@
 #include "mmu.h"
 #include "platform.h"
 #include "run_vm.h"
+#include "smp.h"
 #include "trap_stats.h"
 #include "uart_pl011.h"
 #include "vm/boot.h"
@@ -98,14 +99,9 @@ static void init_pool(void)
 
 static void init_interrupts(void)
 {
-	if (gicv3_init(&plat.gic, read_sysreg(mpidr_el1)))
+	if (smp_boot_cpu_init(&plat))
 		early_fail("GICv3 initialisation failed");
-	/* The guest's EL1 timers, forwarded through HW=1 list registers. */
-	gicv3_enable_irq(plat.vtimer_intid, true);
-	gicv3_enable_irq(plat.ptimer_intid, true);
-	/* The vGIC asks for it when more interrupts wait than there are list
-	 * registers: without it they would wait for an unrelated exit. */
-	gicv3_enable_irq(plat.gic_maint_intid, true);
+	/* The host UART's input, routed to this CPU (CPU 0). */
 	if (plat.uart_intid) {
 		gicv3_enable_irq(plat.uart_intid, true);
 		uart_rx_irq_enable(true);
@@ -145,5 +141,7 @@ _Noreturn void target_main(uint64_t x0)
 			  bad_vm, why);
 		target_power_off(1);
 	}
+	if (smp_start_secondaries(&plat) > 1)
+		hv_printf("%u physical CPUs up\n", smp_cpus());
 	launch_vms_run(&req, &pool, plat.uart_intid);
 }

@@ -48,6 +48,7 @@ extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[],
 
 static uint64_t tables[MAX_TABLES][ENTRIES] __attribute__((aligned(4096)));
 static unsigned tables_used = 1; /* tables[0] is the level-1 root */
+static struct mmu_regs boot_regs;
 
 static uint64_t leaf_bits(enum mmu_attr attr)
 {
@@ -173,17 +174,25 @@ int mmu_init(uint64_t dtb, uint64_t dtb_size)
 	    (dtb_size && mmu_map(dtb, dtb_size, MMU_NORMAL_RO)))
 		return -1;
 
-	write_sysreg(mair_el2, MAIR_VALUE);
-	write_sysreg(tcr_el2, TCR_RES1 | TCR_T0SZ | TCR_IRGN0_WBWA |
-				  TCR_ORGN0_WBWA | TCR_SH0_INNER |
-				  pa_range_bits() << TCR_PS_SHIFT);
-	write_sysreg(ttbr0_el2, (uint64_t)(uintptr_t)tables[0]);
+	boot_regs.mair = MAIR_VALUE;
+	boot_regs.tcr = TCR_RES1 | TCR_T0SZ | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA |
+			TCR_SH0_INNER | pa_range_bits() << TCR_PS_SHIFT;
+	boot_regs.ttbr0 = (uint64_t)(uintptr_t)tables[0];
+	boot_regs.sctlr = read_sysreg(sctlr_el2) | SCTLR_M | SCTLR_C | SCTLR_I |
+			  SCTLR_SA | SCTLR_WXN;
+	write_sysreg(mair_el2, boot_regs.mair);
+	write_sysreg(tcr_el2, boot_regs.tcr);
+	write_sysreg(ttbr0_el2, boot_regs.ttbr0);
 	isb();
 	__asm__ volatile("tlbi alle2" : : : "memory");
 	dsb_sy();
 	icache_invalidate_all();
-	write_sysreg(sctlr_el2, read_sysreg(sctlr_el2) | SCTLR_M | SCTLR_C |
-				    SCTLR_I | SCTLR_SA | SCTLR_WXN);
+	write_sysreg(sctlr_el2, boot_regs.sctlr);
 	isb();
 	return 0;
+}
+
+void mmu_regs_get(struct mmu_regs *r)
+{
+	*r = boot_regs;
 }

@@ -1,4 +1,5 @@
 /* Reporting an exception taken at EL2: a hypervisor bug, never a guest's. */
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "asm_defs.h"
@@ -39,11 +40,20 @@ static void backtrace(uint64_t fp)
 
 _Noreturn void el2_fatal_report(const uint64_t *f)
 {
-	static int reporting;
+	/* TPIDR_EL2 of the CPU reporting: another CPU that faults meanwhile
+	 * waits for the report to end with the power-off; the same CPU
+	 * faulting again in the report powers off at once. */
+	static _Atomic uint64_t reporter;
+	uint64_t me = read_sysreg(tpidr_el2) | 1; /* never 0 */
+	uint64_t none = 0;
 	uint64_t kind = f[EL2_FRAME_KIND / 8];
 
-	if (reporting++)
-		target_power_off(2);
+	if (!atomic_compare_exchange_strong(&reporter, &none, me)) {
+		if (none == me)
+			target_power_off(2);
+		for (;;)
+			wfi();
+	}
 	console_end_line();
 	hv_printf("FATAL: EL2 exception: %s\n",
 		  kind < 8 ? kind_names[kind] : "?");
@@ -51,7 +61,7 @@ _Noreturn void el2_fatal_report(const uint64_t *f)
 		  (unsigned long)f[EL2_FRAME_ESR / 8],
 		  (unsigned long)f[EL2_FRAME_ELR / 8],
 		  (unsigned long)f[EL2_FRAME_FAR / 8]);
-	hv_printf("  SPSR %#010lx  SP %#018lx  vCPU %#lx\n",
+	hv_printf("  SPSR %#010lx  SP %#018lx  TPIDR_EL2 %#lx\n",
 		  (unsigned long)f[EL2_FRAME_SPSR / 8],
 		  (unsigned long)f[EL2_FRAME_SP / 8],
 		  (unsigned long)read_sysreg(tpidr_el2));

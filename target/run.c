@@ -52,6 +52,7 @@ static struct vm *running_vm;
 
 enum hal_exit hal_vcpu_enter(struct vcpu *v)
 {
+	struct tgt_cpu *c = this_cpu();
 	enum hal_exit kind;
 
 	if (!pstate_is_guest(v->regs.pstate)) {
@@ -61,11 +62,11 @@ enum hal_exit hal_vcpu_enter(struct vcpu *v)
 	}
 	kind = (enum hal_exit)vcpu_run(v);
 	if (kind == HAL_EXIT_SYNC)
-		trap_stats_sync(v->exit.esr);
+		trap_stats_sync(c, v->exit.esr);
 	else if (kind == HAL_EXIT_IRQ)
-		trap_stats_irq();
+		trap_stats_irq(c);
 	else if (kind == HAL_EXIT_SERROR)
-		trap_stats_sync(v->exit.esr);
+		trap_stats_sync(c, v->exit.esr);
 	return kind;
 }
 

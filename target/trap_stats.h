@@ -11,19 +11,21 @@
 
 #include "exit_stats.h"
 
-/* Counted inline: an exit pays one increment, not a call. */
-extern struct exit_stats trap_stats;
+#include "percpu.h"
 
-static inline void trap_stats_sync(uint64_t esr)
+/* Counted inline, each CPU in its own counters: an exit pays one
+ * increment, no call and no atomic. */
+static inline void trap_stats_sync(struct tgt_cpu *c, uint64_t esr)
 {
-	trap_stats.count[(esr >> 26) & 0x3f]++; /* ESR_EL2.EC */
+	c->stats.count[(esr >> 26) & 0x3f]++; /* ESR_EL2.EC */
 }
 
-static inline void trap_stats_irq(void)
+static inline void trap_stats_irq(struct tgt_cpu *c)
 {
-	trap_stats.count[EXIT_CLASS_IRQ]++;
+	c->stats.count[EXIT_CLASS_IRQ]++;
 }
 
+/* Every CPU's counts added up. Call when no guest runs. */
 void trap_stats_print(void);
 
 #endif

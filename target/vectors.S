@@ -3,7 +3,8 @@
  *
  * vcpu_run(v) saves the hypervisor's callee-saved registers on its stack,
  * loads the guest frame from v and erets. A lower-EL exception stores the
- * guest frame back into the vCPU found in TPIDR_EL2, unwinds that stack
+ * guest frame back into this CPU's current vCPU (TPIDR_EL2 points at the
+ * CPU's struct tgt_cpu, whose first word that is), unwinds that stack
  * frame and returns from vcpu_run with the GUEST_EXC_* kind, so to C the
  * guest is an ordinary function call that returns on every exit.
  *
@@ -11,6 +12,10 @@
  * a stack of its own (the old one may be what broke) and reports.
  */
 #include "asm_defs.h"
+
+#if HV_MAX_CPUS & (HV_MAX_CPUS - 1)
+#error "el2_fatal picks a stack by Aff0 modulo HV_MAX_CPUS: a power of two"
+#endif
 
 	.macro	fatal_entry kind
 	.balign	0x80
@@ -24,6 +29,7 @@
 	.balign	0x80
 	str	x0, [sp, #-16]!
 	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #TGT_CPU_CURRENT]
 	stp	x1, x2, [x0, #8]
 	mov	x1, #\kind
 	b	guest_exit
@@ -114,7 +120,8 @@ vcpu_run:
 	stp	x25, x26, [sp, #64]
 	stp	x27, x28, [sp, #80]
 
-	msr	tpidr_el2, x0
+	mrs	x1, tpidr_el2
+	str	x0, [x1, #TGT_CPU_CURRENT]
 	ldr	x1, [x0, #TGT_VCPU_REGS_SP_EL0]
 	msr	sp_el0, x1
 	ldp	x1, x2, [x0, #TGT_VCPU_REGS_PC]
@@ -144,13 +151,20 @@ vcpu_run:
 
 /*
  * x0 = kind; the interrupted x0/x1 are in SP_EL0/TPIDRRO_EL0. Build the
- * frame on el2_fatal_stack and hand it to C, which does not return.
+ * frame on this CPU's fatal stack and hand it to C, which does not return.
  */
 el2_fatal:
 	msr	tpidr_el0, x2
+	/* One stack per CPU (by Aff0, which needs no memory access), so two
+	 * CPUs failing at once do not write the same frame. */
+	mrs	x2, mpidr_el1
+	and	x2, x2, #(HV_MAX_CPUS - 1)
+	add	x2, x2, #1
+	lsl	x2, x2, #EL2_FATAL_STACK_SHIFT
+	adrp	x1, el2_fatal_stacks
+	add	x1, x1, :lo12:el2_fatal_stacks
+	add	x2, x1, x2
 	mov	x1, sp
-	adrp	x2, el2_fatal_stack_top
-	add	x2, x2, :lo12:el2_fatal_stack_top
 	mov	sp, x2
 	sub	sp, sp, #EL2_FRAME_SIZE
 	str	x1, [sp, #EL2_FRAME_SP]
@@ -188,6 +202,5 @@ el2_fatal:
 
 	.bss
 	.balign	16
-el2_fatal_stack:
-	.skip	HV_STACK_SIZE
-el2_fatal_stack_top:
+el2_fatal_stacks:
+	.skip	(1 << EL2_FATAL_STACK_SHIFT) * HV_MAX_CPUS
