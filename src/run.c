@@ -31,18 +31,30 @@ static inline bool is_sync(enum hal_exit kind)
 enum run_stop hv_run_vcpu_slice(struct vcpu *v, const atomic_bool *resched,
 				enum exit_action *act)
 {
+	/* Read once: it only changes before a second CPU starts, which is
+	 * before any CPU runs a guest. In a register, the two tests per
+	 * exit cost one instruction each. */
+	const unsigned smp = sched_is_smp;
+
 	for (;;) {
 		enum hal_exit kind;
 
 		/* Work other vCPUs posted (an SGI, say) goes into the
-		 * model, and from there into the list registers. */
+		 * model, and from there into the list registers. A CPU
+		 * told to pick again has a request posted to the vCPU it
+		 * runs too, so the common exit pays this one test. */
 		if (atomic_load_explicit(&v->req, memory_order_relaxed)) {
 			(void)vcpu_apply_requests(v);
 			vgic_flush(v);
+			if (atomic_load_explicit(resched,
+						 memory_order_relaxed))
+				return RUN_RESCHED;
 		}
-		sched_unlock();
+		if (smp)
+			spin_unlock(&sched_big_lock);
 		kind = hal_vcpu_enter(v);
-		sched_lock();
+		if (smp)
+			spin_lock(&sched_big_lock);
 		/* One test on the common path; hv_handle_sync has this one
 		 * call site in a port, so it can be inlined here. */
 		if (is_sync(kind)) {
@@ -59,8 +71,6 @@ enum run_stop hv_run_vcpu_slice(struct vcpu *v, const atomic_bool *resched,
 		v->exit.action = *act;
 		if (*act != EXIT_RESUME)
 			return RUN_ACTION;
-		if (atomic_load_explicit(resched, memory_order_relaxed))
-			return RUN_RESCHED;
 	}
 }
 

@@ -15,7 +15,8 @@
 /* Why hv_run_vcpu_slice returned. */
 enum run_stop {
 	RUN_ACTION,  /* an exit the scheduler acts on (*act says which) */
-	RUN_RESCHED, /* *resched was set: the CPU is to pick again */
+	RUN_RESCHED, /* *resched was set (with VCPU_REQ_RESCHED posted to v):
+			the CPU is to pick again */
 	RUN_HOST,    /* the port took the CPU back (HAL_EXIT_HOST) */
 };
 

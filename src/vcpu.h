@@ -65,6 +65,9 @@ enum vcpu_power {
 /* Work one vCPU posts to another (bits of vcpu.req, see vcpu_req.h). */
 #define VCPU_REQ_CPU_ON (1u << 0)
 #define VCPU_REQ_SGI (1u << 1) /* SGIs in vcpu.sgi_req to make pending */
+/* Its physical CPU is to pick again (sched.c): set on the running vCPU,
+ * so that the run loop's one test for requests also covers this. */
+#define VCPU_REQ_RESCHED (1u << 2)
 
 /* The CPU_ON payload, written by the vCPU that won the OFF -> ON_PENDING
  * transition (so by one writer) before it posts VCPU_REQ_CPU_ON. */

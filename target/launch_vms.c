@@ -1,9 +1,9 @@
 /*
- * The guests' life cycle. One VM runs alone on vCPU 0's loop (run_vm), as
- * it always has; several VMs are each created with their own RAM window,
- * VMID and devices, placed on the scheduler (every vCPU on CPU 0,
- * round-robin, unless a VM asks for LAUNCH_F_ONE_TO_ONE) and run until
- * none is running. VM 0 decides the exit status: the others are guests
+ * The guests' life cycle. One VM runs through run_vm, as it always has;
+ * several VMs are each created with their own RAM window, VMID and
+ * devices, placed on the scheduler (every vCPU on CPU 0, round-robin,
+ * unless a VM asks for LAUNCH_F_ONE_TO_ONE) and run until none is
+ * running. VM 0 decides the exit status: the others are guests
  * beside it, and their fate is reported on its own hv line.
  */
 #include <stdbool.h>
@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "run_vm.h"
 #include "sched/sched.h"
+#include "smp.h"
 #include "trap_stats.h"
 #include "vm/boot.h"
 #include "vm/vm.h"
@@ -99,32 +100,37 @@ static _Noreturn void finish(int status, const char *what)
 	target_power_off(status);
 }
 
+static bool one_to_one(const struct launch_vm_req *req)
+{
+	return (req->flags & LAUNCH_F_ONE_TO_ONE) != 0;
+}
+
 static _Noreturn void run_one(const struct launch_vm_req *req,
 			      struct page_pool *pool, uint32_t uart_intid)
 {
 	for (;;) {
-		struct run_ctx rc = {boot_guest(0, req, pool), uart_intid};
-		enum exit_action act = run_vm(&rc);
+		struct run_ctx rc = {boot_guest(0, req, pool), uart_intid,
+				     one_to_one(req)};
+		enum vm_state st = run_vm(&rc);
 
-		if (act == EXIT_VM_RESET && (req->flags & LAUNCH_F_REBOOT)) {
+		if (st == VM_RESET_REQUESTED &&
+		    (req->flags & LAUNCH_F_REBOOT)) {
 			hv_printf("guest reset: rebooting it\n");
 			vm_destroy(rc.vm);
 			continue;
 		}
-		if (act == EXIT_VM_RESET)
+		if (st == VM_RESET_REQUESTED)
 			finish(3, "guest reset (reboot not enabled)");
-		if (act == EXIT_VM_OFF)
+		if (st == VM_OFF)
 			finish(0, "guest powered off");
-		finish(1, "every vCPU is off but the guest did not power off");
+		launch_fail(0, "scheduler", "the vCPUs could not be placed");
 	}
 }
 
 static void place(unsigned n, struct vm *vm, const struct launch_vm_req *req)
 {
-	bool one_to_one = (req->flags & LAUNCH_F_ONE_TO_ONE) != 0;
-
-	if (sched_add_vm(vm, one_to_one ? SCHED_ONE_TO_ONE : SCHED_SHARED, 0) !=
-	    HV_OK)
+	if (sched_add_vm(vm, one_to_one(req) ? SCHED_ONE_TO_ONE : SCHED_SHARED,
+			 0) != HV_OK)
 		launch_fail(n, "scheduler", "no room for its vCPUs");
 }
 
@@ -139,6 +145,8 @@ static bool reboot_some(const struct launch_request *req,
 		    !(req->vm[n].flags & LAUNCH_F_REBOOT))
 			continue;
 		hv_printf("%s reset: rebooting it\n", who(n));
+		while (!sched_vm_quiescent(vms[n]))
+			;
 		sched_remove_vm(vms[n]);
 		vm_destroy(vms[n]);
 		vms[n] = boot_guest(n, &req->vm[n], pool);
@@ -155,11 +163,13 @@ static _Noreturn void run_many(const struct launch_request *req,
 
 	for (unsigned n = 0; n < req->nvms; n++)
 		vms[n] = boot_guest(n, &req->vm[n], pool);
-	sched_init(0);
 	for (unsigned n = 0; n < req->nvms; n++)
 		place(n, vms[n], &req->vm[n]);
 	/* The host UART's input is VM 0's. */
 	run_prepare(vms[0], uart_intid);
+	/* Every VM has vCPU 0 on CPU 0, so CPU 0's scheduler is done only
+	 * once every VM has stopped. SCHED_STOP_HOST never comes on bare
+	 * metal: every wait ends with an interrupt. */
 	do {
 		while (sched_run() != SCHED_STOP_DONE)
 			;
@@ -175,6 +185,11 @@ static _Noreturn void run_many(const struct launch_request *req,
 _Noreturn void launch_vms_run(const struct launch_request *req,
 			      struct page_pool *pool, uint32_t uart_intid)
 {
+	for (unsigned n = 0; n < req->nvms; n++)
+		if (one_to_one(&req->vm[n]) && req->vm[n].nvcpus > smp_cpus())
+			launch_fail(n, "1:1 placement",
+				    "fewer physical CPUs than vCPUs (qemu-run "
+				    "--pcpus)");
 	if (req->nvms == 1)
 		run_one(&req->vm[0], pool, uart_intid);
 	run_many(req, pool, uart_intid);

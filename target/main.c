@@ -1,8 +1,8 @@
 /*
  * Platform bring-up and the guest's life cycle: find the host DTB, turn on
  * the MMU, learn the machine, start the console and the GIC, read the
- * launch descriptor, then hand over to launch_vms.c, which creates, boots
- * and runs the VMs.
+ * launch descriptor, start the other CPUs, then hand over to launch_vms.c,
+ * which creates, boots and runs the VMs.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,6 +21,7 @@
 #include "mmu.h"
 #include "platform.h"
 #include "run_vm.h"
+#include "sched/sched.h"
 #include "smp.h"
 #include "trap_stats.h"
 #include "uart_pl011.h"
@@ -141,6 +142,8 @@ _Noreturn void target_main(uint64_t x0)
 			  bad_vm, why);
 		target_power_off(1);
 	}
+	/* Before any other CPU can run the scheduler. */
+	sched_init(0);
 	if (smp_start_secondaries(&plat) > 1)
 		hv_printf("%u physical CPUs up\n", smp_cpus());
 	launch_vms_run(&req, &pool, plat.uart_intid);

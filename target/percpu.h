@@ -31,9 +31,15 @@ _Static_assert(HV_MAX_CPUS == HV_MAX_PCPUS, "asm_defs.h and hal.h agree");
 
 extern struct tgt_cpu tgt_cpus[HV_MAX_CPUS];
 
+/* Not volatile: TPIDR_EL2 never changes once a CPU is up, and code never
+ * moves between CPUs, so the compiler may read it once per function (out
+ * of the exit loop, on the hot path). */
 static inline struct tgt_cpu *this_cpu(void)
 {
-	return (struct tgt_cpu *)(uintptr_t)read_sysreg(tpidr_el2);
+	struct tgt_cpu *c;
+
+	__asm__("mrs %0, tpidr_el2" : "=r"(c));
+	return c;
 }
 
 #endif

@@ -1,10 +1,8 @@
 /*
- * The target's world switch: enter the guest, count why it left, hand the
- * exit to the core's run loop (src/run.c). The host UART's input is the one
- * physical interrupt the target owns itself; everything else is the core's.
- *
- * Only vCPU 0 runs: vCPUs a guest starts with PSCI CPU_ON wait for the
- * scheduler.
+ * The target's world switch: enter the guest, count why it left; the
+ * core's scheduler (src/sched/) decides what runs and handles each exit.
+ * The host UART's input is the one physical interrupt the target owns
+ * itself; everything else is the core's.
  */
 #include <stddef.h>
 
@@ -14,12 +12,14 @@
 #include "gicv3.h"
 #include "hal.h"
 #include "hal_target.h"
+#include "hv_err.h"
 #include "lib/log.h"
+#include "percpu.h"
 #include "run_vm.h"
+#include "sched/sched.h"
 #include "trap_stats.h"
 #include "uart_pl011.h"
 #include "vgic/vgic.h"
-#include "run.h"
 /* vectors.S and fpsimd.S use these offsets. */
 _Static_assert(offsetof(struct vcpu, regs.sp_el0) == TGT_VCPU_REGS_SP_EL0,
 	       "sp_el0");
@@ -47,6 +47,8 @@ _Static_assert(HAL_EXIT_SYNC == GUEST_EXC_SYNC &&
 		   HAL_EXIT_SERROR == GUEST_EXC_SERROR,
 	       "vectors.S returns the HAL's exit kinds");
 
+/* Both read by hal_port_irq, which runs on CPU 0 (the UART's SPI is
+ * routed there) while CPU 0 is in run_vm. */
 static uint32_t host_uart_intid; /* 0: no host UART interrupt */
 static struct vm *running_vm;
 
@@ -78,6 +80,17 @@ bool hal_wait_for_interrupt(void)
 	return true;
 }
 
+/* This CPU has nothing to run (sched_run returned SCHED_STOP_DONE): wait
+ * for a kick, a VM placed here or work posted, and complete what else
+ * comes meanwhile as the scheduler's own wait would. */
+void run_idle(void)
+{
+	hal_wait_for_interrupt();
+	sched_lock();
+	hv_handle_idle_irqs(NULL);
+	sched_unlock();
+}
+
 /* Host UART input goes to the guest's emulated PL011, whose line then
  * reaches the guest through the vGIC. The interrupt is cleared before the
  * FIFO is drained: a byte that arrives after the last read then raises it
@@ -99,8 +112,9 @@ bool hal_port_irq(struct vcpu *v, uint32_t intid)
 }
 
 /* A (re)booted guest must not inherit the previous one's pending or
- * active interrupts from the physical CPU interface. */
-static void clear_virtual_cpu_interface(void)
+ * active interrupts from the physical CPU interface, nor a CPU just
+ * started whatever its list registers reset to. */
+void run_reset_cpu_if(void)
 {
 	for (unsigned i = 0; i < hal_gic_num_lrs(); i++)
 		hal_gic_lr_write(i, 0);
@@ -117,20 +131,36 @@ void run_prepare(struct vm *input_vm, uint32_t uart_intid)
 {
 	host_uart_intid = uart_intid;
 	running_vm = input_vm;
-	clear_virtual_cpu_interface();
+	run_reset_cpu_if();
 }
 
-enum exit_action run_vm(const struct run_ctx *rc)
+enum vm_state run_vm(const struct run_ctx *rc)
 {
-	struct vcpu *v = &rc->vm->vcpus[0];
-	enum exit_action act;
+	struct vm *vm = rc->vm;
+	enum vm_state st;
 
-	run_prepare(rc->vm, rc->uart_intid);
-	vm_activate_vcpu(v);
-	vcpu_load(v);
-	act = hv_run_vcpu(v);
-	vcpu_put(v);
-	hal_set_current_vcpu(NULL);
+	host_uart_intid = rc->uart_intid;
+	running_vm = vm;
+	run_reset_cpu_if();
+	if (sched_add_vm(vm, rc->one_to_one ? SCHED_ONE_TO_ONE : SCHED_SHARED,
+			 0) != HV_OK) {
+		hv_printf("cannot place %u vCPUs %s\n", vm->nvcpus,
+			  rc->one_to_one ? "one per physical CPU"
+					 : "on CPU 0");
+		running_vm = NULL;
+		return VM_RUNNING;
+	}
+	/* The other CPUs were kicked by sched_add_vm and run their vCPUs
+	 * from their own loops (smp.c). SCHED_STOP_HOST never comes on
+	 * bare metal: every wait ends with an interrupt. */
+	while (sched_run() != SCHED_STOP_DONE)
+		;
+	st = vm->state;
+	/* Every CPU was kicked when the VM stopped and puts its vCPU at
+	 * its next exit: only then may the VM change under them. */
+	while (!sched_vm_quiescent(vm))
+		;
+	sched_remove_vm(vm);
 	running_vm = NULL;
-	return act;
+	return st;
 }

@@ -15,6 +15,8 @@
 #include "lib/log.h"
 #include "mmu.h"
 #include "percpu.h"
+#include "run_vm.h"
+#include "sched/sched.h"
 #include "smp.h"
 
 #define PSCI_CPU_ON_64 0xc4000003ull
@@ -138,6 +140,9 @@ unsigned smp_start_secondaries(const struct platform *p)
 
 		if (mpidr == tgt_cpus[0].mpidr)
 			continue;
+		/* From here on the scheduler's lock is needed; with one CPU
+		 * the core does without it. */
+		sched_smp();
 		if (!start_one(mpidr, ncpus))
 			break; /* ids stay dense: a late CPU keeps its own */
 		ncpus++;
@@ -154,7 +159,12 @@ _Noreturn void secondary_main(void)
 		for (;;)
 			wfi();
 	}
+	run_reset_cpu_if();
 	atomic_fetch_add_explicit(&cpus_up, 1, memory_order_release);
+	/* Until a VM is placed here, and between VMs, sched_run finds
+	 * nothing and returns at once: wait for the kick that says there
+	 * is something. */
 	for (;;)
-		wfi();
+		if (sched_run() == SCHED_STOP_DONE)
+			run_idle();
 }

@@ -120,8 +120,8 @@ vcpu_run:
 	stp	x25, x26, [sp, #64]
 	stp	x27, x28, [sp, #80]
 
-	mrs	x1, tpidr_el2
-	str	x0, [x1, #TGT_CPU_CURRENT]
+	/* v is this CPU's current vCPU already (the HAL's contract, kept by
+	 * vcpu_load): the exit path stores the guest frame there. */
 	ldr	x1, [x0, #TGT_VCPU_REGS_SP_EL0]
 	msr	sp_el0, x1
 	ldp	x1, x2, [x0, #TGT_VCPU_REGS_PC]

@@ -19,12 +19,12 @@ _Static_assert(DEADLINE_MAX_SETS >= HV_MAX_VMS + HV_MAX_PCPUS,
 
 static struct pcpu pcpus[HV_MAX_PCPUS];
 struct spinlock sched_big_lock;
-bool sched_is_smp;
+unsigned sched_is_smp;
 static uint64_t slice_len;
 
 void sched_smp(void)
 {
-	sched_is_smp = true;
+	sched_is_smp = 1;
 }
 
 struct pcpu *pcpu_get(unsigned id)
@@ -37,12 +37,20 @@ struct pcpu *pcpu_this(void)
 	return &pcpus[hal_cpu_id()];
 }
 
-/* The time slice ended: pick again at the next exit. */
+/* p is to pick again: at once if idle, at the next exit of the vCPU it
+ * runs otherwise (the run loop sees the request). */
+static void resched(struct pcpu *p)
+{
+	atomic_store_explicit(&p->resched, true, memory_order_relaxed);
+	if (p->running)
+		atomic_fetch_or_explicit(&p->running->req, VCPU_REQ_RESCHED,
+					 memory_order_release);
+}
+
+/* The time slice ended. */
 static void slice_fire(void *ctx)
 {
-	struct pcpu *p = ctx;
-
-	atomic_store_explicit(&p->resched, true, memory_order_relaxed);
+	resched(ctx);
 }
 
 static void vtimers_arm(struct pcpu *p);
@@ -60,8 +68,7 @@ static void vtimers_fire(void *ctx)
 		if (v->wake_at <= now) {
 			v->wake_at = DEADLINE_NEVER;
 			v->timer_wake = true;
-			atomic_store_explicit(&p->resched, true,
-					      memory_order_relaxed);
+			resched(p);
 		}
 	}
 	vtimers_arm(p);
@@ -88,7 +95,7 @@ static void sched_kick(struct vcpu *v)
 	struct pcpu *p = &pcpus[v->pcpu];
 
 	if (p->running != v)
-		atomic_store_explicit(&p->resched, true, memory_order_relaxed);
+		resched(p);
 	if (p->id != hal_cpu_id())
 		hal_cpu_kick(p->id);
 }
@@ -135,7 +142,7 @@ int sched_add_vm(struct vm *vm, enum sched_placement how, unsigned first)
 		v->timer_wake = false;
 		v->wake_at = DEADLINE_NEVER;
 		p->queue[p->nqueue++] = v;
-		atomic_store_explicit(&p->resched, true, memory_order_relaxed);
+		resched(p);
 	}
 	sched_unlock();
 	for (unsigned i = 0; i < vm->nvcpus; i++)

@@ -102,7 +102,7 @@ struct pcpu *pcpu_get(unsigned id);
  * until then nothing can contend.
  */
 extern struct spinlock sched_big_lock;
-extern bool sched_is_smp;
+extern unsigned sched_is_smp; /* a word: one load and a branch */
 void sched_smp(void);
 
 static inline void sched_lock(void)
