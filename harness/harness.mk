@@ -28,7 +28,7 @@ $(HVSIM): $(HVSIM_OBJS) $(LIBSIM) $(LIBCORE) $(LIBSIMHAL)
 # do not link Unicorn);
 # this explicit rule wins over the generic one in tests/tests.mk.
 SIM_UC_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,\
-                  $(wildcard tests/test_sim_uc*.c))
+                  $(wildcard tests/test_sim_uc*.c tests/test_sim_smp*.c))
 $(SIM_UC_TESTS): $(BUILD)/host/tests/%: $(HOST_OBJ)/tests/%.o \
                  $(TEST_HELPER_OBJS) $(HOST_OBJ)/harness/trace.o \
                  $(HOST_OBJ)/tests/uc/uc_guest.o \

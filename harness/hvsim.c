@@ -14,8 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "hv_err.h"
 #include "hvsim.h"
 #include "isolation.h"
+#include "sched/sched.h"
 #include "sim_hal.h"
 #include "trace.h"
 #include "uart_feed.h"
@@ -51,25 +53,44 @@ static void catch_signals(void)
 }
 
 /*
- * Run until the guest stops, max_insns are spent or a signal arrives. A
+ * Run until the guest stops, max_insns are spent or a signal arrives: the
+ * core's scheduler runs the vCPUs on the one simulated physical CPU. A
  * slice that ends at its limit has spent all of it: on instructions, or
  * on exceptions taken without one completing (the engine counts those
  * against the limit), so the slices add up to max_insns. An isolation
- * violation (checked at every Stage-2 change) ends the run after its slice.
+ * violation (checked at every Stage-2 change) ends the run after its
+ * slice. *msg explains an error or a deadlock.
  */
-static enum sim_result run_slices(struct sim_cpu *cpu, uint64_t max_insns)
+static enum sim_result run_slices(const struct hvsim_machine *m,
+				  uint64_t max_insns, const char **msg)
 {
 	enum sim_result res = SIM_LIMIT;
 	uint64_t left = max_insns;
+	struct sim_stats st;
 
+	*msg = "";
 	while (!stop_signal && left && !sim_iso_stats()->violations) {
 		uint64_t slice = left < SLICE_INSNS ? left : SLICE_INSNS;
 
-		res = sim_cpu_run(cpu, sim_cpu_stats(cpu)->vtime + slice);
+		sim_machine_stats(&st);
+		sim_machine_set_limit(st.vtime + slice);
+		if (sched_run() == SCHED_STOP_DONE) {
+			res = m->vm->state == VM_OFF ? SIM_VM_OFF
+						     : SIM_VM_RESET;
+			break;
+		}
+		res = sim_machine_result(msg);
+		if (res == SIM_RUNNING) {
+			res = SIM_ERROR;
+			*msg = "the scheduler gave the CPU back for no reason "
+			       "the simulator knows";
+		}
 		if (res != SIM_LIMIT)
 			break;
 		left -= slice;
 	}
+	/* The exit that ended the run was handled: it is recorded now. */
+	sim_machine_flush();
 	return res;
 }
 
@@ -80,11 +101,14 @@ static void usage(FILE *f)
 	    "                 [--initrd FILE] [--mem SIZE] [--trace FILE] "
 	    "[--max-insns N]\n"
 	    "                 [--quiet] [--precise] [--send-on PATTERN=TEXT]\n"
+	    "                 [--vcpus N]\n"
 	    "       hvsim bench --guest IMAGE [same options]\n"
 	    "SIZE is bytes or a number with K, M or G (16M..4G, 4 KiB "
 	    "multiple).\n"
 	    "--send-on types TEXT (\\n: newline) into the guest's UART once\n"
 	    "PATTERN appears in its output (repeatable, in order).\n"
+	    "--vcpus N gives the VM N vCPUs (1..8, default 1), all run by the\n"
+	    "hypervisor's scheduler on one simulated physical CPU.\n"
 	    "--max-insns limits the guest instructions executed (time idle\n"
 	    "in WFI, skipped to the next timer, is not counted).\n"
 	    "Exit status: 0 guest powered off, 1 guest error, limit or "
@@ -157,15 +181,19 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"precise", no_argument, NULL, 'p'},
 	    {"send-on", required_argument, NULL, 's'},
+	    {"vcpus", required_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	int ch;
 	char suffix;
+	uint64_t n;
 
 	memset(o, 0, sizeof(*o));
 	o->mem = MEM_DEFAULT;
 	o->max_insns = MAX_INSNS_DEFAULT;
+	o->vcpus = 1;
+	o->sched = true;
 	opterr = 0;
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -209,6 +237,16 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 				return -1;
 			}
 			break;
+		case 'v':
+			if (parse_u64(optarg, &n, &suffix) != 0 || suffix ||
+			    n == 0 || n > VM_MAX_VCPUS) {
+				fprintf(stderr,
+					"hvsim: bad --vcpus '%s' (1..%u)\n",
+					optarg, (unsigned)VM_MAX_VCPUS);
+				return -1;
+			}
+			o->vcpus = (unsigned)n;
+			break;
 		case 'n':
 			if (parse_u64(optarg, &o->max_insns, &suffix) != 0 ||
 			    suffix || o->max_insns == 0) {
@@ -240,10 +278,9 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 	return 0;
 }
 
-static void print_summary(const struct hvsim_machine *m, enum sim_result res)
+static void print_summary(const struct sim_stats *st, enum sim_result res,
+			  const char *msg)
 {
-	const struct sim_stats *st = sim_cpu_stats(m->cpu);
-	const char *msg = sim_cpu_message(m->cpu);
 	char line[640];
 
 	if (stop_signal)
@@ -304,7 +341,9 @@ int main(int argc, char **argv)
 	struct hvsim_opts o;
 	struct hvsim_machine m;
 	struct trace tr = {0};
+	struct sim_stats st;
 	char err[512];
+	const char *msg;
 	enum sim_result res;
 	bool bench;
 	double t0 = 0, t1 = 0;
@@ -346,27 +385,27 @@ int main(int argc, char **argv)
 	uart_feed_attach(m.vm);
 	sim_guest_uart_echo_fd(o.quiet ? -1 : 1);
 	sim_console_echo_fd(o.quiet ? -1 : 2);
-	if (o.trace)
-		sim_cpu_set_observer(m.cpu, trace_trap, &tr);
+	for (unsigned i = 0; o.trace && i < m.ncpus; i++)
+		sim_cpu_set_observer(m.cpus[i], trace_trap, &tr);
 
 	catch_signals();
 	sim_cpu_watch_flag(m.cpu, &stop_signal);
 	if (bench)
 		t0 = wall_seconds();
-	res = run_slices(m.cpu, o.max_insns);
+	res = run_slices(&m, o.max_insns, &msg);
 	if (bench)
 		t1 = wall_seconds();
 
-	print_summary(&m, res);
+	sim_machine_stats(&st);
+	print_summary(&st, res, msg);
 	if (bench) {
-		const struct sim_stats *st = sim_cpu_stats(m.cpu);
 		double secs = t1 - t0 > 1e-9 ? t1 - t0 : 1e-9;
 
 		printf("bench: %s: %llu traps in %.3f s: %.0f traps/s "
 		       "(%llu instructions)\n",
-		       o.guest, (unsigned long long)st->traps_total, secs,
-		       (double)st->traps_total / secs,
-		       (unsigned long long)(st->vtime - st->idle));
+		       o.guest, (unsigned long long)st.traps_total, secs,
+		       (double)st.traps_total / secs,
+		       (unsigned long long)(st.vtime - st.idle));
 	}
 	rc = exit_status(res);
 	hvsim_machine_teardown(&m);

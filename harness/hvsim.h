@@ -9,6 +9,7 @@
 #include "fake_gic.h"
 #include "mm/page_pool.h"
 #include "sim_cpu.h"
+#include "vm/vm.h"
 
 #define HVSIM_EXIT_OFF 0
 #define HVSIM_EXIT_GUEST 1 /* guest error, limit, deadlock, reset */
@@ -24,6 +25,10 @@ struct hvsim_opts {
 	uint64_t max_insns;
 	bool quiet;
 	bool precise;
+	unsigned vcpus; /* 0 or 1: one */
+	/* The core's scheduler runs the vCPUs (sched_run), each on an
+	 * engine of its own; otherwise one vCPU runs under sim_cpu_run. */
+	bool sched;
 };
 
 struct hvsim_machine {
@@ -34,7 +39,10 @@ struct hvsim_machine {
 	struct page_pool pool;
 	struct vm *vm;
 	struct fake_gic gic;
-	struct sim_cpu *cpu;
+	struct sim_cpu *cpu; /* vCPU 0's, = cpus[0] */
+	struct sim_cpu *cpus[VM_MAX_VCPUS];
+	unsigned ncpus;
+	bool sched; /* the VM was given to the scheduler */
 	void *image;
 	size_t image_len;
 	void *dtb;

@@ -1,7 +1,8 @@
 /*
  * The simulated machine hvsim runs: host memory registered as physical
  * memory (guest RAM and a page pool for Stage-2 tables at made-up physical
- * addresses), one VM with one vCPU, the fake GIC, the Unicorn CPU.
+ * addresses), one VM with N vCPUs, the fake GIC, a Unicorn engine per
+ * vCPU on the one simulated physical CPU.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "hv_err.h"
 #include "hvsim.h"
 #include "isolation.h"
+#include "sched/sched.h"
 #include "sim_hal.h"
 #include "vm/boot.h"
 #include "vm/vm.h"
@@ -116,10 +118,18 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 	struct vm_config cfg = {0};
 	struct guest_boot_args args = {0};
 	struct guest_boot_info info;
-	struct sim_cpu_config ccfg = {.precise = o->precise};
+	struct sim_cpu_config ccfg = {.precise = o->precise,
+				      .scheduled = o->sched};
+	unsigned nvcpus = o->vcpus ? o->vcpus : 1;
 	const char *why = NULL;
 	int e;
 
+	if (nvcpus > VM_MAX_VCPUS || (nvcpus > 1 && !o->sched)) {
+		snprintf(err, errlen,
+			 "%u vCPUs: 1..%u, more than one under the scheduler",
+			 nvcpus, (unsigned)VM_MAX_VCPUS);
+		return HVSIM_EXIT_USAGE;
+	}
 	sim_hal_reset();
 	if (hv_init() != HV_OK) {
 		snprintf(err, errlen, "hypervisor core failed to initialise");
@@ -148,7 +158,7 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 
 	cfg.ram_pa = HVSIM_RAM_PA;
 	cfg.ram_size = o->mem;
-	cfg.nvcpus = 1;
+	cfg.nvcpus = nvcpus;
 	cfg.scratch_dev = true;
 	m->vm = vm_create(&cfg, &m->pool, &e);
 	if (!m->vm) {
@@ -175,17 +185,33 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 	}
 
 	fgic_reset(&m->gic);
-	if (sim_cpu_create(&m->cpu, &m->vm->vcpus[0], &m->gic, &ccfg, &why) !=
-	    0) {
-		snprintf(err, errlen, "simulated CPU: %s", why);
-		return HVSIM_EXIT_GUEST;
+	for (unsigned i = 0; i < nvcpus; i++) {
+		if (sim_cpu_create(&m->cpus[i], &m->vm->vcpus[i], &m->gic,
+				   &ccfg, &why) != 0) {
+			snprintf(err, errlen, "simulated CPU %u: %s", i, why);
+			return HVSIM_EXIT_GUEST;
+		}
+		m->ncpus = i + 1;
+	}
+	m->cpu = m->cpus[0];
+	if (o->sched) {
+		/* Every vCPU on physical CPU 0, round-robin. */
+		sched_init(0);
+		if (sched_add_vm(m->vm, SCHED_SHARED, 0) != HV_OK) {
+			snprintf(err, errlen, "the scheduler refused the VM");
+			return HVSIM_EXIT_GUEST;
+		}
+		m->sched = true;
 	}
 	return 0;
 }
 
 void hvsim_machine_teardown(struct hvsim_machine *m)
 {
-	sim_cpu_destroy(m->cpu);
+	if (m->sched)
+		sched_remove_vm(m->vm);
+	for (unsigned i = m->ncpus; i-- > 0;)
+		sim_cpu_destroy(m->cpus[i]);
 	m->cpu = NULL;
 	vm_destroy(m->vm);
 	m->vm = NULL;

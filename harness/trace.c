@@ -7,10 +7,14 @@
 
 int trace_format(char *buf, size_t size, const struct sim_trap_record *r)
 {
+	char cpu[16] = "";
+
+	if (r->cpu >= 0)
+		snprintf(cpu, sizeof(cpu), " cpu=%d", r->cpu);
 	return snprintf(buf, size,
-			"%llu t=%llu %s(0x%02x) iss=0x%07x pc=0x%llx %s "
+			"%llu%s t=%llu %s(0x%02x) iss=0x%07x pc=0x%llx %s "
 			"a=0x%llx b=0x%llx r=0x%llx -> %s\n",
-			(unsigned long long)r->seq,
+			(unsigned long long)r->seq, cpu,
 			(unsigned long long)r->vtime, sim_ec_name(r->ec), r->ec,
 			(unsigned)r->iss, (unsigned long long)r->pc,
 			r->what[0] ? r->what : "-", (unsigned long long)r->a,

@@ -3,8 +3,11 @@
  * that depends on the host (no addresses of host memory, no wall clock),
  * so two runs of the same guest give byte-identical files.
  *
- *   <seq> t=<vtime> <EC name>(0x<ec>) iss=0x<iss> pc=0x<pc> <what>
- *       a=0x<a> b=0x<b> r=0x<result> -> <exit action>
+ *   <seq> [cpu=<vCPU>] t=<vtime> <EC name>(0x<ec>) iss=0x<iss> pc=0x<pc>
+ *       <what> a=0x<a> b=0x<b> r=0x<result> -> <exit action>
+ *
+ * cpu= only on a machine with more than one vCPU. Lines come in the order
+ * the hypervisor handled the exits; t is the time of the exit.
  */
 #ifndef HARNESS_TRACE_H
 #define HARNESS_TRACE_H

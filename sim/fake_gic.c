@@ -78,7 +78,11 @@ bool fgic_irq_signaled(const struct fake_gic *g)
 
 uint32_t fgic_ack(struct fake_gic *g)
 {
-	uint32_t intid = best_signaled(g);
+	uint32_t intid;
+
+	if (g->sample)
+		g->sample(g->sample_ctx);
+	intid = best_signaled(g);
 
 	if (intid == FGIC_SPURIOUS) {
 		g->spurious++;

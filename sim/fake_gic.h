@@ -32,6 +32,11 @@ struct fake_gic {
 	uint64_t active[FGIC_WORDS];
 	uint8_t pmr;
 	unsigned long acks, eois, drops, spurious;
+	/* Called before an acknowledge to bring the level inputs up to date
+	 * (the CPU model's timers), or NULL: a line that fell since it was
+	 * last set is not pending any more, one that rose is. */
+	void (*sample)(void *ctx);
+	void *sample_ctx;
 };
 
 /* Every interrupt enabled at FGIC_DEFAULT_PRIO, nothing pending: the
@@ -53,6 +58,7 @@ uint32_t fgic_ack(struct fake_gic *g);
 /* Priority drop and deactivation (EOImode 0), or deactivation alone. */
 void fgic_eoi(struct fake_gic *g, uint32_t intid);
 void fgic_deactivate(struct fake_gic *g, uint32_t intid);
+/* Make intid active, as a write to GICR_ISACTIVER0 does for a PPI. */
 void fgic_activate(struct fake_gic *g, uint32_t intid);
 
 /* Register g as the HAL's GIC CPU interface (NULL to detach). */

@@ -255,27 +255,6 @@ void hal_gic_activate(uint32_t intid)
 		gic.activate(gic.ctx, intid);
 }
 
-/* The fake machine runs on one host thread. Unit tests play several
- * physical CPUs in turn by setting which one is calling; kicks are only
- * recorded (the simulator proper has one physical CPU, and the core does
- * not kick its own). */
-
-unsigned hal_cpu_id(void)
-{
-	return cpu_id;
-}
-
-void sim_hal_set_cpu_id(unsigned id)
-{
-	cpu_id = id;
-}
-
-void hal_cpu_kick(unsigned id)
-{
-	stats.kicks++;
-	stats.kicked_mask |= 1ul << (id & 63u);
-}
-
 /* Through the register file, so the fake virtual CPU interface sees list
  * registers exactly as it does through hal_sysreg_*. */
 uint64_t hal_gic_lr_read(unsigned n)
@@ -356,6 +335,30 @@ struct vcpu *hal_current_vcpu(void)
 void hal_set_current_vcpu(struct vcpu *v)
 {
 	current = v;
+	if (have_cpu && cpu.set_current)
+		cpu.set_current(cpu.ctx, v);
+}
+
+/* The fake machine runs on one host thread. Unit tests play several
+ * physical CPUs in turn by setting which one is calling. */
+unsigned hal_cpu_id(void)
+{
+	return cpu_id;
+}
+
+void sim_hal_set_cpu_id(unsigned id)
+{
+	cpu_id = id;
+}
+
+/* Recorded; the simulator proper (a CPU model) has one physical CPU and
+ * the core never kicks its own: the model fails the run on it. */
+void hal_cpu_kick(unsigned id)
+{
+	stats.kicks++;
+	stats.kicked_mask |= 1ul << (id & 63u);
+	if (have_cpu && cpu.kick)
+		cpu.kick(cpu.ctx, id);
 }
 
 const struct sim_hal_stats *sim_hal_stats(void)
@@ -372,6 +375,8 @@ enum hal_exit hal_vcpu_enter(struct vcpu *v)
 	return (enum hal_exit)cpu.enter(cpu.ctx, v);
 }
 
+/* Without a CPU model there is nothing to wait for: the caller goes on
+ * (the scripted tests then decide what the next entry does). */
 bool hal_wait_for_interrupt(void)
 {
 	return have_cpu && cpu.wait ? cpu.wait(cpu.ctx) : true;

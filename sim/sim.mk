@@ -12,7 +12,7 @@ LIBSIMHAL := $(BUILD)/host/libsimhal.a
 # Parts that call into Unicorn.
 SIM_UC_SRCS := sim/uc_cpu.c sim/uc_backend.c sim/uc_mem.c sim/uc_hooks.c \
                sim/uc_sysreg.c sim/uc_trap.c sim/uc_abort.c sim/uc_run.c \
-               sim/uc_fiber.c
+               sim/uc_fiber.c sim/uc_pcpu.c
 SIM_UC_OBJS := $(SIM_UC_SRCS:%.c=$(HOST_OBJ)/%.o)
 LIBSIM := $(BUILD)/host/libsim.a
 # Unicorn 2.1.1 (Debian trixie), unpacked into build/ by scripts/deps.sh:

@@ -37,6 +37,7 @@ enum sim_result {
 
 struct sim_trap_record {
 	uint64_t seq;
+	int cpu; /* the vCPU's id, or -1 on a machine with one engine */
 	uint64_t vtime;
 	unsigned ec; /* ESR_EL2.EC, or EXIT_CLASS_IRQ */
 	uint32_t iss;
@@ -66,17 +67,25 @@ struct sim_cpu_config {
 	/* Track the PC of every instruction (UC_HOOK_CODE): several times
 	 * slower, used to cross-check the block-based default. */
 	bool precise;
+	/* The core's scheduler (src/sched) loads, runs and puts the vCPU
+	 * (sched_run instead of sim_cpu_run): the engine does not load it,
+	 * and an exit the core answers with a power-off is left open until
+	 * the vCPU is entered again (after a CPU_ON). */
+	bool scheduled;
 };
 
 /*
  * Build the engine for v (which must be vm->vcpus[n], reset by the core):
- * registers itself as the HAL CPU backend, calls vm_activate_vcpu() and
- * vcpu_load(), maps Stage-2 and loads v's registers. gic must outlive the
- * engine. Returns 0, or -1 with *why set.
+ * joins the simulated physical CPU (the first engine registers it as the
+ * HAL CPU backend and starts its clock at 0), calls vm_activate_vcpu()
+ * and, unless cfg->scheduled, makes v current and calls vcpu_load(); maps
+ * Stage-2 and loads v's registers. One engine per vCPU, up to 8, all with
+ * the same gic, which must outlive them. Returns 0, or -1 with *why set.
  */
 int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 		   const struct sim_cpu_config *cfg, const char **why);
-/* vcpu_put() the state back into v, detach from the HAL, free. */
+/* vcpu_put() the state back into v (unless scheduled), leave the
+ * physical CPU, free. */
 void sim_cpu_destroy(struct sim_cpu *c);
 
 /* Run until a result other than SIM_RUNNING. The limit is a virtual time
@@ -93,8 +102,25 @@ void sim_cpu_watch_flag(struct sim_cpu *c, const volatile sig_atomic_t *flag);
 const char *sim_result_name(enum sim_result r);
 /* Details for SIM_ERROR and SIM_DEADLOCK. */
 const char *sim_cpu_message(const struct sim_cpu *c);
-const struct sim_stats *sim_cpu_stats(const struct sim_cpu *c);
+/* This engine's counts; vtime and idle are the machine's. */
+const struct sim_stats *sim_cpu_stats(struct sim_cpu *c);
 void sim_cpu_set_observer(struct sim_cpu *c, sim_trap_observer fn, void *ctx);
+
+/*
+ * The simulated physical CPU under the core's scheduler: every engine
+ * runs on it, with one virtual clock. Between two sched_run calls:
+ */
+/* Run on until virtual time vtime_limit (pushed back by time idle); a
+ * stop at the previous limit, of the CPU or an engine, is cleared. */
+void sim_machine_set_limit(uint64_t vtime_limit);
+/* Why the CPU went back to the host (sched_run returned
+ * SCHED_STOP_HOST): SIM_LIMIT, SIM_DEADLOCK or SIM_ERROR with *msg;
+ * SIM_RUNNING if nothing in the sim asked for it. */
+enum sim_result sim_machine_result(const char **msg);
+/* Record the exit the core handled last (at the end of a run). */
+void sim_machine_flush(void);
+/* Every engine's counts added up, the machine's time. */
+void sim_machine_stats(struct sim_stats *out);
 
 /* "HVC64", "DABT_LOW", ..., "IRQ" for EXIT_CLASS_IRQ, "EC_xx" otherwise. */
 const char *sim_ec_name(unsigned ec);

@@ -15,7 +15,11 @@
 struct vcpu;
 struct vcpu_fpsimd;
 
-/* A CPU model owning the live guest EL1 state (the Unicorn engine). */
+/*
+ * A CPU model owning the live guest EL1 state (the Unicorn engines): the
+ * calls of one simulated physical CPU. Register and FP/SIMD accesses go to
+ * the current vCPU's state (set_current says which it is).
+ */
 struct sim_cpu_backend {
 	void *ctx;
 	/* Return true if the backend owns enc and filled/stored the value. */
@@ -26,10 +30,13 @@ struct sim_cpu_backend {
 	/* Stage-2 of vmid changed: drop cached translations. */
 	void (*s2_changed)(void *ctx, uint16_t vmid, uint64_t ipa,
 			   uint64_t size);
-	/* The world switch behind hal_vcpu_enter (an enum hal_exit) and
-	 * hal_wait_for_interrupt. */
+	/* The world switch behind hal_vcpu_enter (an enum hal_exit),
+	 * hal_wait_for_interrupt and hal_set_current_vcpu. */
 	int (*enter)(void *ctx, struct vcpu *v);
 	bool (*wait)(void *ctx);
+	void (*set_current)(void *ctx, struct vcpu *v);
+	/* hal_cpu_kick */
+	void (*kick)(void *ctx, unsigned cpu);
 };
 
 /* A fake GIC CPU interface (sim/fake_gic.c provides one). */

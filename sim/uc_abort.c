@@ -324,7 +324,7 @@ void sim_data_abort(struct sim_cpu *c)
 	fsc = classify(c, ipa, (unsigned)c->fault.size, write ? S2W_W : S2W_R,
 		       &need_refill);
 	if (need_refill) {
-		c->vtime--; /* the access is retried, not trapped */
+		sim_pcpu.now--; /* the access is retried, not trapped */
 		c->v->regs.pc = pc;
 		regs_push(c, c->shadow.pc);
 		refill(c, ipa);

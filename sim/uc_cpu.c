@@ -200,8 +200,7 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 	s->pc = natural_pc;
 }
 
-/* Write every register, whatever Unicorn held before. */
-static void regs_push_all(struct sim_cpu *c)
+void regs_push_all(struct sim_cpu *c)
 {
 	struct vcpu_regs *r = &c->v->regs;
 
@@ -212,6 +211,7 @@ static void regs_push_all(struct sim_cpu *c)
 	if (uses_sp_el0(r->pstate))
 		uc_set(c, UC_ARM64_REG_SP, r->sp_el0);
 	uc_set(c, UC_ARM64_REG_PC, r->pc);
+	rebuild_el(c);
 	c->shadow = *r;
 }
 
@@ -234,8 +234,7 @@ static int fail_create(struct sim_cpu *c, const char **why, const char *msg)
 {
 	if (why)
 		*why = msg;
-	sim_hal_set_cpu_backend(NULL);
-	fgic_attach_hal(NULL);
+	sim_pcpu_detach(c);
 	if (c->uc)
 		uc_close(c->uc);
 	sim_fiber_free(c);
@@ -255,7 +254,7 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 	c->gic = gic;
 	if (cfg)
 		c->cfg = *cfg;
-	c->limit = SIM_TIME_NEVER;
+	c->scheduled = c->cfg.scheduled;
 	if (sim_fiber_init(c) != 0)
 		return fail_create(c, why, "out of memory for the CPU's stack");
 	if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &c->uc) != UC_ERR_OK) {
@@ -267,9 +266,16 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 		return fail_create(c, why,
 				   "Unicorn does not accept the A57 "
 				   "model or exits control");
-	sim_attach_backend(c);
-	fgic_attach_hal(gic);
-	hal_set_current_vcpu(v);
+	if (sim_pcpu_engine(v) ||
+	    (sim_pcpu.ncpus && sim_pcpu.gic != gic) ||
+	    sim_pcpu_attach(c) != 0)
+		return fail_create(c, why,
+				   "one engine per vCPU, at most 8, all on "
+				   "the same GIC");
+	/* Its VM's Stage-2 is the one in the EL2 registers (vCPUs of one VM
+	 * share it); the scheduler activates it again when it loads v. */
+	if (!c->scheduled)
+		hal_set_current_vcpu(v);
 	vm_activate_vcpu(v);
 	c->remap = false;
 	if (!sim_load_s2_config(c))
@@ -284,7 +290,8 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 	if (!lower_els_aarch64(c))
 		return fail_create(c, why, "cannot set SCR_EL3.RW in Unicorn");
 	regs_push_all(c);
-	vcpu_load(v);
+	if (!c->scheduled)
+		vcpu_load(v);
 	c->next_event = 0;
 	*out = c;
 	return 0;
@@ -294,10 +301,12 @@ void sim_cpu_destroy(struct sim_cpu *c)
 {
 	if (!c)
 		return;
-	regs_pull(c);
-	vcpu_put(c->v);
-	sim_hal_set_cpu_backend(NULL);
-	fgic_attach_hal(NULL);
+	/* Without the scheduler the engine loaded v, and puts it back. */
+	if (!c->scheduled && sim_pcpu.cur == c) {
+		regs_pull(c);
+		vcpu_put(c->v);
+	}
+	sim_pcpu_detach(c);
 	/* uc_close() does not free the code bitmaps QEMU keeps for pages that
 	 * are both executed and written; invalidating their translations
 	 * does (a full flush would also work but clears a 1 GiB buffer). */
@@ -324,9 +333,32 @@ const char *sim_cpu_message(const struct sim_cpu *c)
 	return c->msg;
 }
 
-const struct sim_stats *sim_cpu_stats(const struct sim_cpu *c)
+const struct sim_stats *sim_cpu_stats(struct sim_cpu *c)
 {
+	c->st.vtime = sim_pcpu.now;
+	c->st.idle = sim_pcpu.idle;
 	return &c->st;
+}
+
+void sim_machine_stats(struct sim_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < sim_pcpu.ncpus; i++) {
+		const struct sim_stats *s = &sim_pcpu.cpus[i]->st;
+
+		for (unsigned k = 0; k < EXIT_NR_CLASSES; k++)
+			out->traps.count[k] += s->traps.count[k];
+		out->traps_total += s->traps_total;
+		out->guest_exceptions += s->guest_exceptions;
+		out->virqs += s->virqs;
+		out->pc_guesses += s->pc_guesses;
+		out->late_redirects += s->late_redirects;
+		out->remaps += s->remaps;
+		out->tlb_refills += s->tlb_refills;
+		out->restarts += s->restarts;
+	}
+	out->vtime = sim_pcpu.now;
+	out->idle = sim_pcpu.idle;
 }
 
 void sim_cpu_set_observer(struct sim_cpu *c, sim_trap_observer fn, void *ctx)

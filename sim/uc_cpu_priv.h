@@ -30,7 +30,6 @@
 #include <unicorn/unicorn.h>
 
 #include "exit.h"
-#include "exit.h"
 #include "hal.h"
 #include "s1walk.h"
 #include "s2walk.h"
@@ -43,6 +42,7 @@
 #define SIM_MAX_STUCK_EXITS 10000u
 #define SIM_IC_FLUSHES_PER_TB_FLUSH 2048u
 #define SIM_MAX_IDLE_HOOKS 10000000u
+#define SIM_MAX_CPUS 8u
 
 /* QEMU exception numbers reported through UC_HOOK_INTR. */
 #define UC_EXCP_UDEF 1u
@@ -93,12 +93,10 @@ struct sim_cpu {
 	unsigned nhooks;
 	enum hook_ctx ctx;
 
-	/* Virtual time, counted up to the end of the block being executed:
-	 * a trap inside a block gives back what the block did not run. */
-	uint64_t vtime;
+	/* The block being executed; virtual time (sim_pcpu.now) is counted
+	 * up to its end: a trap inside it gives back what it did not run. */
 	uint64_t blk_start, blk_end;
 	uint64_t next_event; /* the block hook looks closer from here on */
-	uint64_t limit;
 	uint64_t cur_pc; /* precise mode: the instruction being executed */
 	bool phantom;	 /* precise mode: next code hook is not executed */
 
@@ -125,7 +123,7 @@ struct sim_cpu {
 	uint64_t ic_flushes;
 	bool block_stop; /* stopped by the block hook, before: */
 	uint64_t block_stop_pc;
-	bool pending_idle;  /* core said EXIT_WFI */
+	bool pending_idle;  /* an untrapped WFI: idle at the next round */
 	bool apply_pending; /* core's PC/PSTATE not yet in Unicorn */
 	uint64_t apply_at;  /* the MRS/MSR that asked for it */
 	struct vcpu_regs apply_regs;
@@ -163,24 +161,84 @@ struct sim_cpu {
 	struct sim_stats st;
 	sim_trap_observer obs;
 	void *obs_ctx;
-	uint64_t seq;
-	uint64_t rec_vtime; /* time to record for this trap, if not vtime */
+	uint64_t rec_vtime; /* time to record for this trap, if not now */
+	/* The exit the core is handling, recorded once it has decided
+	 * (sim_pcpu_flush_record): the time and syndrome as at the exit. */
+	struct {
+		bool valid;
+		bool irq; /* the ISS is the INTID the core noted */
+		unsigned ec;
+		uint32_t iss;
+		uint64_t pc;
+		uint64_t vtime;
+	} pend;
 	uint64_t stuck_vtime;
 	unsigned stuck_exits;
 	uint64_t last_trap_pc, last_trap_vtime;
 	unsigned same_pc_exits;
 	struct sim_fiber fiber;
-	const volatile sig_atomic_t *stop_flag; /* sim_cpu_watch_flag */
+	bool scheduled; /* cfg.scheduled: the core's scheduler runs it */
+	bool closing;	/* completing its last exit for the record only */
 	/* The guest's Stage-1 controls as Unicorn holds them (sim_s1_regs). */
 	struct s1w_regs s1_regs;
 	bool s1_cached;
 };
 
+/*
+ * The simulated physical CPU (uc_pcpu.c): there is one, and every engine
+ * runs on it. One virtual clock for all of them: the engine that runs
+ * advances it, and every engine's counter and timers read it.
+ */
+struct sim_pcpu {
+	uint64_t now;	/* virtual time */
+	uint64_t limit; /* of this run, pushed back by time idle */
+	uint64_t idle;
+	uint64_t seq; /* trace records written */
+	uint64_t exits;
+	const volatile sig_atomic_t *stop_flag; /* sim_cpu_watch_flag */
+	struct sim_cpu *cpus[SIM_MAX_CPUS];	/* in creation order */
+	unsigned ncpus;
+	struct sim_cpu *cur;	 /* the engine of hal_current_vcpu() */
+	struct sim_cpu *pending; /* its exit is with the core, unrecorded */
+	struct fake_gic *gic;
+	/* Why the CPU went back to the host outside any engine (a wait that
+	 * cannot end, a kick), or SIM_RUNNING. */
+	enum sim_result result;
+	char msg[200];
+};
+extern struct sim_pcpu sim_pcpu;
+void sim_record(struct sim_cpu *c);
+
+/* uc_pcpu.c */
+int sim_pcpu_attach(struct sim_cpu *c);
+void sim_pcpu_detach(struct sim_cpu *c);
+struct sim_cpu *sim_pcpu_engine(const struct vcpu *v);
+/* Write the record of the exit the core handled (if any): the core has
+ * decided about it once it calls the sim again. */
+static inline void sim_pcpu_flush_record(void)
+{
+	struct sim_cpu *c = sim_pcpu.pending;
+
+	if (c) {
+		sim_pcpu.pending = NULL;
+		sim_record(c);
+	}
+}
+/* A model limit or a core request the sim cannot serve: the run ends. */
+void sim_pcpu_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* hal_wait_for_interrupt */
+bool sim_pcpu_wait(void);
+/* Next virtual time at which one of c's timers or the hypervisor timer
+ * rises (c may be NULL: the hypervisor timer only). */
+uint64_t sim_timer_deadline(const struct sim_cpu *c);
+/* Sleep until virtual time d (> now): idle time, which moves the limit. */
+void sim_advance_idle(uint64_t d);
+
 /* uc_fiber.c: the world switch */
 int sim_fiber_init(struct sim_cpu *c);
 void sim_fiber_free(struct sim_cpu *c);
+/* hal_vcpu_enter (the backend's enter): v must be the current vCPU. */
 int sim_world_enter(void *ctx, struct vcpu *v);
-bool sim_world_wait(void *ctx);
 /* Hand an exit to the core's run loop; returns what it decided. */
 enum exit_action sim_exit_to_core(struct sim_cpu *c, enum hal_exit kind);
 /* uc_run.c: the CPU's own loop, run on the fiber */
@@ -191,6 +249,8 @@ void regs_pull(struct sim_cpu *c);
 /* Write what the core changed; 'natural_pc' is where Unicorn continues on
  * its own (the PC is written only if the core wants another one). */
 void regs_push(struct sim_cpu *c, uint64_t natural_pc);
+/* Write every register from v->regs, whatever Unicorn held before. */
+void regs_push_all(struct sim_cpu *c);
 uint64_t uc_get(struct sim_cpu *c, int reg);
 void uc_set(struct sim_cpu *c, int reg, uint64_t val);
 bool uc_cp_read(struct sim_cpu *c, uint32_t enc, uint64_t *val);
@@ -202,8 +262,8 @@ void sim_fail(struct sim_cpu *c, const char *fmt, ...)
 uint64_t sim_read_sp_el1(struct sim_cpu *c);
 void sim_write_sp_el1(struct sim_cpu *c, uint64_t val);
 
-/* uc_backend.c: register c as the HAL CPU backend */
-void sim_attach_backend(struct sim_cpu *c);
+/* uc_backend.c: the HAL CPU backend, following the current vCPU */
+void sim_attach_backend(void);
 
 /* uc_mem.c: Stage-2 mappings and guest memory reads */
 bool sim_load_s2_config(struct sim_cpu *c);
@@ -282,9 +342,14 @@ bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,
 		      uint64_t *far, uint64_t *hpfar);
 
 /* uc_run.c */
-void sim_update_lines(struct sim_cpu *c);
+/* The timer and maintenance lines into the GIC, from c's timers; the
+ * same with c NULL allowed (no vCPU loaded: the EL1 timer lines low). */
+void sim_update_lines(const struct sim_cpu *c);
+void sim_update_cpu_lines(const struct sim_cpu *c);
 bool sim_block_event(struct sim_cpu *c);
-void sim_record(struct sim_cpu *c, unsigned ec, uint32_t iss, uint64_t pc,
-		enum exit_action act);
+/* The exit about to go to the core, recorded once it has decided
+ * (sim_record, from sim_pcpu_flush_record). */
+void sim_note_exit(struct sim_cpu *c, unsigned ec, uint32_t iss, bool irq,
+		   uint64_t pc);
 
 #endif

@@ -12,6 +12,7 @@
  * registers, MXCSR and the x87 control word): swapcontext() would cost two
  * signal-mask system calls per exit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "hal.h"
@@ -110,12 +111,17 @@ static void asan_arrive(void *fake, const void **from_bottom, size_t *from_size)
 #endif
 }
 
-/* Host -> fiber; returns the kind of the exit the fiber reports. */
+/* Host -> fiber; returns the kind of the exit the fiber reports. The core
+ * has decided about the last exit by now: its record is written first.
+ * The world may have changed meanwhile (the list registers, the timers,
+ * another engine's time): the engine looks at its events again. */
 static enum hal_exit switch_in(struct sim_cpu *c)
 {
 	struct sim_fiber *f = &c->fiber;
 	void *fake = NULL;
 
+	sim_pcpu_flush_record();
+	c->next_event = 0;
 	f->inside = true;
 	asan_leave(&fake, f->stack, f->size);
 	sim_fiber_switch(&f->host_sp, f->sp);
@@ -135,10 +141,15 @@ static void switch_out(struct sim_cpu *c, enum hal_exit kind, bool for_good)
 	asan_arrive(f->fake, &f->host_bottom, &f->host_size);
 }
 
+/* The vCPU's registers are v->regs while its CPU does not run: the core
+ * may have set them (a CPU_ON) since, and has them after a HAL_EXIT_HOST
+ * (the run's end, for a slice, or for good). */
 static void fiber_main(struct sim_cpu *c)
 {
 	asan_arrive(NULL, &c->fiber.host_bottom, &c->fiber.host_size);
+	regs_push_all(c);
 	sim_world_loop(c);
+	regs_pull(c);
 	c->fiber.live = false;
 	switch_out(c, HAL_EXIT_HOST, true);
 	abort(); /* a finished fiber is never switched to */
@@ -190,13 +201,21 @@ void sim_fiber_free(struct sim_cpu *c)
 	f->stack = NULL;
 }
 
-/* hal_vcpu_enter: run the guest until its next exit. */
+/* hal_vcpu_enter: run the guest until its next exit. The engine is the
+ * current vCPU's, the one its EL1 state went to. */
 int sim_world_enter(void *ctx, struct vcpu *v)
 {
-	struct sim_cpu *c = ctx;
+	struct sim_cpu *c = sim_pcpu.cur;
 
-	if (v != c->v || c->fiber.inside)
+	(void)ctx;
+	if (!c || c->v != v) {
+		sim_pcpu_fail("hal_vcpu_enter of vCPU %u, which is not the "
+			      "current one or has no simulated CPU",
+			      v->id);
 		return HAL_EXIT_HOST;
+	}
+	if (c->fiber.inside || sim_pcpu.result != SIM_RUNNING)
+		return HAL_EXIT_HOST; /* the CPU failed, or the run is over */
 	if (!c->fiber.live) {
 		if (c->result != SIM_RUNNING)
 			return HAL_EXIT_HOST;
@@ -205,40 +224,50 @@ int sim_world_enter(void *ctx, struct vcpu *v)
 	return switch_in(c);
 }
 
-/* hal_wait_for_interrupt: the CPU idles at its next entry, moving virtual
- * time on to whatever can wake it (see the run loop's idle()). */
-bool sim_world_wait(void *ctx)
-{
-	struct sim_cpu *c = ctx;
-
-	c->pending_idle = true;
-	return true;
-}
-
-/* Only ever called from the fiber: Unicorn's hooks and the CPU's own loop
- * run nowhere else (sim_world_loop is fiber_main's). */
+/*
+ * Only ever called from the fiber: Unicorn's hooks and the CPU's own loop
+ * run nowhere else (sim_world_loop is fiber_main's). Under the scheduler,
+ * being entered again means the vCPU runs, whatever the core said of this
+ * exit: a vCPU that powered itself off comes back from a CPU_ON (with the
+ * registers the core gave it, which the hook writes as for any exit).
+ */
 enum exit_action sim_exit_to_core(struct sim_cpu *c, enum hal_exit kind)
 {
+	enum exit_action act;
+
+	if (c->pend.valid)
+		sim_pcpu.pending = c;
 	switch_out(c, kind, false);
-	return (enum exit_action)c->v->exit.action;
+	act = (enum exit_action)c->v->exit.action;
+	if (c->scheduled && act != EXIT_RESUME && act != EXIT_WFI)
+		act = EXIT_RESUME;
+	return act;
 }
 
+/* Without the scheduler: the core's run loop for this one vCPU. */
 enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit)
 {
-	c->limit = vtime_limit;
+	sim_pcpu.limit = vtime_limit;
 	if (c->result == SIM_LIMIT)
 		c->result = SIM_RUNNING;
-	if (c->result == SIM_RUNNING) {
+	if (sim_pcpu.result == SIM_LIMIT)
+		sim_pcpu.result = SIM_RUNNING;
+	if (c->result == SIM_RUNNING && sim_pcpu.result == SIM_RUNNING) {
 		enum exit_action act = hv_run_vcpu(c->v);
 
 		/* The core stopped the vCPU with its last exit still open on
 		 * the fiber: let the hook complete it, which ends the run with
-		 * the matching result. */
-		while (c->fiber.live) {
+		 * the matching result. A CPU that went back to the host from
+		 * a wait leaves it open: the next run resumes there. */
+		while (c->fiber.live && act != EXIT_RESUME) {
 			c->v->exit.action = act;
 			(void)switch_in(c);
 		}
 	}
-	c->st.vtime = c->vtime;
+	sim_pcpu_flush_record();
+	if (c->result == SIM_RUNNING && sim_pcpu.result != SIM_RUNNING) {
+		snprintf(c->msg, sizeof(c->msg), "%s", sim_pcpu.msg);
+		return sim_pcpu.result;
+	}
 	return c->result;
 }

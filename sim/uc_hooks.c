@@ -54,7 +54,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 	struct sim_cpu *c = opaque;
 
 	(void)uc;
-	if (c->stop_flag && *c->stop_flag) {
+	if (sim_pcpu.stop_flag && *sim_pcpu.stop_flag) {
 		/* The host wants its process back (a signal): stop before
 		 * this block, as for any other block event. */
 		c->result = SIM_LIMIT;
@@ -64,7 +64,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 		uc_emu_stop(c->uc);
 		return;
 	}
-	if (c->vtime >= c->next_event) {
+	if (sim_pcpu.now >= c->next_event) {
 		bool stop;
 
 		c->ctx = IN_BLOCK;
@@ -109,7 +109,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 	c->blk_end = addr + size;
 	c->phantom = false;
 	if (!c->cfg.precise)
-		c->vtime += size >> 2;
+		sim_pcpu.now += size >> 2;
 	if (el2_traps_wfe()) {
 		uint32_t last;
 
@@ -135,7 +135,7 @@ static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
 		return;
 	}
 	c->cur_pc = addr;
-	c->vtime++;
+	sim_pcpu.now++;
 }
 
 static bool at_el0(struct sim_cpu *c)
@@ -308,8 +308,8 @@ static void alignment_fault(struct sim_cpu *c, uint64_t pc)
 
 bool sim_hook_budget(struct sim_cpu *c)
 {
-	if (c->vtime != c->budget_vtime) {
-		c->budget_vtime = c->vtime;
+	if (sim_pcpu.now != c->budget_vtime) {
+		c->budget_vtime = sim_pcpu.now;
 		c->budget_calls = 0;
 		c->idle_calls = 0;
 	}
@@ -331,7 +331,7 @@ bool sim_hook_budget(struct sim_cpu *c)
 	 * instruction's worth of the limit. Refusing one of those is safe:
 	 * nothing ran, so the next run meets the same fault again. */
 	if (c->budget_calls == 1 ||
-	    (c->vtime < c->limit && c->budget_calls - 1 < c->limit - c->vtime))
+	    (sim_pcpu.now < sim_pcpu.limit && c->budget_calls - 1 < sim_pcpu.limit - sim_pcpu.now))
 		return false;
 	c->budget_calls = 0; /* spent: a later run starts afresh */
 	c->result = SIM_LIMIT;

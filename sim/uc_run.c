@@ -20,9 +20,10 @@
 
 #define MAX_IRQ_REPEATS 64u
 
-void sim_update_lines(struct sim_cpu *c)
+/* On every event check of a running engine: kept lean. */
+void sim_update_lines(const struct sim_cpu *c)
 {
-	uint64_t cntp = sim_counter(c->vtime);
+	uint64_t cntp = sim_counter(sim_pcpu.now);
 	uint64_t cntv = cntp - sim_sysreg_get(A64_SR_CNTVOFF_EL2);
 
 	fgic_set_level(c->gic, FGIC_PPI_VTIMER,
@@ -33,18 +34,33 @@ void sim_update_lines(struct sim_cpu *c)
 	fgic_set_level(c->gic, FGIC_PPI_MAINT, vcpuif_maint_level());
 }
 
-/* Next virtual time at which a timer output rises, if one is low now. */
-static uint64_t timer_deadline(const struct sim_cpu *c)
+void sim_update_cpu_lines(const struct sim_cpu *c)
 {
-	uint64_t cntp = sim_counter(c->vtime);
+	struct fake_gic *g = sim_pcpu.gic;
+
+	if (c) {
+		sim_update_lines(c);
+	} else if (g) {
+		fgic_set_level(g, FGIC_PPI_VTIMER, false);
+		fgic_set_level(g, FGIC_PPI_PTIMER, false);
+		fgic_set_level(g, FGIC_PPI_HYPTIMER,
+			       sim_hyp_timer_output(sim_counter(sim_pcpu.now)));
+		fgic_set_level(g, FGIC_PPI_MAINT, vcpuif_maint_level());
+	}
+}
+
+/* Next virtual time at which a timer output rises, if one is low now. */
+uint64_t sim_timer_deadline(const struct sim_cpu *c)
+{
+	uint64_t cntp = sim_counter(sim_pcpu.now);
 	uint64_t off = sim_sysreg_get(A64_SR_CNTVOFF_EL2);
 	uint64_t d = SIM_TIME_NEVER, t;
 
-	if (!vtimer_output(&c->vtimer, cntp - off)) {
+	if (c && !vtimer_output(&c->vtimer, cntp - off)) {
 		t = vtimer_deadline(&c->vtimer, off);
 		d = t < d ? t : d;
 	}
-	if (!vtimer_output(&c->ptimer, cntp)) {
+	if (c && !vtimer_output(&c->ptimer, cntp)) {
 		t = vtimer_deadline(&c->ptimer, 0);
 		d = t < d ? t : d;
 	}
@@ -67,17 +83,17 @@ static bool irqs_masked(struct sim_cpu *c)
  */
 static bool evaluate_events(struct sim_cpu *c)
 {
-	uint64_t t = timer_deadline(c);
+	uint64_t t = sim_timer_deadline(c);
 
 	sim_update_lines(c);
 	if (fgic_irq_signaled(c->gic))
 		return true;
-	c->deadline = t < c->limit ? t : c->limit;
+	c->deadline = t < sim_pcpu.limit ? t : sim_pcpu.limit;
 	c->poll_virq = vcpuif_irq_signaled();
 	if (c->poll_virq) {
 		if (!irqs_masked(c))
 			return true;
-		c->next_event = c->vtime + 1; /* check PSTATE.I every block */
+		c->next_event = sim_pcpu.now + 1; /* check PSTATE.I every block */
 	} else {
 		c->next_event = c->deadline;
 	}
@@ -88,15 +104,15 @@ bool sim_block_event(struct sim_cpu *c)
 {
 	if (c->stop_requested || c->result != SIM_RUNNING || c->apply_pending)
 		return true;
-	if (c->vtime >= c->limit) {
+	if (sim_pcpu.now >= sim_pcpu.limit) {
 		c->result = SIM_LIMIT;
 		return true;
 	}
-	if (c->next_event != 0 && c->poll_virq && c->vtime < c->deadline) {
+	if (c->next_event != 0 && c->poll_virq && sim_pcpu.now < c->deadline) {
 		/* Only watching for the guest to unmask IRQs. */
 		if (!irqs_masked(c))
 			return true;
-		c->next_event = c->vtime + 1;
+		c->next_event = sim_pcpu.now + 1;
 		return false;
 	}
 	return evaluate_events(c);
@@ -108,9 +124,8 @@ static void take_irq(struct sim_cpu *c)
 
 	regs_pull(c);
 	vcpu_note_clear(c->v);
+	sim_note_exit(c, EXIT_CLASS_IRQ, 0, true, c->v->regs.pc);
 	act = sim_exit_to_core(c, HAL_EXIT_IRQ);
-	sim_record(c, EXIT_CLASS_IRQ, (uint32_t)c->v->note.a, c->v->regs.pc,
-		   act);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);
 }
@@ -119,9 +134,9 @@ static void take_irq(struct sim_cpu *c)
  * a physical IRQ exits to EL2 first, then a virtual IRQ may be taken. */
 static void process_events(struct sim_cpu *c)
 {
-	if (c->vtime != c->irq_vtime)
+	if (sim_pcpu.now != c->irq_vtime)
 		c->irq_repeats = 0;
-	c->irq_vtime = c->vtime;
+	c->irq_vtime = sim_pcpu.now;
 	for (;;) {
 		if (c->result != SIM_RUNNING || c->stop_requested)
 			return;
@@ -143,7 +158,8 @@ static void process_events(struct sim_cpu *c)
 		c->next_event = 0;
 }
 
-/* Idle in WFI: advance virtual time to whatever can wake the vCPU. */
+/* A WFI the hypervisor does not trap: the CPU itself sleeps until
+ * something can wake the vCPU. */
 static void idle(struct sim_cpu *c)
 {
 	for (;;) {
@@ -152,26 +168,16 @@ static void idle(struct sim_cpu *c)
 		sim_update_lines(c);
 		if (vcpuif_irq_signaled() || fgic_irq_signaled(c->gic))
 			return; /* process_events takes it */
-		d = timer_deadline(c);
-		if (d == SIM_TIME_NEVER || d <= c->vtime) {
+		d = sim_timer_deadline(c);
+		if (d == SIM_TIME_NEVER || d <= sim_pcpu.now) {
 			c->result = SIM_DEADLOCK;
 			snprintf(c->msg, sizeof(c->msg),
 				 "WFI at virtual time %llu with no timer armed "
 				 "and no interrupt pending",
-				 (unsigned long long)c->vtime);
+				 (unsigned long long)sim_pcpu.now);
 			return;
 		}
-		/* Idle time is not work: the limit bounds executed guest
-		 * instructions, so it moves with the time skipped here. A
-		 * guest may idle for seconds between timer ticks at no cost,
-		 * while a broken one looping through exceptions is still
-		 * stopped after the same number of instructions. */
-		if (c->limit != SIM_TIME_NEVER)
-			c->limit = d - c->vtime < SIM_TIME_NEVER - c->limit
-				       ? c->limit + (d - c->vtime)
-				       : SIM_TIME_NEVER;
-		c->st.idle += d - c->vtime;
-		c->vtime = d;
+		sim_advance_idle(d);
 	}
 }
 
@@ -285,11 +291,11 @@ void sim_world_loop(struct sim_cpu *c)
 		process_events(c);
 		if (c->result != SIM_RUNNING || c->stop_requested)
 			continue;
-		if (c->vtime >= c->limit) {
+		if (sim_pcpu.now >= sim_pcpu.limit) {
 			c->result = SIM_LIMIT;
 			break;
 		}
-		if (c->stop_flag && *c->stop_flag) {
+		if (sim_pcpu.stop_flag && *sim_pcpu.stop_flag) {
 			c->result = SIM_LIMIT;
 			break;
 		}
@@ -312,10 +318,10 @@ void sim_world_loop(struct sim_cpu *c)
 		else if (!c->stop_requested)
 			halted(c);
 	}
-	c->st.vtime = c->vtime;
 }
 
 void sim_cpu_watch_flag(struct sim_cpu *c, const volatile sig_atomic_t *flag)
 {
-	c->stop_flag = flag;
+	(void)c;
+	sim_pcpu.stop_flag = flag;
 }

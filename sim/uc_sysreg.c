@@ -377,27 +377,43 @@ static void put_rt(struct sim_cpu *c, uc_arm64_reg reg, uint64_t val)
  * block and the run loop drops them (sim_ic_invalidate). Dropping all the
  * code for each IC IVAU made Linux, which patches code one instruction at
  * a time at boot, retranslate everything tens of thousands of times.
+ *
+ * Each engine translates for itself and never sees another's stores to
+ * guest RAM: every engine of the VM drops the same range (the IPA is the
+ * VM's), whichever vCPU invalidated, and whatever the IC's shareability
+ * (the sim's engines all share one physical CPU's caches). Each drops it
+ * before it next runs a block.
  */
-static void ic_invalidate_later(struct sim_cpu *c, uint32_t enc,
-				uc_arm64_reg reg)
+static void ic_mark(struct sim_cpu *c, bool all, uint64_t lo, uint64_t hi)
 {
-	uint64_t ipa, lo, hi;
-
-	if (enc == IC_IVAU && !c->ic_flush_all && reg_number(reg) != 31 &&
-	    sim_va_to_ipa(c, uc_get(c, (int)reg), &ipa)) {
-		lo = ipa & ~(IC_PAGE - 1);
-		hi = lo + IC_PAGE;
-		if (c->ic_flush) {
-			lo = lo < c->ic_lo ? lo : c->ic_lo;
-			hi = hi > c->ic_hi ? hi : c->ic_hi;
-		}
+	if (all || c->ic_flush_all) {
+		c->ic_flush_all = true;
+	} else if (c->ic_flush) {
+		c->ic_lo = lo < c->ic_lo ? lo : c->ic_lo;
+		c->ic_hi = hi > c->ic_hi ? hi : c->ic_hi;
+	} else {
 		c->ic_lo = lo;
 		c->ic_hi = hi;
-	} else {
-		c->ic_flush_all = true;
 	}
 	c->ic_flush = true;
 	sim_request_stop(c);
+}
+
+static void ic_invalidate_later(struct sim_cpu *c, uint32_t enc,
+				uc_arm64_reg reg)
+{
+	uint64_t ipa, lo = 0, hi = 0;
+	bool all = true;
+
+	if (enc == IC_IVAU && reg_number(reg) != 31 &&
+	    sim_va_to_ipa(c, uc_get(c, (int)reg), &ipa)) {
+		lo = ipa & ~(IC_PAGE - 1);
+		hi = lo + IC_PAGE;
+		all = false;
+	}
+	for (unsigned i = 0; i < sim_pcpu.ncpus; i++)
+		if (sim_pcpu.cpus[i]->vmid == c->vmid)
+			ic_mark(sim_pcpu.cpus[i], all, lo, hi);
 }
 
 void sim_ic_invalidate(struct sim_cpu *c)

@@ -35,10 +35,10 @@ void sim_request_stop(struct sim_cpu *c)
 uint64_t sim_now(const struct sim_cpu *c, uint64_t pc)
 {
 	if (c->cfg.precise)
-		return c->vtime - 1; /* pc was counted as it started */
+		return sim_pcpu.now - 1; /* pc was counted as it started */
 	if (pc >= c->blk_start && pc < c->blk_end)
-		return c->vtime - (c->blk_end - pc) / 4;
-	return c->vtime;
+		return sim_pcpu.now - (c->blk_end - pc) / 4;
+	return sim_pcpu.now;
 }
 
 /* The instruction at insn_pc trapped: the rest of its block never ran. */
@@ -47,24 +47,45 @@ void sim_give_back_time(struct sim_cpu *c, uint64_t insn_pc)
 	if (c->cfg.precise)
 		return;
 	if (insn_pc >= c->blk_start && insn_pc < c->blk_end) {
-		c->vtime -= (c->blk_end - insn_pc) / 4 - 1;
+		sim_pcpu.now -= (c->blk_end - insn_pc) / 4 - 1;
 		c->blk_end = insn_pc + 4;
 	}
 }
 
-void sim_record(struct sim_cpu *c, unsigned ec, uint32_t iss, uint64_t pc,
-		enum exit_action act)
+void sim_note_exit(struct sim_cpu *c, unsigned ec, uint32_t iss, bool irq,
+		   uint64_t pc)
+{
+	c->pend.valid = true;
+	c->pend.irq = irq;
+	c->pend.ec = ec;
+	c->pend.iss = iss;
+	c->pend.pc = pc;
+	c->pend.vtime = c->rec_vtime ? c->rec_vtime : sim_pcpu.now;
+	c->rec_vtime = 0;
+}
+
+/*
+ * The exit noted by sim_note_exit, now that the core has decided about it
+ * (its note and v->exit.action are in place): statistics, livelock checks
+ * and the observer. Exits are recorded in the order the core handled them.
+ */
+void sim_record(struct sim_cpu *c)
 {
 	struct sim_trap_record r;
+	unsigned ec = c->pend.ec;
+	uint64_t pc = c->pend.pc, vtime = c->pend.vtime;
 
+	if (!c->pend.valid)
+		return;
+	c->pend.valid = false;
 	c->st.traps.count[ec < EXIT_NR_CLASSES ? ec : 0]++;
 	c->st.traps_total++;
-	c->seq++;
+	sim_pcpu.seq++;
 	/* An exception loop without a single guest instruction (say, a
 	 * vector table in unmapped memory) would never reach the time
 	 * limit: stop it as a guest error. */
-	if (c->vtime != c->stuck_vtime) {
-		c->stuck_vtime = c->vtime;
+	if (vtime != c->stuck_vtime) {
+		c->stuck_vtime = vtime;
 		c->stuck_exits = 0;
 	} else if (++c->stuck_exits >= SIM_MAX_STUCK_EXITS) {
 		sim_fail(c,
@@ -76,7 +97,7 @@ void sim_record(struct sim_cpu *c, unsigned ec, uint32_t iss, uint64_t pc,
 	/* A trap that keeps returning to the instruction that trapped, with
 	 * nothing else executed in between, is a livelock (e.g. a handler
 	 * that forgot to advance the PC): real time would never end it. */
-	if (pc == c->last_trap_pc && c->vtime - c->last_trap_vtime <= 1) {
+	if (pc == c->last_trap_pc && vtime - c->last_trap_vtime <= 1) {
 		if (++c->same_pc_exits >= SIM_MAX_STUCK_EXITS)
 			sim_fail(c,
 				 "%u consecutive %s exits at %#llx without "
@@ -87,36 +108,33 @@ void sim_record(struct sim_cpu *c, unsigned ec, uint32_t iss, uint64_t pc,
 		c->same_pc_exits = 0;
 	}
 	c->last_trap_pc = pc;
-	c->last_trap_vtime = c->vtime;
+	c->last_trap_vtime = vtime;
 	if (!c->obs)
 		return;
-	r.seq = c->seq;
-	r.vtime = c->rec_vtime ? c->rec_vtime : c->vtime;
-	c->rec_vtime = 0;
+	r.seq = sim_pcpu.seq;
+	r.cpu = sim_pcpu.ncpus > 1 ? (int)c->v->id : -1;
+	r.vtime = vtime;
 	r.ec = ec;
-	r.iss = iss;
+	r.iss = c->pend.irq ? (uint32_t)c->v->note.a : c->pend.iss;
 	r.pc = pc;
 	r.what = c->v->note.what ? c->v->note.what : "";
 	r.a = c->v->note.a;
 	r.b = c->v->note.b;
 	r.result = c->v->note.result;
-	r.action = act;
+	r.action = (enum exit_action)c->v->exit.action;
 	c->obs(c->obs_ctx, &r);
 }
 
 enum exit_action sim_core_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
 			       uint64_t hpfar, uint64_t elr)
 {
-	enum exit_action act;
-
 	c->v->regs.pc = elr;
 	c->v->exit.esr = esr;
 	c->v->exit.far = far;
 	c->v->exit.hpfar = hpfar;
 	vcpu_note_clear(c->v);
-	act = sim_exit_to_core(c, HAL_EXIT_SYNC);
-	sim_record(c, a64_esr_ec(esr), a64_esr_iss(esr), elr, act);
-	return act;
+	sim_note_exit(c, a64_esr_ec(esr), a64_esr_iss(esr), false, elr);
+	return sim_exit_to_core(c, HAL_EXIT_SYNC);
 }
 
 enum exit_action sim_sync_exit(struct sim_cpu *c, uint64_t esr, uint64_t far,
@@ -132,8 +150,9 @@ void sim_finish_trap(struct sim_cpu *c, enum exit_action act)
 	case EXIT_RESUME:
 		break;
 	case EXIT_WFI:
-		/* The core's loop asked to wait (pending_idle): stop here so
-		 * the run loop idles. */
+		/* The core waited (hal_wait_for_interrupt) before it entered
+		 * the vCPU again: stop here so the run loop takes what woke
+		 * it. */
 		sim_request_stop(c);
 		break;
 	case EXIT_VCPU_OFF:

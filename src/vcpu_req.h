@@ -62,4 +62,13 @@ typedef void (*vcpu_kick_fn)(struct vcpu *v);
 void vcpu_set_kick_hook(vcpu_kick_fn fn);
 void vcpu_kick(struct vcpu *v);
 
+/* v waits for t to do something (it polls t's power state, say): if they
+ * share a physical CPU, that CPU picks again at v's next exit, so that t
+ * gets to run instead of v spinning out its time slice. */
+static inline void vcpu_yield_to(struct vcpu *v, struct vcpu *t)
+{
+	if (t != v && t->pcpu == v->pcpu)
+		vcpu_kick(t);
+}
+
 #endif

@@ -138,7 +138,7 @@ static enum exit_action psci_affinity_info(struct vcpu *v, struct smccc_call *c)
 	/* Affinity levels below 'level' are ignored. */
 	mask = MPIDR_AFF_MASK & ~((1ull << MPIDR_LEVEL_BITS(level)) - 1);
 	for (unsigned i = 0; i < v->vm->nvcpus; i++) {
-		const struct vcpu *t = &v->vm->vcpus[i];
+		struct vcpu *t = &v->vm->vcpus[i];
 		enum vcpu_power p;
 
 		if ((t->mpidr & mask) != (aff & mask))
@@ -147,6 +147,10 @@ static enum exit_action psci_affinity_info(struct vcpu *v, struct smccc_call *c)
 		p = t->power;
 		on |= p == VCPU_POWER_ON;
 		pending |= p == VCPU_POWER_ON_PENDING;
+		/* A guest polls AFFINITY_INFO until another vCPU turns off
+		 * or on, which only happens while that one runs. */
+		if (p != VCPU_POWER_OFF)
+			vcpu_yield_to(v, t);
 	}
 	c->res[0] = smccc_ret(!found	? PSCI_INVALID_PARAMETERS
 			      : on	? PSCI_AFF_ON
