@@ -127,6 +127,13 @@ void run_reset_cpu_if(void)
 	hal_gic_deactivate(30);
 }
 
+void run_prepare(struct vm *input_vm, uint32_t uart_intid)
+{
+	host_uart_intid = uart_intid;
+	running_vm = input_vm;
+	run_reset_cpu_if();
+}
+
 enum vm_state run_vm(const struct run_ctx *rc)
 {
 	struct vm *vm = rc->vm;
