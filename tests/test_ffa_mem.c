@@ -12,6 +12,7 @@
 #include "exit.h"
 #include "ffa_fx.h"
 #include "isolation.h"
+#include "mm/page_pool.h"
 #include "mm/stage2.h"
 
 static struct ffa_fx fx;
@@ -230,6 +231,33 @@ static void out_of_handles(void **state)
 	ffa_fx_assert_err(CALL(1, SHARE, len, len, 0, 0, 0), FX_NO_MEMORY);
 	/* The refusal changed nothing. */
 	assert_false(mapped(0, WINDOW(ffa_fx_pa(1, g.addr)), NULL, NULL));
+}
+
+/* The receiver's window needs new table pages and there are none: the
+ * lend fails with NO_MEMORY and the lender has its page back, mapped as
+ * before. */
+static void lend_rolled_back_on_no_memory(void **state)
+{
+	uint64_t pa = ffa_fx_pa(0, PAGE_IPA), got, taken[128];
+	struct fx_recv rv = {2, RW};
+	struct fx_range g = {PAGE_IPA, 1};
+	unsigned n = 0;
+	uint32_t len;
+	uint8_t perm;
+
+	(void)state;
+	while (n < 128 && page_pool_alloc(&fx.pool, &taken[n]))
+		n++;
+	len = ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv, 1, &g, 1);
+	ffa_fx_assert_err(CALL(0, LEND, len, len, 0, 0, 0), FX_NO_MEMORY);
+	assert_true(mapped(0, PAGE_IPA, &got, &perm));
+	assert_int_equal(got, pa);
+	assert_int_equal(perm, 7);
+	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	while (n > 0)
+		page_pool_free(&fx.pool, taken[--n]);
+	/* With memory again, the same lend goes through. */
+	assert_int_equal(CALL(0, LEND, len, len, 0, 0, 0)[0], FX_SUCCESS);
 }
 
 /* ---- retrieving ---- */
@@ -523,6 +551,7 @@ int main(void)
 	    T(not_senders_page),
 	    T(too_many_runs),
 	    T(out_of_handles),
+	    T(lend_rolled_back_on_no_memory),
 	    T(retrieve_response),
 	    T(retrieve_unknown_handle),
 	    T(retrieve_non_receiver),
