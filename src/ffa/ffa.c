@@ -225,6 +225,7 @@ void ffa_vm_attach(struct vm *vm)
 void ffa_vm_detach(struct vm *vm)
 {
 	struct ffa_vm *f = &vms[vm->id];
+	unsigned i;
 
 	spin_lock(&lock);
 	if (!f->vm) {
@@ -236,5 +237,9 @@ void ffa_vm_detach(struct vm *vm)
 	if (f->registered)
 		ffa_owner_remove(vm);
 	memset(f, 0, sizeof(*f));
+	for (i = 0; i < HV_MAX_VMS && !vms[i].vm; i++)
+		;
+	if (i == HV_MAX_VMS)
+		ffa_mem_forget();
 	spin_unlock(&lock);
 }

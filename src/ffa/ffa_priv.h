@@ -98,6 +98,7 @@ void ffa_mem_retrieve(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_relinquish(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_reclaim(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_drop_vm(uint16_t id);
+void ffa_mem_forget(void);
 
 void ffa_partition_info_get(struct ffa_vm *f, struct smccc_call *c);
 void ffa_partition_info_get_regs(struct ffa_vm *f, struct smccc_call *c);

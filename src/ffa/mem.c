@@ -493,6 +493,13 @@ void ffa_mem_reclaim(struct ffa_vm *f, struct smccc_call *c)
 	ffa_ok(c, 0);
 }
 
+void ffa_mem_forget(void)
+{
+	/* No VM left: handles start again, so a run from a fresh machine
+	 * (a test, a fuzz input) sees the same handles every time. */
+	generation = 0;
+}
+
 void ffa_mem_drop_vm(uint16_t id)
 {
 	for (unsigned k = 0; k < MAX_TXNS; k++) {
