@@ -260,6 +260,24 @@ static void lend_rolled_back_on_no_memory(void **state)
 	assert_int_equal(CALL(0, LEND, len, len, 0, 0, 0)[0], FX_SUCCESS);
 }
 
+/* A page shared or lent away cannot become a buffer. */
+static void buffer_not_from_lent_page(void **state)
+{
+	(void)state;
+	ffa_fx_send(&fx, 0, LEND, 2, RW, PAGE_IPA, 1);
+	ffa_fx_send(&fx, 0, SHARE, 2, RW, PAGE_IPA + 0x2000, 1);
+	assert_int_equal(CALL(0, 0x84000067, 0, 0, 0, 0, 0)[0], FX_SUCCESS);
+	ffa_fx_assert_err(
+	    CALL(0, 0x84000066, PAGE_IPA, PAGE_IPA + 0x1000, 1, 0, 0),
+	    FX_DENIED);
+	ffa_fx_assert_err(
+	    CALL(0, 0x84000066, PAGE_IPA + 0x1000, PAGE_IPA + 0x2000, 1, 0, 0),
+	    FX_DENIED);
+	assert_int_equal(CALL(0, 0x84000066, PAGE_IPA + 0x1000,
+			      PAGE_IPA + 0x3000, 1, 0, 0)[0],
+			 FX_SUCCESS);
+}
+
 /* ---- retrieving ---- */
 
 static void retrieve_response(void **state)
@@ -552,6 +570,7 @@ int main(void)
 	    T(too_many_runs),
 	    T(out_of_handles),
 	    T(lend_rolled_back_on_no_memory),
+	    T(buffer_not_from_lent_page),
 	    T(retrieve_response),
 	    T(retrieve_unknown_handle),
 	    T(retrieve_non_receiver),
