@@ -557,6 +557,31 @@ static void destroy_sender_unmaps_borrower(void **state)
 	assert_false(mapped(2, WINDOW(pa), NULL, NULL));
 }
 
+/* The middle VM leaves: the table closes the gap, and the pages of the
+ * VM registered after it are still found where they are. */
+static void middle_vm_leaves_table_compacted(void **state)
+{
+	uint64_t pa = ffa_fx_pa(2, FX_RAM_IPA + 0x30000);
+
+	(void)state;
+	vm_destroy(fx.vm[1]);
+	fx.vm[1] = NULL;
+	assert_int_equal(sim_iso_add_shared(pa, 4096, 5), 0);
+	ffa_fx_send(&fx, 2, LEND, 1, RW, FX_RAM_IPA + 0x30000, 1);
+	assert_false(mapped(2, FX_RAM_IPA + 0x30000, NULL, NULL));
+	assert_true(mapped(0, WINDOW(pa), NULL, NULL));
+	/* And a VM created again in the freed slot is registered anew. */
+	{
+		struct vm_config cfg = {0x81000000ull, FX_RAM_SIZE, 1, false};
+		int err = -1;
+
+		fx.vm[1] = vm_create(&cfg, &fx.pool, &err);
+		assert_non_null(fx.vm[1]);
+		vcpu_reset(&fx.vm[1]->vcpus[0], FX_RAM_IPA, 0);
+		ffa_fx_map(&fx, 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +610,7 @@ int main(void)
 	    T(v10_caller_memory),
 	    T(destroy_receiver_gives_back),
 	    T(destroy_sender_unmaps_borrower),
+	    T(middle_vm_leaves_table_compacted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
