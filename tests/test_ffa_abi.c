@@ -111,7 +111,7 @@ static void features_implemented(void **state)
 	    0x84000065, 0x84000066, 0xc4000066, 0x84000067, 0x84000068,
 	    0x84000069, 0x84000071, 0xc4000071, 0x84000072, 0xc4000072,
 	    0x84000073, 0xc4000073, 0x84000074, 0xc4000074, 0x84000076,
-	    0x84000077, 0x84000085, 0xc400008b,
+	    0x84000077, 0x84000085, 0xc400008b, 0x8400007b,
 	};
 
 	(void)state;
@@ -130,6 +130,7 @@ static void features_unknown(void **state)
 	    0x8400006d, /* RUN */
 	    0x84000084, /* RX_ACQUIRE: the hypervisor's call */
 	    0x84000075, /* RETRIEVE_RESP is an answer */
+	    0x8400007a, /* FRAG_RX: responses fit one fragment */
 	    0x84000000, /* PSCI */
 	    1,		/* feature ID: notification pending interrupt */
 	    2,		/* schedule receiver interrupt */

@@ -138,9 +138,6 @@ static void send_arguments(void **state)
 	/* Address and page count are for a buffer other than TX: 0. */
 	ffa_fx_assert_err(CALL(0, SHARE, len, len, PAGE_IPA, 0, 0), FX_INVALID);
 	ffa_fx_assert_err(CALL(0, SHARE, len, len, 0, 1, 0), FX_INVALID);
-	/* A first fragment: no FRAG_TX here. */
-	ffa_fx_assert_err(CALL(0, SHARE, len + 16, len, 0, 0, 0),
-			  FX_NOT_SUPPORTED);
 	/* The parser's checks are reached: sender ID not the caller. */
 	ffa_fx_tx(&fx, 0)[0] = 2;
 	ffa_fx_assert_err(CALL(0, SHARE, len, len, 0, 0, 0), FX_DENIED);
@@ -258,6 +255,119 @@ static void lend_rolled_back_on_no_memory(void **state)
 		page_pool_free(&fx.pool, taken[--n]);
 	/* With memory again, the same lend goes through. */
 	assert_int_equal(CALL(0, LEND, len, len, 0, 0, 0)[0], FX_SUCCESS);
+}
+
+#define FRAG_TX 0x8400007bull
+#define FRAG_RX 0x8400007aull
+
+/* A two-range share sent as a first fragment (header, receiver,
+ * composite, range 1) and one FRAG_TX (range 2). */
+static uint64_t start_fragmented(uint64_t fid, uint32_t *len)
+{
+	struct fx_recv rv = {2, RW};
+	struct fx_range g[2] = {{PAGE_IPA, 1}, {PAGE_IPA + 0x4000, 2}};
+	const uint64_t *r;
+
+	*len = ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv, 1, g, 2);
+	r = CALL(0, fid, *len, *len - 16, 0, 0, 0);
+	assert_int_equal(r[0], FRAG_RX);
+	assert_int_equal(r[3], *len - 16); /* bytes so far */
+	assert_true(r[2] >> 31);	   /* handle bit 63, in w2 */
+	return r[1] | r[2] << 32;
+}
+
+/* The last constituent, for FRAG_TX, at the start of TX. */
+static void put_range(uint64_t addr, uint32_t pages, uint32_t mbz)
+{
+	uint8_t *tx = ffa_fx_tx(&fx, 0);
+
+	memset(tx, 0, 16);
+	for (unsigned i = 0; i < 8; i++)
+		tx[i] = (uint8_t)(addr >> (8 * i));
+	for (unsigned i = 0; i < 4; i++) {
+		tx[8 + i] = (uint8_t)(pages >> (8 * i));
+		tx[12 + i] = (uint8_t)(mbz >> (8 * i));
+	}
+}
+
+static void fragments_share(void **state)
+{
+	uint32_t len;
+	uint64_t h = start_fragmented(SHARE, &len), pa;
+	const uint64_t *r;
+
+	(void)state;
+	/* Nothing moves before the last fragment. */
+	pa = ffa_fx_pa(0, PAGE_IPA);
+	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	ffa_fx_assert_err(ffa_fx_retrieve(&fx, 1, 1, h, 0), FX_INVALID);
+	put_range(PAGE_IPA + 0x4000, 2, 0);
+	r = CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0);
+	assert_int_equal(r[0], FX_SUCCESS);
+	assert_int_equal(r[2] | r[3] << 32, h);
+	assert_true(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_true(mapped(1, WINDOW(pa) + 0x5000, NULL, NULL));
+	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
+	assert_int_equal(rd(ffa_fx_rx(&fx, 1) + 64, 4), 3); /* pages */
+	/* Complete: no more fragments. */
+	ffa_fx_assert_err(CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0),
+			  FX_INVALID);
+}
+
+/* Each bad FRAG_TX is refused and ends the transaction. */
+static void fragments_refused(void **state)
+{
+	static const struct {
+		uint64_t addr;
+		uint32_t pages, mbz, len, w4;
+		uint64_t status;
+	} bad[] = {
+	    {PAGE_IPA + 0x4000, 2, 1, 16, 0, FX_INVALID},     /* MBZ */
+	    {PAGE_IPA + 0x4000, 0, 0, 16, 0, FX_INVALID},     /* no pages */
+	    {PAGE_IPA + 0x4800, 2, 0, 16, 0, FX_INVALID},     /* unaligned */
+	    {PAGE_IPA, 2, 0, 16, 0, FX_INVALID},	      /* overlap */
+	    {PAGE_IPA + 0x4000, 3, 0, 16, 0, FX_INVALID},     /* 4 pages > 3 */
+	    {PAGE_IPA + 0x4000, 1, 0, 16, 0, FX_INVALID},     /* 2 pages < 3 */
+	    {0xfffffffffffff000ull, 2, 0, 16, 0, FX_INVALID}, /* wraps */
+	    {PAGE_IPA + 0x4000, 2, 0, 8, 0, FX_INVALID},      /* length */
+	    {PAGE_IPA + 0x4000, 2, 0, 32, 0, FX_INVALID},     /* past total */
+	    {PAGE_IPA + 0x4000, 2, 0, 16, 3u << 16, FX_INVALID}, /* sender */
+	    {0x3fff0000, 2, 0, 16, 0, FX_DENIED}, /* not the sender's */
+	};
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint32_t len;
+		uint64_t h = start_fragmented(LEND, &len);
+
+		put_range(bad[i].addr, bad[i].pages, bad[i].mbz);
+		ffa_fx_assert_err(CALL(0, FRAG_TX, (uint32_t)h, h >> 32,
+				       bad[i].len, bad[i].w4, 0),
+				  bad[i].status);
+		/* Gone: a correct fragment now names no transaction. */
+		put_range(PAGE_IPA + 0x4000, 2, 0);
+		ffa_fx_assert_err(
+		    CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0),
+		    FX_INVALID);
+		assert_true(mapped(0, PAGE_IPA, NULL, NULL)); /* not lent */
+	}
+}
+
+static void fragments_other_vm_or_reclaimed(void **state)
+{
+	uint32_t len;
+	uint64_t h = start_fragmented(SHARE, &len);
+
+	(void)state;
+	/* Another VM cannot continue it (and does not end it). */
+	ffa_fx_assert_err(CALL(1, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0),
+			  FX_INVALID);
+	/* The sender drops it with a reclaim. */
+	assert_int_equal(CALL(0, RECLAIM, (uint32_t)h, h >> 32, 0, 0, 0)[0],
+			 FX_SUCCESS);
+	put_range(PAGE_IPA + 0x4000, 2, 0);
+	ffa_fx_assert_err(CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0),
+			  FX_INVALID);
 }
 
 /* A page shared or lent away cannot become a buffer. */
@@ -596,6 +706,9 @@ int main(void)
 	    T(out_of_handles),
 	    T(lend_rolled_back_on_no_memory),
 	    T(buffer_not_from_lent_page),
+	    T(fragments_share),
+	    T(fragments_refused),
+	    T(fragments_other_vm_or_reclaimed),
 	    T(retrieve_response),
 	    T(retrieve_unknown_handle),
 	    T(retrieve_non_receiver),

@@ -56,6 +56,7 @@ static const uint32_t implemented[] = {
     FFA_MEM_RECLAIM,
     FFA_SPM_ID_GET,
     FFA_PARTITION_INFO_GET_REGS,
+    FFA_MEM_FRAG_TX,
 };
 
 static void version(struct ffa_vm *f, struct smccc_call *c)
@@ -178,6 +179,9 @@ static void dispatch(struct ffa_vm *f, struct smccc_call *c)
 	case FFA_MEM_SHARE:
 	case FFA_MEM_SHARE_64:
 		ffa_mem_send(f, c, FFA_MEM_OP_SHARE);
+		break;
+	case FFA_MEM_FRAG_TX:
+		ffa_mem_frag_tx(f, c);
 		break;
 	case FFA_MEM_RETRIEVE_REQ:
 	case FFA_MEM_RETRIEVE_REQ_64:

@@ -94,6 +94,7 @@ void ffa_rx_release(struct ffa_vm *f, struct smccc_call *c);
 void ffa_rxtx_drop(struct ffa_vm *f);
 
 void ffa_mem_send(struct ffa_vm *f, struct smccc_call *c, enum ffa_mem_op op);
+void ffa_mem_frag_tx(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_retrieve(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_relinquish(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_reclaim(struct ffa_vm *f, struct smccc_call *c);

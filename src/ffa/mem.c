@@ -45,6 +45,11 @@ enum recv_state { RECV_MAPPED, RECV_RETRIEVED, RECV_RELINQUISHED };
 
 struct txn {
 	bool used;
+	/* Fragments still to come (FFA_MEM_FRAG_TX): nothing is mapped or
+	 * owned differently yet; fr[] holds the sender's constituents. */
+	bool pending;
+	uint32_t total_len, got_len, range_count, nfr;
+	struct ffa_mem_range fr[FFA_MEM_MAX_RANGES];
 	enum ffa_mem_op op;
 	uint64_t handle;
 	uint16_t sender;
@@ -101,13 +106,12 @@ static uint8_t s2_of(uint8_t data)
 
 /* The sender's constituents (its IPAs) as runs of physical pages, each
  * contiguous in both spaces with one permission. */
-static int to_ranges(const struct ffa_vm *f, const struct ffa_mem_txn *m,
-		     struct txn *t)
+static int to_ranges(const struct ffa_vm *f, struct txn *t)
 {
 	t->nranges = 0;
-	for (uint32_t i = 0; i < m->range_count; i++) {
-		for (uint32_t p = 0; p < m->ranges[i].pages; p++) {
-			uint64_t ipa = m->ranges[i].addr +
+	for (uint32_t i = 0; i < t->nfr; i++) {
+		for (uint32_t p = 0; p < t->fr[i].pages; p++) {
+			uint64_t ipa = t->fr[i].addr +
 				       (uint64_t)p * FFA_PAGE_SIZE,
 				 pa;
 			struct s2_attrs a;
@@ -190,12 +194,43 @@ static int commit_send(struct txn *t)
 			    t->nranges, t->s2perm);
 }
 
+static void new_handle(struct txn *t)
+{
+	generation++;
+	t->handle = HANDLE_HYP | (generation << HANDLE_GEN_SHIFT) |
+		    (uint64_t)(t - txns);
+	t->used = true;
+}
+
+/* The whole descriptor is in: physical runs, then the table. */
+static int complete(const struct ffa_vm *f, struct txn *t)
+{
+	int rc = to_ranges(f, t);
+
+	if (rc == FFA_OK) {
+		rc = commit_send(t);
+		if (rc != OWNER_OK)
+			rc = status_of(rc);
+	}
+	return rc;
+}
+
+static void answer_handle(struct smccc_call *c, const struct txn *t)
+{
+	if (t->pending) /* the offset of the next fragment in w3 */
+		ffa_res(c, FFA_MEM_FRAG_RX, (uint32_t)t->handle,
+			(uint32_t)(t->handle >> 32), t->got_len);
+	else
+		ffa_res(c, FFA_SUCCESS, 0, (uint32_t)t->handle,
+			(uint32_t)(t->handle >> 32));
+}
+
 void ffa_mem_send(struct ffa_vm *f, struct smccc_call *c, enum ffa_mem_op op)
 {
 	uint32_t total = (uint32_t)smccc_arg(c, 1),
 		 frag = (uint32_t)smccc_arg(c, 2);
 	static struct ffa_mem_txn m; /* 600 bytes: off the EL2 stack */
-	struct txn *t, nt;
+	struct txn *t;
 	int rc;
 
 	/* Address and page count name a buffer other than TX: none is
@@ -204,45 +239,119 @@ void ffa_mem_send(struct ffa_vm *f, struct smccc_call *c, enum ffa_mem_op op)
 		ffa_err(c, FFA_INVALID_PARAMETERS);
 		return;
 	}
-	if (f->version < FFA_VERSION_1_1 || frag < total) {
-		/* v1.0 descriptors and fragmented sends: not here. */
-		ffa_err(c, FFA_NOT_SUPPORTED);
+	if (f->version < FFA_VERSION_1_1) {
+		ffa_err(c, FFA_NOT_SUPPORTED); /* v1.0 descriptors */
 		return;
 	}
 	rc = ffa_mem_desc_parse(ffa_tx(f), (size_t)f->pages * FFA_PAGE_SIZE,
 				total, frag, ffa_id_of(f->vm), op, &m);
 	if (rc == FFA_OK && !f->registered)
 		rc = FFA_DENIED;
-	memset(&nt, 0, sizeof(nt));
-	if (rc == FFA_OK)
-		rc = take_receivers(&m, op, &nt);
-	if (rc == FFA_OK)
-		rc = to_ranges(f, &m, &nt);
 	t = free_slot();
 	if (rc == FFA_OK && !t)
 		rc = FFA_NO_MEMORY;
+	if (rc == FFA_OK) {
+		memset(t, 0, sizeof(*t));
+		rc = take_receivers(&m, op, t);
+	}
 	if (rc != FFA_OK) {
 		ffa_err(c, rc);
 		return;
 	}
-	nt.op = op;
-	nt.sender = ffa_id_of(f->vm);
-	nt.attributes = m.attributes;
-	nt.flags = m.flags;
-	nt.tag = m.tag;
-	nt.total_pages = m.total_pages;
-	rc = commit_send(&nt);
-	if (rc != OWNER_OK) {
-		ffa_err(c, status_of(rc));
+	t->op = op;
+	t->sender = ffa_id_of(f->vm);
+	t->attributes = m.attributes;
+	t->flags = m.flags;
+	t->tag = m.tag;
+	t->total_pages = m.total_pages;
+	t->total_len = total;
+	t->got_len = frag;
+	t->range_count = m.range_count;
+	t->nfr = m.ranges_here;
+	memcpy(t->fr, m.ranges, sizeof(m.ranges[0]) * m.ranges_here);
+	t->pending = !m.complete;
+	if (!t->pending) {
+		rc = complete(f, t);
+		if (rc != FFA_OK) {
+			ffa_err(c, rc);
+			return;
+		}
+	}
+	new_handle(t);
+	answer_handle(c, t);
+}
+
+/* One more fragment of constituents, len bytes at the start of TX,
+ * checked as the parser checks those of a first fragment (README rows
+ * 43-47 and 49). */
+static int take_fragment(const uint8_t *tx, uint32_t len, struct txn *t)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < t->nfr; i++)
+		sum += t->fr[i].pages;
+	for (uint32_t off = 0; off < len; off += FFA_MEM_RANGE_SIZE) {
+		uint64_t a = ffa_get64(tx + off);
+		uint32_t pages = ffa_get32(tx + off + 8);
+		uint64_t size = (uint64_t)pages * FFA_PAGE_SIZE;
+
+		if (t->nfr == t->range_count || ffa_get32(tx + off + 12) != 0 ||
+		    pages == 0 || (a & (FFA_PAGE_SIZE - 1)) != 0 ||
+		    (a != 0 && size > 0 - a))
+			return FFA_INVALID_PARAMETERS;
+		for (uint32_t i = 0; i < t->nfr; i++) {
+			uint64_t b = t->fr[i].addr,
+				 bs = (uint64_t)t->fr[i].pages * FFA_PAGE_SIZE;
+
+			if (a <= b + (bs - 1) && b <= a + (size - 1))
+				return FFA_INVALID_PARAMETERS;
+		}
+		sum += pages;
+		if (sum > t->total_pages)
+			return FFA_INVALID_PARAMETERS;
+		t->fr[t->nfr++] = (struct ffa_mem_range){a, pages};
+	}
+	if (t->got_len + len == t->total_len &&
+	    (t->nfr != t->range_count || sum != t->total_pages))
+		return FFA_INVALID_PARAMETERS;
+	return FFA_OK;
+}
+
+void ffa_mem_frag_tx(struct ffa_vm *f, struct smccc_call *c)
+{
+	uint64_t h = (uint32_t)smccc_arg(c, 1) |
+		     (uint64_t)(uint32_t)smccc_arg(c, 2) << 32;
+	uint32_t len = (uint32_t)smccc_arg(c, 3),
+		 w4 = (uint32_t)smccc_arg(c, 4);
+	struct txn *t = find(h);
+	int rc = FFA_OK;
+
+	if (!t || !t->pending || t->sender != ffa_id_of(f->vm)) {
+		ffa_err(c, FFA_INVALID_PARAMETERS);
 		return;
 	}
-	generation++;
-	nt.used = true;
-	nt.handle = HANDLE_HYP | (generation << HANDLE_GEN_SHIFT) |
-		    (uint64_t)(t - txns);
-	*t = nt;
-	ffa_res(c, FFA_SUCCESS, 0, (uint32_t)t->handle,
-		(uint32_t)(t->handle >> 32));
+	/* w4 [31:16] names the sender for a relayer: 0 or the caller. */
+	if (!f->mapped || (w4 & 0xffffu) != 0 ||
+	    ((w4 >> 16) != 0 && (w4 >> 16) != t->sender) || len == 0 ||
+	    len % FFA_MEM_RANGE_SIZE != 0 || len > f->pages * FFA_PAGE_SIZE ||
+	    len > t->total_len - t->got_len)
+		rc = FFA_INVALID_PARAMETERS;
+	if (rc == FFA_OK)
+		rc = take_fragment(ffa_tx(f), len, t);
+	if (rc == FFA_OK) {
+		t->got_len += len;
+		t->pending = t->got_len < t->total_len;
+		if (!t->pending)
+			rc = complete(f, t);
+	}
+	if (rc != FFA_OK) {
+		/* A bad fragment ends the transaction: nothing of it was
+		 * applied. */
+		t->used = false;
+		ffa_err(c, rc);
+		return;
+	}
+	answer_handle(c, t);
 }
 
 static void zero_pages(const struct txn *t)
@@ -362,7 +471,7 @@ void ffa_mem_retrieve(struct ffa_vm *f, struct smccc_call *c)
 	}
 	tx = ffa_tx(f);
 	t = find(ffa_get64(tx + 8));
-	if (!t) {
+	if (!t || t->pending) {
 		ffa_err(c, FFA_INVALID_PARAMETERS);
 		return;
 	}
@@ -416,7 +525,7 @@ void ffa_mem_relinquish(struct ffa_vm *f, struct smccc_call *c)
 	t = find(ffa_get64(tx));
 	flags = ffa_get32(tx + 8);
 	count = ffa_get32(tx + 12);
-	if (!t || (flags & GIVE_BACK_FLAGS_MBZ) != 0 ||
+	if (!t || t->pending || (flags & GIVE_BACK_FLAGS_MBZ) != 0 ||
 	    ((flags & GIVE_BACK_ZERO) && t->op == FFA_MEM_OP_SHARE) ||
 	    count != 1 || ffa_get16(tx + 16) != ffa_id_of(f->vm)) {
 		ffa_err(c, FFA_INVALID_PARAMETERS);
@@ -477,6 +586,11 @@ void ffa_mem_reclaim(struct ffa_vm *f, struct smccc_call *c)
 		ffa_err(c, FFA_INVALID_PARAMETERS);
 		return;
 	}
+	if (t->pending) { /* nothing applied yet: the send is dropped */
+		t->used = false;
+		ffa_ok(c, 0);
+		return;
+	}
 	for (uint32_t i = 0; i < t->nrecv; i++) {
 		if (t->recv[i].state == RECV_RETRIEVED) {
 			ffa_err(c, FFA_DENIED);
@@ -512,7 +626,8 @@ void ffa_mem_drop_vm(uint16_t id)
 		for (uint32_t i = 0; i < t->nrecv; i++)
 			if (t->recv[i].state == RECV_RETRIEVED)
 				t->recv[i].state = RECV_MAPPED;
-		take_back(t);
+		if (!t->pending)
+			take_back(t);
 		t->used = false;
 	}
 }
