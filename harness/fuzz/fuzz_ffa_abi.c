@@ -95,7 +95,7 @@ static void step(struct state *s, struct fz_in *in)
 	uint32_t len;
 	const uint64_t *r;
 
-	switch ((sel / FW_VMS) % 14) {
+	switch ((sel / FW_VMS) % 15) {
 	case 0:
 		x[0] = FFA_VERSION;
 		x[1] = fz_u8(in) & 1 ? 0x00010000 : fz_u32(in);
@@ -127,7 +127,8 @@ static void step(struct state *s, struct fz_in *in)
 	case 7:
 	case 8: {
 		static const uint32_t fn[] = {0x73, 0x72, 0x71};
-		uint32_t f = fn[(sel / FW_VMS) % 14 - 6];
+		uint32_t f = fn[(sel / FW_VMS) % 15 - 6];
+		uint8_t hold;
 
 		if (!tx)
 			return;
@@ -136,6 +137,11 @@ static void step(struct state *s, struct fz_in *in)
 			tx[fz_u8(in) % len] = fz_u8(in);
 		x[0] = 0x84000000 | f;
 		x[1] = x[2] = len;
+		/* Sometimes only a first fragment: the last constituents
+		 * are held back for FRAG_TX. */
+		hold = fz_u8(in) % 4;
+		if (hold > 0 && 16u * hold < len - 80)
+			x[2] = len - 16u * hold;
 		break;
 	}
 	case 9:
@@ -179,6 +185,22 @@ static void step(struct state *s, struct fz_in *in)
 		for (unsigned k = 1; k < 8; k++)
 			x[k] = fz_u8(in) & 1 ? fz_u64(in) : fz_u8(in);
 		break;
+	case 13: {
+		uint64_t h = pick_handle(s, in);
+
+		if (!tx)
+			return;
+		memset(tx, 0, 32);
+		put(tx, 0, some_ipa(in), 8);
+		put(tx, 8, fz_u8(in) % 4 + 1, 4);
+		put(tx, 16, some_ipa(in), 8);
+		put(tx, 24, fz_u8(in) % 4 + 1, 4);
+		x[0] = FFA_MEM_FRAG_TX;
+		x[1] = (uint32_t)h;
+		x[2] = h >> 32;
+		x[3] = 16u * (fz_u8(in) % 3);
+		break;
+	}
 	default:
 		fw_recreate(&s->w, i);
 		s->mapped[i] = false;
@@ -198,6 +220,8 @@ static void step(struct state *s, struct fz_in *in)
 		   r[0] == FFA_SUCCESS && s->nh < HANDLES) {
 		s->handles[s->nh++] = r[2] | r[3] << 32;
 	}
+	if (r[0] == FFA_MEM_FRAG_RX && s->nh < HANDLES)
+		s->handles[s->nh++] = r[1] | r[2] << 32;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
