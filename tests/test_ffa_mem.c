@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -14,6 +15,8 @@
 #include "isolation.h"
 #include "mm/page_pool.h"
 #include "mm/stage2.h"
+#include "sim_hal.h"
+#include "test_vm.h"
 
 static struct ffa_fx fx;
 
@@ -692,6 +695,48 @@ static void middle_vm_leaves_table_compacted(void **state)
 	}
 }
 
+/* RAM beyond the table's 32768 pages (128 MiB): the VM runs, but FF-A
+ * memory is DENIED to it, both ways. */
+static void vm_beyond_table_cap(void **state)
+{
+	const uint64_t big = 130ull << 20, big_pa = 0xc0000000ull;
+	struct vm_config cfg = {big_pa, big, 1, false};
+	void *mem = aligned_alloc(4096, big);
+	struct fx_recv rv = {4, RW};
+	struct fx_range g = {PAGE_IPA, 1};
+	struct vm *vm;
+	uint32_t len;
+	int err = -1;
+	const uint64_t *r;
+
+	(void)state;
+	assert_non_null(mem);
+	assert_int_equal(sim_phys_add(big_pa, mem, big), 0);
+	vm = vm_create(&cfg, &fx.pool, &err);
+	assert_non_null(vm);
+	assert_int_equal(vm->id, 3); /* endpoint 4 */
+	vcpu_reset(&vm->vcpus[0], FX_RAM_IPA, 0);
+	/* Discovery works. */
+	assert_int_equal(CALL(0, 0x84000068, 0, 0, 0, 0, 1)[2], 4);
+	/* No buffers, and nobody can send it memory. */
+	{
+		struct vcpu *v = &vm->vcpus[0];
+
+		v->regs.x[0] = 0x84000066;
+		v->regs.x[1] = FX_RAM_IPA + FX_TX_OFF;
+		v->regs.x[2] = FX_RAM_IPA + FX_RX_OFF;
+		v->regs.x[3] = 1;
+		test_trap(v, 0x5a000000ull, 0, 0);
+		assert_int_equal(v->regs.x[0], FX_ERROR);
+		assert_int_equal(v->regs.x[2], FX_DENIED);
+	}
+	len = ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv, 1, &g, 1);
+	r = CALL(0, SHARE, len, len, 0, 0, 0);
+	ffa_fx_assert_err(r, FX_DENIED);
+	vm_destroy(vm);
+	free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -724,6 +769,7 @@ int main(void)
 	    T(destroy_receiver_gives_back),
 	    T(destroy_sender_unmaps_borrower),
 	    T(middle_vm_leaves_table_compacted),
+	    T(vm_beyond_table_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
