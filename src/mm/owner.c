@@ -677,3 +677,75 @@ int owner_remove_vm(struct owner_table *t, unsigned id)
 	}
 	return OWNER_OK;
 }
+
+int owner_offer(struct owner_table *t, unsigned owner,
+		const struct owner_range *r, size_t n, bool lend)
+{
+	struct tx x = {.t = t, .r = r, .n = n, .owner = owner};
+	int rc;
+
+	if (!t || !is_vm(t, owner))
+		return OWNER_E_INVALID;
+	rc = check_ranges(t, r, n, false);
+	if (rc == OWNER_OK)
+		rc = check_owned(t, owner, r, n, 0);
+	if (rc != OWNER_OK)
+		return rc;
+	x.owner_step = lend ? STEP_UNMAP : STEP_NONE;
+	rc = apply(&x);
+	if (rc != OWNER_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
+			struct owner_entry *e = entry_at(t, r[i].pa + off);
+
+			e->state = lend ? OWNER_ST_LENT : OWNER_ST_OWNED_SHARED;
+			e->borrowers = 0;
+		}
+	return OWNER_OK;
+}
+
+static void borrowed(struct owner_entry *e, const struct tx *x, size_t i,
+		     uint64_t off)
+{
+	(void)i;
+	(void)off;
+	e->borrowers |= (uint8_t)x->targets;
+}
+
+int owner_add_borrower(struct owner_table *t, unsigned owner, unsigned borrower,
+		       const struct owner_range *r, size_t n, uint8_t perm)
+{
+	struct tx x = {.t = t, .r = r, .n = n, .owner = owner};
+	int rc;
+
+	if (!t || !is_vm(t, owner) || !is_vm(t, borrower) ||
+	    borrower == owner || perm == 0 || (perm & ~PERM_ALL) != 0)
+		return OWNER_E_INVALID;
+	rc = check_ranges(t, r, n, true);
+	if (rc != OWNER_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
+			const struct owner_entry *e =
+			    entry_at(t, r[i].pa + off);
+
+			if (e->owner != owner ||
+			    (e->state != OWNER_ST_OWNED_SHARED &&
+			     e->state != OWNER_ST_LENT) ||
+			    (e->borrowers & (1u << borrower)) != 0 ||
+			    (perm & ~e->owner_perm) != 0)
+				return OWNER_E_DENIED;
+		}
+	rc = check_ipa_free(t, 1u << borrower, r, n);
+	if (rc != OWNER_OK)
+		return rc;
+	x.targets = 1u << borrower;
+	x.target_step = STEP_MAP;
+	for (size_t i = 0; i < n; i++)
+		x.perm[i] = perm;
+	rc = apply(&x);
+	if (rc == OWNER_OK)
+		for_pages(&x, borrowed);
+	return rc;
+}

@@ -23,6 +23,7 @@
 #ifndef HV_MM_OWNER_H
 #define HV_MM_OWNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -108,6 +109,17 @@ int owner_hyp_release(struct owner_table *t, unsigned vm,
  * nothing changed). A region of which some page was donated away stays,
  * its remaining pages the hypervisor's. */
 int owner_remove_vm(struct owner_table *t, unsigned id);
+
+/* Two-step share/lend (FF-A maps a borrower when it retrieves): offer
+ * marks owner's pages shared (its mapping kept) or lent (unmapped), with
+ * no borrower yet; add_borrower then maps them into borrower at r.ipa
+ * with perm (within the owner's), one borrower at a time. owner_reclaim
+ * takes an offer back once no borrower is left, owner_relinquish removes
+ * one. Both all or nothing, like the rest. */
+int owner_offer(struct owner_table *t, unsigned owner,
+		const struct owner_range *r, size_t n, bool lend);
+int owner_add_borrower(struct owner_table *t, unsigned owner, unsigned borrower,
+		       const struct owner_range *r, size_t n, uint8_t perm);
 
 /* owner keeps its mapping; each VM in borrowers (bitmask of ids) maps the
  * pages at range.ipa with perm, which must be within owner's own. */
