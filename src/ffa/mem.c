@@ -41,7 +41,8 @@
 #define PERM_INSN_X 2u
 #define PERM_RESERVED 3u
 
-enum recv_state { RECV_MAPPED, RECV_RETRIEVED, RECV_RELINQUISHED };
+/* A receiver maps the pages from its retrieve to its relinquish. */
+enum recv_state { RECV_WAITING, RECV_RETRIEVED };
 
 struct txn {
 	bool used;
@@ -63,6 +64,7 @@ struct txn {
 		enum recv_state state;
 	} recv[FFA_MEM_MAX_RECEIVERS];
 	uint8_t s2perm;
+	bool retrieved_once; /* for the zero-memory flags */
 	uint32_t total_pages;
 	size_t nranges;
 	struct owner_range r[OWNER_TX_MAX_RANGES]; /* ipa: the window */
@@ -160,7 +162,7 @@ static int take_receivers(const struct ffa_mem_txn *m, enum ffa_mem_op op,
 		t->recv[i].id = m->receivers[i].id;
 		t->recv[i].data =
 		    op == FFA_MEM_OP_DONATE ? PERM_DATA_RW : (uint8_t)data;
-		t->recv[i].state = RECV_MAPPED;
+		t->recv[i].state = RECV_WAITING;
 	}
 	/* A donation makes the receiver an owner, with an owner's access
 	 * to RAM (read, write, execute); borrowers never execute. */
@@ -178,20 +180,16 @@ static struct txn *free_slot(void)
 	return NULL;
 }
 
+/* The sender's side of the send: a share keeps its mapping, a lend or a
+ * donation takes it away (a donation is the hypervisor's until the
+ * receiver retrieves it). Receivers map at their retrieve. */
 static int commit_send(struct txn *t)
 {
-	uint32_t mask = 0;
-
-	for (uint32_t i = 0; i < t->nrecv; i++)
-		mask |= 1u << t->recv[i].id;
-	if (t->op == FFA_MEM_OP_SHARE)
-		return owner_share(&ffa_owners, t->sender, mask, t->r,
-				   t->nranges, t->s2perm);
-	if (t->op == FFA_MEM_OP_LEND)
-		return owner_lend(&ffa_owners, t->sender, mask, t->r,
-				  t->nranges, t->s2perm);
-	return owner_donate(&ffa_owners, t->sender, t->recv[0].id, t->r,
-			    t->nranges, t->s2perm);
+	if (t->op == FFA_MEM_OP_DONATE)
+		return owner_donate(&ffa_owners, t->sender, OWNER_HYP, t->r,
+				    t->nranges, 0);
+	return owner_offer(&ffa_owners, t->sender, t->r, t->nranges,
+			   t->op == FFA_MEM_OP_LEND);
 }
 
 static void new_handle(struct txn *t)
@@ -445,7 +443,7 @@ static int check_request(const uint8_t *tx, uint32_t len, const struct txn *t,
 	    ((e[2] >> PERM_INSN_SHIFT & PERM_DATA_MASK) == PERM_INSN_X &&
 	     !(t->s2perm & S2_PERM_X)))
 		return FFA_DENIED;
-	if (t->recv[*ri].state != RECV_MAPPED)
+	if (t->recv[*ri].state == RECV_RETRIEVED)
 		return FFA_DENIED;
 	return FFA_OK;
 }
@@ -482,15 +480,21 @@ void ffa_mem_retrieve(struct ffa_vm *f, struct smccc_call *c)
 	}
 	/* Zeroed for the first borrower to see them, if either side asked
 	 * (never for a share, whose sender still uses them). */
-	if (t->op != FFA_MEM_OP_SHARE &&
-	    ((t->flags & SEND_ZERO) || (ffa_get32(tx + 4) & RETRIEVE_ZERO))) {
-		bool first = true;
-
-		for (uint32_t i = 0; i < t->nrecv; i++)
-			first &= t->recv[i].state == RECV_MAPPED;
-		if (first)
-			zero_pages(t);
+	if (t->op != FFA_MEM_OP_SHARE && !t->retrieved_once &&
+	    ((t->flags & SEND_ZERO) || (ffa_get32(tx + 4) & RETRIEVE_ZERO)))
+		zero_pages(t);
+	if (t->op == FFA_MEM_OP_DONATE)
+		rc = owner_donate(&ffa_owners, OWNER_HYP, ffa_id_of(f->vm),
+				  t->r, t->nranges, t->s2perm);
+	else
+		rc =
+		    owner_add_borrower(&ffa_owners, t->sender, ffa_id_of(f->vm),
+				       t->r, t->nranges, t->s2perm);
+	if (rc != OWNER_OK) {
+		ffa_err(c, status_of(rc));
+		return;
 	}
+	t->retrieved_once = true;
 	t->recv[ri].state = RECV_RETRIEVED;
 	len = write_resp(ffa_rx(f), t);
 	f->rx_full = true;
@@ -506,7 +510,7 @@ static int give_back(struct txn *t, uint32_t i)
 	int rc = owner_relinquish(&ffa_owners, t->recv[i].id, t->r, t->nranges);
 
 	if (rc == OWNER_OK)
-		t->recv[i].state = RECV_RELINQUISHED;
+		t->recv[i].state = RECV_WAITING;
 	return rc;
 }
 
@@ -546,8 +550,9 @@ void ffa_mem_relinquish(struct ffa_vm *f, struct smccc_call *c)
 	ffa_ok(c, 0);
 }
 
-/* The sender takes t back: receivers that never retrieved are unmapped
- * first; a donation not yet retrieved is donated back. */
+/* The sender takes t back: receivers still holding it (only when a VM
+ * goes away) are unmapped first; a donation not yet retrieved is
+ * donated back. */
 static int take_back(struct txn *t)
 {
 	int rc = OWNER_OK;
@@ -558,11 +563,11 @@ static int take_back(struct txn *t)
 		for (size_t i = 0; i < t->nranges; i++)
 			back[i] = (struct owner_range){t->r[i].pa, t->r[i].size,
 						       t->sender_ipa[i]};
-		rc = owner_donate(&ffa_owners, t->recv[0].id, t->sender, back,
+		rc = owner_donate(&ffa_owners, OWNER_HYP, t->sender, back,
 				  t->nranges, t->s2perm);
 	} else {
 		for (uint32_t i = 0; i < t->nrecv && rc == OWNER_OK; i++)
-			if (t->recv[i].state != RECV_RELINQUISHED)
+			if (t->recv[i].state == RECV_RETRIEVED)
 				rc = give_back(t, i);
 		if (rc == OWNER_OK)
 			rc = owner_reclaim(&ffa_owners, t->sender, t->r,
@@ -621,11 +626,8 @@ void ffa_mem_drop_vm(uint16_t id)
 
 		if (!t->used || (t->sender != id && recv_index(t, id) < 0))
 			continue;
-		/* Every borrower, retrieved or not, gives the pages back:
-		 * one of the two parties is going away. */
-		for (uint32_t i = 0; i < t->nrecv; i++)
-			if (t->recv[i].state == RECV_RETRIEVED)
-				t->recv[i].state = RECV_MAPPED;
+		/* Every borrower gives the pages back: one of the two
+		 * parties is going away. */
 		if (!t->pending)
 			take_back(t);
 		t->used = false;
