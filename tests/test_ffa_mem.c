@@ -88,6 +88,9 @@ static void share_maps_receiver(void **state)
 	(void)state;
 	h = ffa_fx_send(&fx, 0, SHARE, 2, RO, PAGE_IPA, 2);
 	assert_true(h >> 63); /* allocated by the hypervisor */
+	/* Nothing for the receiver until it retrieves. */
+	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
 	/* The sender keeps it (RWX); the receiver reads it at the window. */
 	assert_true(mapped(0, PAGE_IPA, &got, &perm));
 	assert_int_equal(got, pa);
@@ -103,9 +106,15 @@ static void lend_unmaps_sender(void **state)
 	uint64_t pa = ffa_fx_pa(0, PAGE_IPA), got;
 	uint8_t perm;
 
+	uint64_t h;
+
 	(void)state;
-	ffa_fx_send(&fx, 0, LEND, 2, RW, PAGE_IPA, 1);
+	h = ffa_fx_send(&fx, 0, LEND, 2, RW, PAGE_IPA, 1);
+	/* The lender loses it at once; the borrower has it from its
+	 * retrieve. */
 	assert_false(mapped(0, PAGE_IPA, NULL, NULL));
+	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
 	assert_true(mapped(1, WINDOW(pa), &got, &perm));
 	assert_int_equal(perm, 3);
 }
@@ -119,7 +128,12 @@ static void lend_to_two(void **state)
 	uint64_t pa = ffa_fx_pa(0, PAGE_IPA);
 
 	(void)state;
-	assert_int_equal(CALL(0, LEND, len, len, 0, 0, 0)[0], FX_SUCCESS);
+	const uint64_t *r = CALL(0, LEND, len, len, 0, 0, 0);
+	uint64_t h = r[2] | r[3] << 32;
+
+	assert_int_equal(r[0], FX_SUCCESS);
+	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
+	assert_int_equal(ffa_fx_retrieve(&fx, 2, 1, h, 0)[0], 0x84000075);
 	assert_true(mapped(1, WINDOW(pa), NULL, NULL));
 	assert_true(mapped(2, WINDOW(pa), NULL, NULL));
 	/* Two receivers asking different access: one permission per page
@@ -233,31 +247,25 @@ static void out_of_handles(void **state)
 	assert_false(mapped(0, WINDOW(ffa_fx_pa(1, g.addr)), NULL, NULL));
 }
 
-/* The receiver's window needs new table pages and there are none: the
- * lend fails with NO_MEMORY and the lender has its page back, mapped as
- * before. */
-static void lend_rolled_back_on_no_memory(void **state)
+/* The receiver's window needs new table pages and there are none: its
+ * retrieve fails with NO_MEMORY, maps nothing, and works once there is
+ * memory again. */
+static void retrieve_out_of_memory(void **state)
 {
-	uint64_t pa = ffa_fx_pa(0, PAGE_IPA), got, taken[128];
-	struct fx_recv rv = {2, RW};
-	struct fx_range g = {PAGE_IPA, 1};
+	uint64_t pa = ffa_fx_pa(0, PAGE_IPA), taken[128];
+	uint64_t h = ffa_fx_send(&fx, 0, LEND, 2, RW, PAGE_IPA, 2);
 	unsigned n = 0;
-	uint32_t len;
-	uint8_t perm;
 
 	(void)state;
 	while (n < 128 && page_pool_alloc(&fx.pool, &taken[n]))
 		n++;
-	len = ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv, 1, &g, 1);
-	ffa_fx_assert_err(CALL(0, LEND, len, len, 0, 0, 0), FX_NO_MEMORY);
-	assert_true(mapped(0, PAGE_IPA, &got, &perm));
-	assert_int_equal(got, pa);
-	assert_int_equal(perm, 7);
+	ffa_fx_assert_err(ffa_fx_retrieve(&fx, 1, 1, h, 0), FX_NO_MEMORY);
 	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_false(mapped(1, WINDOW(pa) + 0x1000, NULL, NULL));
 	while (n > 0)
 		page_pool_free(&fx.pool, taken[--n]);
-	/* With memory again, the same lend goes through. */
-	assert_int_equal(CALL(0, LEND, len, len, 0, 0, 0)[0], FX_SUCCESS);
+	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
+	assert_true(mapped(1, WINDOW(pa) + 0x1000, NULL, NULL));
 }
 
 #define FRAG_TX 0x8400007bull
@@ -308,9 +316,9 @@ static void fragments_share(void **state)
 	r = CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0);
 	assert_int_equal(r[0], FX_SUCCESS);
 	assert_int_equal(r[2] | r[3] << 32, h);
+	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
 	assert_true(mapped(1, WINDOW(pa), NULL, NULL));
 	assert_true(mapped(1, WINDOW(pa) + 0x5000, NULL, NULL));
-	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
 	assert_int_equal(rd(ffa_fx_rx(&fx, 1) + 64, 4), 3); /* pages */
 	/* Complete: no more fragments. */
 	ffa_fx_assert_err(CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0),
@@ -543,6 +551,10 @@ static void relinquish_checks(void **state)
 	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
 	/* Twice. */
 	ffa_fx_assert_err(CALL(1, RELINQUISH, 0, 0, 0, 0, 0), FX_DENIED);
+	/* Until the sender reclaims, the receiver may retrieve again. */
+	assert_int_equal(CALL(1, 0x84000065, 0, 0, 0, 0, 0)[0], FX_SUCCESS);
+	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
+	assert_true(mapped(1, WINDOW(pa), NULL, NULL));
 }
 
 static void reclaim_rules(void **state)
@@ -674,14 +686,15 @@ static void destroy_sender_unmaps_borrower(void **state)
  * VM registered after it are still found where they are. */
 static void middle_vm_leaves_table_compacted(void **state)
 {
-	uint64_t pa = ffa_fx_pa(2, FX_RAM_IPA + 0x30000);
+	uint64_t pa = ffa_fx_pa(2, FX_RAM_IPA + 0x30000), h;
 
 	(void)state;
 	vm_destroy(fx.vm[1]);
 	fx.vm[1] = NULL;
 	assert_int_equal(sim_iso_add_shared(pa, 4096, 5), 0);
-	ffa_fx_send(&fx, 2, LEND, 1, RW, FX_RAM_IPA + 0x30000, 1);
+	h = ffa_fx_send(&fx, 2, LEND, 1, RW, FX_RAM_IPA + 0x30000, 1);
 	assert_false(mapped(2, FX_RAM_IPA + 0x30000, NULL, NULL));
+	assert_int_equal(ffa_fx_retrieve(&fx, 0, 3, h, 0)[0], 0x84000075);
 	assert_true(mapped(0, WINDOW(pa), NULL, NULL));
 	/* And a VM created again in the freed slot is registered anew. */
 	{
@@ -749,7 +762,7 @@ int main(void)
 	    T(not_senders_page),
 	    T(too_many_runs),
 	    T(out_of_handles),
-	    T(lend_rolled_back_on_no_memory),
+	    T(retrieve_out_of_memory),
 	    T(buffer_not_from_lent_page),
 	    T(fragments_share),
 	    T(fragments_refused),

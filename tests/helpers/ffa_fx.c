@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exit.h"
+#include "ffa/ffa.h"
 #include "hv.h"
 #include "isolation.h"
 #include "sim_hal.h"
@@ -69,6 +70,9 @@ void ffa_fx_teardown(struct ffa_fx *x)
 		x->vm[i] = NULL;
 		free(x->ram[i]);
 	}
+	/* Every VM gone: nothing may stay in the ownership table. */
+	assert_int_equal(ffa_owner_table()->used, 0);
+	assert_int_equal(ffa_owner_table()->nregions, 0);
 	free(x->pool_mem);
 	sim_hal_reset();
 }
