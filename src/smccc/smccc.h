@@ -1,7 +1,7 @@
 /*
  * SMC Calling Convention (DEN0028) dispatch. A function ID is routed by its
- * owning entity to a service table; results go in x0-x3, every other
- * register is preserved.
+ * owning entity to a service table; results go in x0-x3 (x0-x7 or x0-x17
+ * for FF-A, see struct smccc_call), every other register is preserved.
  */
 #ifndef HV_SMCCC_SMCCC_H
 #define HV_SMCCC_SMCCC_H
