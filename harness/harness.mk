@@ -10,7 +10,7 @@
 
 HVSIM := $(BUILD)/host/hvsim
 HVSIM_SRCS := harness/hvsim.c harness/hvsim_machine.c harness/trace.c \
-              harness/uart_feed.c
+              harness/uart_feed.c harness/hvsim_vms.c
 HVSIM_OBJS := $(HVSIM_SRCS:%.c=$(HOST_OBJ)/%.o)
 HVSIM_LIBS := $(LIBSIM) $(LIBCORE) $(LIBSIMHAL) $(LIBCORE) $(UNICORN_LIBS) \
               -lfdt -lpthread -lm
@@ -86,6 +86,10 @@ check-sim: $(HVSIM) fixtures
 	    if ! grep -qx 'DONE: all checks passed' $$o.uart; then \
 	      echo "FAILED: $$f run $$i: guest did not finish its checks"; \
 	      tail -c 300 $$o.uart; echo; fail=1; fi; \
+	    k=1; for v in $$(echo " $$xa" | grep -o -- ' --vm '); do \
+	      grep -qx "vm$$k| DONE: all checks passed" $$o.uart || { \
+	        echo "FAILED: $$f run $$i: VM $$k did not finish its checks"; \
+	        fail=1; }; k=$$((k + 1)); done; \
 	  done; \
 	  if ! cmp -s $(SIM_RUNS)/$$f.1.trace $(SIM_RUNS)/$$f.2.trace; then \
 	    echo "FAILED: $$f: the two traces differ (non-determinism)"; \

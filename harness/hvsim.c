@@ -101,7 +101,9 @@ static void usage(FILE *f)
 	    "                 [--initrd FILE] [--mem SIZE] [--trace FILE] "
 	    "[--max-insns N]\n"
 	    "                 [--quiet] [--precise] [--send-on PATTERN=TEXT]\n"
-	    "                 [--vcpus N]\n"
+	    "                 [--vcpus N] [--vm IMAGE[,vcpus=N,mem=SIZE,"
+	    "initrd=F,dtb=F,\n"
+	    "                 bootargs=S]]...\n"
 	    "       hvsim bench --guest IMAGE [same options]\n"
 	    "SIZE is bytes or a number with K, M or G (16M..4G, 4 KiB "
 	    "multiple).\n"
@@ -109,6 +111,10 @@ static void usage(FILE *f)
 	    "PATTERN appears in its output (repeatable, in order).\n"
 	    "--vcpus N gives the VM N vCPUs (1..8, default 1), all run by the\n"
 	    "hypervisor's scheduler on one simulated physical CPU.\n"
+	    "--vm adds a VM beside the guest (VM 0), up to 3, each with its\n"
+	    "own RAM, VMID and devices; VM n's UART lines print whole on\n"
+	    "stdout as 'vmN| <line>', between VM 0's lines. The exit status\n"
+	    "is VM 0's.\n"
 	    "--max-insns limits the guest instructions executed (time idle\n"
 	    "in WFI, skipped to the next timer, is not counted).\n"
 	    "Exit status: 0 guest powered off, 1 guest error, limit or "
@@ -168,6 +174,17 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* For hvsim_vms.c's --vm values. */
+int hvsim_parse_u64(const char *s, uint64_t *out, char *suffix)
+{
+	return parse_u64(s, out, suffix);
+}
+
+int hvsim_parse_size(const char *s, uint64_t *out)
+{
+	return parse_size(s, out);
+}
+
 static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 {
 	static const struct option longopts[] = {
@@ -182,6 +199,7 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 	    {"precise", no_argument, NULL, 'p'},
 	    {"send-on", required_argument, NULL, 's'},
 	    {"vcpus", required_argument, NULL, 'v'},
+	    {"vm", required_argument, NULL, 'V'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -246,6 +264,15 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 				return -1;
 			}
 			o->vcpus = (unsigned)n;
+			break;
+		case 'V':
+			if (o->nextra == HVSIM_MAX_EXTRA_VMS) {
+				fprintf(stderr, "hvsim: at most %u --vm\n",
+					(unsigned)HVSIM_MAX_EXTRA_VMS);
+				return -1;
+			}
+			if (hvsim_vm_parse(optarg, &o->extra[o->nextra++]) != 0)
+				return -1;
 			break;
 		case 'n':
 			if (parse_u64(optarg, &o->max_insns, &suffix) != 0 ||
@@ -336,6 +363,19 @@ static double wall_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static void observe(struct sim_cpu *c, void *tr)
+{
+	sim_cpu_set_observer(c, trace_trap, tr);
+}
+
+static void teardown(struct hvsim_machine *m, struct hvsim_opts *o)
+{
+	hvsim_vms_teardown(m);
+	hvsim_machine_teardown(m);
+	for (unsigned n = 0; n < o->nextra; n++)
+		hvsim_vm_spec_free(&o->extra[n]);
+}
+
 int main(int argc, char **argv)
 {
 	struct hvsim_opts o;
@@ -371,22 +411,25 @@ int main(int argc, char **argv)
 		return HVSIM_EXIT_USAGE;
 	}
 	rc = hvsim_machine_setup(&m, &o, err, sizeof(err));
+	if (rc == 0)
+		rc = hvsim_vms_setup(&m, &o, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "hvsim: %s\n", err);
-		hvsim_machine_teardown(&m);
+		teardown(&m, &o);
 		trace_close(&tr);
 		return rc;
 	}
 	if (report_isolation()) {
-		hvsim_machine_teardown(&m);
+		teardown(&m, &o);
 		trace_close(&tr);
 		return HVSIM_EXIT_GUEST;
 	}
 	uart_feed_attach(m.vm);
 	sim_guest_uart_echo_fd(o.quiet ? -1 : 1);
 	sim_console_echo_fd(o.quiet ? -1 : 2);
-	for (unsigned i = 0; o.trace && i < m.ncpus; i++)
-		sim_cpu_set_observer(m.cpus[i], trace_trap, &tr);
+	hvsim_vms_console(&m, o.quiet ? -1 : 1);
+	if (o.trace)
+		hvsim_vms_for_each_cpu(&m, observe, &tr);
 
 	catch_signals();
 	sim_cpu_watch_flag(m.cpu, &stop_signal);
@@ -396,6 +439,8 @@ int main(int argc, char **argv)
 	if (bench)
 		t1 = wall_seconds();
 
+	hvsim_vms_console_flush();
+	hvsim_vms_summary(&m);
 	sim_machine_stats(&st);
 	print_summary(&st, res, msg);
 	if (bench) {
@@ -408,7 +453,7 @@ int main(int argc, char **argv)
 		       (unsigned long long)(st.vtime - st.idle));
 	}
 	rc = exit_status(res);
-	hvsim_machine_teardown(&m);
+	teardown(&m, &o);
 	if (trace_close(&tr) != 0) {
 		fprintf(stderr, "hvsim: writing the trace failed\n");
 		rc = HVSIM_EXIT_GUEST;

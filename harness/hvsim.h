@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "fake_gic.h"
+#include "hvsim_vms.h"
 #include "mm/page_pool.h"
 #include "sim_cpu.h"
 #include "vm/vm.h"
@@ -14,6 +15,7 @@
 #define HVSIM_EXIT_OFF 0
 #define HVSIM_EXIT_GUEST 1 /* guest error, limit, deadlock, reset */
 #define HVSIM_EXIT_USAGE 2 /* bad options, missing file, bad image */
+#define HVSIM_DTB_MAX (2u << 20)
 
 struct hvsim_opts {
 	const char *guest;
@@ -29,6 +31,9 @@ struct hvsim_opts {
 	/* The core's scheduler runs the vCPUs (sched_run), each on an
 	 * engine of its own; otherwise one vCPU runs under sim_cpu_run. */
 	bool sched;
+	/* --vm: VMs 1.. (hvsim_vms.h) */
+	struct hvsim_vm_spec extra[HVSIM_MAX_EXTRA_VMS];
+	unsigned nextra;
 };
 
 struct hvsim_machine {
@@ -49,6 +54,8 @@ struct hvsim_machine {
 	size_t dtb_len;
 	void *initrd; /* set before hvsim_machine_boot, freed by teardown */
 	size_t initrd_len;
+	struct hvsim_extra_vm extra[HVSIM_MAX_EXTRA_VMS]; /* VMs 1.. */
+	unsigned nextra;
 };
 
 /* Build the machine and boot the guest file o->guest (and o->dtb).
@@ -62,5 +69,14 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 		       const void *image, size_t image_len, const void *dtb,
 		       size_t dtb_len, char *err, size_t errlen);
 void hvsim_machine_teardown(struct hvsim_machine *m);
+
+/* A whole regular file of 1..max bytes into a malloc'd buffer. 0, or -1
+ * with a reason in err. */
+int hvsim_read_file(const char *path, size_t max, void **buf, size_t *len,
+		    char *err, size_t errlen);
+/* Option values: a number (0x.. too) and the one suffix character after
+ * it; a size, 16M..4G in 4 KiB multiples. 0, or -1. */
+int hvsim_parse_u64(const char *s, uint64_t *out, char *suffix);
+int hvsim_parse_size(const char *s, uint64_t *out);
 
 #endif

@@ -24,10 +24,9 @@
 #define HVSIM_RAM_PA 0x80000000ull
 #define HVSIM_POOL_PA 0x10000000ull
 #define HVSIM_POOL_PAGES 1024u
-#define HVSIM_DTB_MAX (2u << 20)
 
-static int read_file(const char *path, size_t max, void **buf, size_t *len,
-		     char *err, size_t errlen)
+int hvsim_read_file(const char *path, size_t max, void **buf, size_t *len,
+		    char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat st;
@@ -92,14 +91,14 @@ int hvsim_machine_setup(struct hvsim_machine *m, const struct hvsim_opts *o,
 	size_t image_len, dtb_len = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (read_file(o->guest, o->mem, &image, &image_len, err, errlen) != 0)
+	if (hvsim_read_file(o->guest, o->mem, &image, &image_len, err, errlen) != 0)
 		return HVSIM_EXIT_USAGE;
-	if (o->dtb && read_file(o->dtb, HVSIM_DTB_MAX, &dtb, &dtb_len, err,
+	if (o->dtb && hvsim_read_file(o->dtb, HVSIM_DTB_MAX, &dtb, &dtb_len, err,
 				errlen) != 0) {
 		free(image);
 		return HVSIM_EXIT_USAGE;
 	}
-	if (o->initrd && read_file(o->initrd, o->mem, &m->initrd,
+	if (o->initrd && hvsim_read_file(o->initrd, o->mem, &m->initrd,
 				   &m->initrd_len, err, errlen) != 0) {
 		free(image);
 		free(dtb);

@@ -46,7 +46,7 @@ int uart_feed_add(const char *spec)
 	return 0;
 }
 
-static void watch(void *ctx, unsigned vm_id, uint8_t byte)
+void uart_feed_watch(void *ctx, unsigned vm_id, uint8_t byte)
 {
 	struct vm *vm = ctx;
 	const struct feed *f;
@@ -74,5 +74,5 @@ void uart_feed_attach(struct vm *vm)
 	next = 0;
 	nseen = 0;
 	if (nfeeds)
-		sim_guest_uart_watch(watch, vm);
+		sim_guest_uart_watch(uart_feed_watch, vm);
 }

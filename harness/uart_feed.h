@@ -8,6 +8,8 @@
 #ifndef HARNESS_UART_FEED_H
 #define HARNESS_UART_FEED_H
 
+#include <stdint.h>
+
 struct vm;
 
 #define UART_FEED_MAX 8
@@ -17,5 +19,8 @@ struct vm;
 int uart_feed_add(const char *spec);
 /* Start watching vm's UART output (after the machine is built). */
 void uart_feed_attach(struct vm *vm);
+/* What the attached watch does with one byte of VM vm_id's output (ctx:
+ * the VM given to uart_feed_attach), for a watch that takes its place. */
+void uart_feed_watch(void *ctx, unsigned vm_id, uint8_t byte);
 
 #endif

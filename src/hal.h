@@ -28,6 +28,11 @@ void hal_dsb_ish(void);
 void hal_isb(void);
 void hal_s2_tlb_flush_vmid(uint16_t vmid);
 void hal_s2_tlb_flush_ipa(uint16_t vmid, uint64_t ipa, uint64_t size);
+/* This CPU's TLB entries of the guest regime (EL1&0) for the VMID in
+ * VTTBR_EL2, not broadcast: another vCPU of the same VM ran here since
+ * this one did, and its Stage-1 entries carry the same VMID (TLBI
+ * VMALLE1; a guest's own local TLBI only ever reached the PE it ran on). */
+void hal_tlb_flush_guest_local(void);
 
 /* The hypervisor's own console (not a guest's emulated UART backend). */
 void hal_console_write(const char *s, size_t len);

@@ -1,8 +1,8 @@
 /*
  * Platform bring-up and the guest's life cycle: find the host DTB, turn on
  * the MMU, learn the machine, start the console and the GIC, read the
- * launch descriptor, start the other CPUs, then create, boot and run the
- * VM (again after a guest reset) until the guest powers off.
+ * launch descriptor, start the other CPUs, then hand over to launch_vms.c,
+ * which creates, boots and runs the VMs.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include "hv.h"
 #include "hv_err.h"
 #include "launch.h"
+#include "launch_vms.h"
 #include "lib/log.h"
 #include "mm/page_pool.h"
 #include "mmu.h"
@@ -108,67 +109,12 @@ static void init_interrupts(void)
 	}
 }
 
-static _Noreturn void launch_fail(const char *what, const char *why)
-{
-	hv_printf("guest launch failed: %s: %s\n", what, why);
-	target_power_off(1);
-}
-
-static struct vm *boot_guest(const struct launch_request *req)
-{
-	struct vm_config cfg = {
-	    .ram_pa = req->ram_pa,
-	    .ram_size = req->ram_size,
-	    .nvcpus = req->nvcpus,
-	    .scratch_dev = (req->flags & LAUNCH_F_SCRATCH) != 0,
-	};
-	struct guest_boot_args args = {
-	    .image = req->image,
-	    .image_len = (size_t)req->image_size,
-	    .dtb = req->dtb,
-	    .dtb_len = (size_t)req->dtb_size,
-	    .bootargs = req->bootargs[0] ? req->bootargs : NULL,
-	    .initrd = req->initrd,
-	    .initrd_len = (size_t)req->initrd_size,
-	};
-	struct guest_boot_info info;
-	const char *why = "unknown error";
-	int err;
-	struct vm *vm = vm_create(&cfg, &pool, &err);
-
-	if (!vm)
-		launch_fail("vm_create", err == HV_ENOMEM ? "out of memory"
-							  : "invalid config");
-	if (vm_boot_guest(vm, &args, &info, &why) != HV_OK)
-		launch_fail("bad guest image or DTB", why);
-	/* The guest starts with its caches off: make what we wrote visible. */
-	dcache_clean_range(req->ram_pa + info.img.text_offset,
-			   info.img.image_size);
-	dcache_clean_range(req->ram_pa + (info.dtb_ipa - GUEST_RAM_BASE),
-			   info.dtb_size);
-	if (info.initrd_size)
-		dcache_clean_range(req->ram_pa +
-				       (info.initrd_ipa - GUEST_RAM_BASE),
-				   info.initrd_size);
-	icache_invalidate_all();
-	hv_printf("guest: %s image, %lu bytes at IPA %#lx, DTB at %#lx, "
-		  "%lu MiB RAM\n",
-		  info.img.is_linux ? "Linux" : "raw",
-		  (unsigned long)req->image_size, (unsigned long)info.entry_ipa,
-		  (unsigned long)info.dtb_ipa,
-		  (unsigned long)(req->ram_size >> 20));
-	if (info.initrd_size)
-		hv_printf("guest: initrd, %lu bytes at IPA %#lx\n",
-			  (unsigned long)info.initrd_size,
-			  (unsigned long)info.initrd_ipa);
-	return vm;
-}
-
 _Noreturn void target_main(uint64_t x0)
 {
 	uint64_t dtb = find_dtb(x0);
 	struct launch_request req;
 	const char *why;
+	unsigned bad_vm;
 
 	if (mmu_init(dtb, platform_fdt_size((const void *)(uintptr_t)dtb)))
 		early_fail("cannot build the EL2 page tables");
@@ -191,37 +137,14 @@ _Noreturn void target_main(uint64_t x0)
 		early_fail("core self-check failed");
 	init_interrupts();
 	init_pool();
-	if (launch_read(plat.ram_base, plat.ram_size, &req, &why))
-		launch_fail("launch descriptor", why);
+	if (launch_read(plat.ram_base, plat.ram_size, &req, &why, &bad_vm)) {
+		hv_printf("guest launch failed: launch descriptor: vm%u: %s\n",
+			  bad_vm, why);
+		target_power_off(1);
+	}
 	/* Before any other CPU can run the scheduler. */
 	sched_init(0);
 	if (smp_start_secondaries(&plat) > 1)
 		hv_printf("%u physical CPUs up\n", smp_cpus());
-	if ((req.flags & LAUNCH_F_ONE_TO_ONE) && req.nvcpus > smp_cpus())
-		launch_fail("1:1 placement",
-			    "fewer physical CPUs than vCPUs (qemu-run --pcpus)");
-
-	for (;;) {
-		struct run_ctx rc = {boot_guest(&req), plat.uart_intid,
-				     (req.flags & LAUNCH_F_ONE_TO_ONE) != 0};
-		enum vm_state st = run_vm(&rc);
-
-		if (st == VM_RESET_REQUESTED &&
-		    (req.flags & LAUNCH_F_REBOOT)) {
-			hv_printf("guest reset: rebooting it\n");
-			vm_destroy(rc.vm);
-			continue;
-		}
-		if (st == VM_RESET_REQUESTED) {
-			hv_printf("guest reset (reboot not enabled)\n");
-			trap_stats_print();
-			target_power_off(3);
-		}
-		if (st == VM_OFF) {
-			hv_printf("guest powered off\n");
-			trap_stats_print();
-			target_power_off(0);
-		}
-		launch_fail("scheduler", "the vCPUs could not be placed");
-	}
+	launch_vms_run(&req, &pool, plat.uart_intid);
 }

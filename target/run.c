@@ -129,6 +129,13 @@ void run_reset_cpu_if(void)
 	hal_gic_deactivate(30);
 }
 
+void run_prepare(struct vm *input_vm, uint32_t uart_intid)
+{
+	host_uart_intid = uart_intid;
+	running_vm = input_vm;
+	run_reset_cpu_if();
+}
+
 static void pause_us(uint64_t us)
 {
 	uint64_t end = hal_counter_now() + hal_counter_freq() / 1000000 * us;

@@ -20,6 +20,11 @@ struct run_ctx {
  * Call sched_init once before. */
 enum vm_state run_vm(const struct run_ctx *rc);
 
+/* On CPU 0, before it runs several VMs through the scheduler itself
+ * (launch_vms.c): host UART input goes to input_vm's PL011, and the CPU
+ * interface starts clean. */
+void run_prepare(struct vm *input_vm, uint32_t uart_intid);
+
 /* Nothing to run on this CPU: wait for an interrupt and handle it. */
 void run_idle(void);
 

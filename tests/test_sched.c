@@ -314,6 +314,48 @@ static void descheduled_timer_makes_its_vcpu_run(void **state)
 	assert_int_equal(enters, 3);
 }
 
+/*
+ * vCPU 0's timer is already due when it waits (CVAL 50, count 100): it
+ * stays runnable, and the hypervisor timer is not armed in the past
+ * (whose interrupt would be high at once and for ever). The TLB of the
+ * CPU is flushed locally each time a vCPU follows its sibling.
+ */
+static enum hal_exit due_script(struct vcpu *v, unsigned n)
+{
+	switch (n) {
+	case 0:
+		assert_ptr_equal(v, vcpu(0));
+		hal_sysreg_write(CNTV_CVAL_ENC, 50);
+		hal_sysreg_write(CNTV_CTL_ENC, 1);
+		return wfi(v);
+	case 1:
+		assert_ptr_equal(v, vcpu(1));
+		assert_int_equal(sim_hal_stats()->local_tlb_flushes, 1);
+		/* Only the time slice (count 100 + 1000) may be armed. */
+		assert_int_equal(sim_sysreg_get(CNTHP_CVAL_ENC), 1100);
+		return wfi(v);
+	case 2:
+		assert_ptr_equal(v, vcpu(0));
+		assert_int_equal(sim_hal_stats()->local_tlb_flushes, 2);
+		return hvc(v, PSCI_SYSTEM_OFF, 0, 0, 0);
+	default:
+		fail_msg("entered again after SYSTEM_OFF");
+		return HAL_EXIT_HOST;
+	}
+}
+
+static void due_timer_wakes_without_a_past_deadline(void **state)
+{
+	(void)state;
+	sim_sysreg_set(CNTPCT_ENC, 100);
+	assert_int_equal(sched_add_vm(tvm.vm, SCHED_SHARED, 0), 0);
+	assert_int_equal(vcpu_post_cpu_on(vcpu(1), 0x40004000, 0),
+			 VCPU_POWER_OFF);
+	script = due_script;
+	assert_int_equal(sched_run(), SCHED_STOP_DONE);
+	assert_int_equal(enters, 3);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -322,6 +364,7 @@ int main(void)
 	    T(sgi_to_another_cpu_is_posted_and_kicked),
 	    T(wfi_blocks_until_an_sgi_arrives),
 	    T(descheduled_timer_makes_its_vcpu_run),
+	    T(due_timer_wakes_without_a_past_deadline),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

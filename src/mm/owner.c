@@ -4,6 +4,7 @@
  * table. See owner.h for the rules.
  */
 #include "hv_err.h"
+#include "lib/mem.h"
 #include "mm/owner.h"
 
 #define PERM_ALL (S2_PERM_R | S2_PERM_W | S2_PERM_X)
@@ -114,6 +115,7 @@ int owner_add_region(struct owner_table *t, unsigned owner, uint64_t pa,
 	g->pa = pa;
 	g->npages = npages;
 	g->first = t->used;
+	g->owner = owner;
 	for (uint64_t i = 0; i < npages; i++) {
 		struct owner_entry *e = &t->entries[t->used + i];
 
@@ -542,5 +544,208 @@ int owner_reclaim(struct owner_table *t, unsigned owner,
 	rc = apply(&x);
 	if (rc == OWNER_OK)
 		for_pages(&x, reclaimed);
+	return rc;
+}
+
+/* Same checks for claim and release: shape, then every page in the state
+ * expected and mapped by vm at r.ipa. */
+static int check_buffer(const struct owner_table *t, unsigned vm,
+			const struct owner_range *r, size_t n, bool claim)
+{
+	int rc;
+
+	if (!t || !is_vm(t, vm))
+		return OWNER_E_INVALID;
+	rc = check_ranges(t, r, n, true);
+	if (rc != OWNER_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
+			const struct owner_entry *e =
+			    entry_at(t, r[i].pa + off);
+			uint64_t pa;
+
+			if (claim ? (e->owner != vm ||
+				     e->state != OWNER_ST_OWNED_EXCLUSIVE)
+				  : (e->owner != OWNER_HYP ||
+				     e->state != OWNER_ST_OWNED_SHARED ||
+				     e->borrowers != (1u << vm)))
+				return OWNER_E_DENIED;
+			if (e->ipa_pfn != (r[i].ipa + off) >> PAGE_SHIFT ||
+			    stage2_lookup(t->s2[vm], r[i].ipa + off, &pa, NULL,
+					  NULL) != HV_OK ||
+			    pa != r[i].pa + off)
+				return OWNER_E_DENIED;
+		}
+	}
+	return OWNER_OK;
+}
+
+int owner_hyp_claim(struct owner_table *t, unsigned vm,
+		    const struct owner_range *r, size_t n)
+{
+	int rc = check_buffer(t, vm, r, n, true);
+
+	if (rc != OWNER_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
+			struct owner_entry *e = entry_at(t, r[i].pa + off);
+
+			/* ipa_pfn and owner_perm stay: release restores
+			 * them, and they say where the VM maps it. */
+			e->owner = OWNER_HYP;
+			e->state = OWNER_ST_OWNED_SHARED;
+			e->borrowers = (uint8_t)(1u << vm);
+		}
+	return OWNER_OK;
+}
+
+int owner_hyp_release(struct owner_table *t, unsigned vm,
+		      const struct owner_range *r, size_t n)
+{
+	int rc = check_buffer(t, vm, r, n, false);
+
+	if (rc != OWNER_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
+			struct owner_entry *e = entry_at(t, r[i].pa + off);
+
+			e->owner = (uint8_t)vm;
+			e->state = OWNER_ST_OWNED_EXCLUSIVE;
+			e->borrowers = 0;
+		}
+	return OWNER_OK;
+}
+
+static bool vm_quiet(const struct owner_table *t, unsigned id)
+{
+	for (size_t k = 0; k < t->used; k++) {
+		const struct owner_entry *e = &t->entries[k];
+
+		if (e->borrowers & (1u << id))
+			return false;
+		if (e->owner == id && e->state != OWNER_ST_OWNED_EXCLUSIVE)
+			return false;
+	}
+	return true;
+}
+
+static void drop_region(struct owner_table *t, unsigned g)
+{
+	struct owner_region *r = &t->regions[g];
+	size_t first = r->first, n = (size_t)r->npages;
+
+	memmove(&t->entries[first], &t->entries[first + n],
+		(t->used - first - n) * sizeof(t->entries[0]));
+	t->used -= n;
+	for (unsigned k = g + 1; k < t->nregions; k++) {
+		t->regions[k - 1] = t->regions[k];
+		t->regions[k - 1].first -= n;
+	}
+	t->nregions--;
+}
+
+int owner_remove_vm(struct owner_table *t, unsigned id)
+{
+	if (!t || !is_vm(t, id))
+		return OWNER_E_INVALID;
+	if (!vm_quiet(t, id))
+		return OWNER_E_DENIED;
+	for (size_t k = 0; k < t->used; k++) {
+		struct owner_entry *e = &t->entries[k];
+
+		if (e->owner == id) {
+			e->owner = OWNER_HYP;
+			e->owner_perm = 0;
+			e->ipa_pfn = 0;
+		}
+	}
+	t->s2[id] = NULL;
+	/* A region leaves once every page of it is back with the
+	 * hypervisor and the VM it was registered to is gone (this one, or
+	 * an earlier one that had donated a page of it away). */
+	for (unsigned g = t->nregions; g-- > 0;) {
+		const struct owner_region *r = &t->regions[g];
+		bool all_back = r->owner != OWNER_HYP && !t->s2[r->owner];
+
+		for (uint64_t i = 0; all_back && i < r->npages; i++)
+			all_back = t->entries[r->first + i].owner == OWNER_HYP;
+		if (all_back)
+			drop_region(t, g);
+	}
+	return OWNER_OK;
+}
+
+int owner_offer(struct owner_table *t, unsigned owner,
+		const struct owner_range *r, size_t n, bool lend)
+{
+	struct tx x = {.t = t, .r = r, .n = n, .owner = owner};
+	int rc;
+
+	if (!t || !is_vm(t, owner))
+		return OWNER_E_INVALID;
+	rc = check_ranges(t, r, n, false);
+	if (rc == OWNER_OK)
+		rc = check_owned(t, owner, r, n, 0);
+	if (rc != OWNER_OK)
+		return rc;
+	x.owner_step = lend ? STEP_UNMAP : STEP_NONE;
+	rc = apply(&x);
+	if (rc != OWNER_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
+			struct owner_entry *e = entry_at(t, r[i].pa + off);
+
+			e->state = lend ? OWNER_ST_LENT : OWNER_ST_OWNED_SHARED;
+			e->borrowers = 0;
+		}
+	return OWNER_OK;
+}
+
+static void borrowed(struct owner_entry *e, const struct tx *x, size_t i,
+		     uint64_t off)
+{
+	(void)i;
+	(void)off;
+	e->borrowers |= (uint8_t)x->targets;
+}
+
+int owner_add_borrower(struct owner_table *t, unsigned owner, unsigned borrower,
+		       const struct owner_range *r, size_t n, uint8_t perm)
+{
+	struct tx x = {.t = t, .r = r, .n = n, .owner = owner};
+	int rc;
+
+	if (!t || !is_vm(t, owner) || !is_vm(t, borrower) ||
+	    borrower == owner || perm == 0 || (perm & ~PERM_ALL) != 0)
+		return OWNER_E_INVALID;
+	rc = check_ranges(t, r, n, true);
+	if (rc != OWNER_OK)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
+			const struct owner_entry *e =
+			    entry_at(t, r[i].pa + off);
+
+			if (e->owner != owner ||
+			    (e->state != OWNER_ST_OWNED_SHARED &&
+			     e->state != OWNER_ST_LENT) ||
+			    (e->borrowers & (1u << borrower)) != 0 ||
+			    (perm & ~e->owner_perm) != 0)
+				return OWNER_E_DENIED;
+		}
+	rc = check_ipa_free(t, 1u << borrower, r, n);
+	if (rc != OWNER_OK)
+		return rc;
+	x.targets = 1u << borrower;
+	x.target_step = STEP_MAP;
+	for (size_t i = 0; i < n; i++)
+		x.perm[i] = perm;
+	rc = apply(&x);
+	if (rc == OWNER_OK)
+		for_pages(&x, borrowed);
 	return rc;
 }

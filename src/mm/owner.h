@@ -23,6 +23,7 @@
 #ifndef HV_MM_OWNER_H
 #define HV_MM_OWNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,7 +64,8 @@ struct owner_entry {
 
 struct owner_region {
 	uint64_t pa, npages;
-	size_t first; /* index of its first entry */
+	unsigned owner; /* who it was registered to */
+	size_t first;	/* index of its first entry */
 };
 
 struct owner_table {
@@ -92,6 +94,32 @@ int owner_add_vm(struct owner_table *t, unsigned id, struct stage2 *s2);
  * ipa (ignored for OWNER_HYP) with perm. Must not overlap another region. */
 int owner_add_region(struct owner_table *t, unsigned owner, uint64_t pa,
 		     uint64_t size, uint64_t ipa, uint8_t perm);
+
+/* The VM's buffer pages (its RX/TX) become the hypervisor's, shared with
+ * the VM, which keeps its mapping: no transaction can name them. Every
+ * page must be the VM's, exclusively, mapped at r.ipa. release undoes it.
+ * Neither changes a Stage-2. */
+int owner_hyp_claim(struct owner_table *t, unsigned vm,
+		    const struct owner_range *r, size_t n);
+int owner_hyp_release(struct owner_table *t, unsigned vm,
+		      const struct owner_range *r, size_t n);
+/* Forgets VM id: its regions leave the table (entries after them move
+ * down) and the pages donated to it become the hypervisor's. The VM must
+ * be quiet: no page of it shared, lent or borrowed (DENIED otherwise,
+ * nothing changed). A region of which some page was donated away stays,
+ * its remaining pages the hypervisor's. */
+int owner_remove_vm(struct owner_table *t, unsigned id);
+
+/* Two-step share/lend (FF-A maps a borrower when it retrieves): offer
+ * marks owner's pages shared (its mapping kept) or lent (unmapped), with
+ * no borrower yet; add_borrower then maps them into borrower at r.ipa
+ * with perm (within the owner's), one borrower at a time. owner_reclaim
+ * takes an offer back once no borrower is left, owner_relinquish removes
+ * one. Both all or nothing, like the rest. */
+int owner_offer(struct owner_table *t, unsigned owner,
+		const struct owner_range *r, size_t n, bool lend);
+int owner_add_borrower(struct owner_table *t, unsigned owner, unsigned borrower,
+		       const struct owner_range *r, size_t n, uint8_t perm);
 
 /* owner keeps its mapping; each VM in borrowers (bitmask of ids) maps the
  * pages at range.ipa with perm, which must be within owner's own. */

@@ -163,6 +163,7 @@ void sched_remove_vm(struct vm *vm)
 				p->queue[n++] = p->queue[i];
 		p->nqueue = n;
 		p->next = 0;
+		p->last_ran[vm->id] = NULL;
 	}
 	sched_unlock();
 }
@@ -220,7 +221,17 @@ static void put_loaded(struct pcpu *p)
 	p->loaded = NULL;
 	if (atomic_load_explicit(&v->power, memory_order_relaxed) ==
 	    VCPU_POWER_ON) {
-		v->wake_at = timers_deadline(v);
+		uint64_t at = timers_deadline(v);
+
+		/* A timer already due wakes the vCPU now: a stand-in armed
+		 * in the past would hold the hypervisor timer's interrupt
+		 * high, and every vCPU put that way would be taken from its
+		 * CPU at once, before it could take its own interrupt. */
+		if (at <= hal_counter_now()) {
+			v->timer_wake = true;
+			at = DEADLINE_NEVER;
+		}
+		v->wake_at = at;
 		vtimers_arm(p);
 	}
 }
@@ -231,6 +242,12 @@ static void load(struct pcpu *p, struct vcpu *v)
 		return;
 	put_loaded(p);
 	vm_activate_vcpu(v);
+	/* vCPUs of one VM share its VMID: what another left in this CPU's
+	 * TLB is not this one's (KVM flushes the same way when a vCPU
+	 * follows a sibling on a CPU). */
+	if (p->last_ran[v->vm->id] && p->last_ran[v->vm->id] != v)
+		hal_tlb_flush_guest_local();
+	p->last_ran[v->vm->id] = v;
 	vcpu_load(v);
 	p->loaded = v;
 	v->wake_at = DEADLINE_NEVER;

@@ -32,6 +32,7 @@
 #include "hal.h"
 #include "lib/spinlock.h"
 #include "time/deadline.h"
+#include "vm/vm.h"
 
 struct vm;
 struct vcpu;
@@ -46,6 +47,8 @@ struct pcpu {
 	unsigned next;	     /* round-robin position in queue */
 	struct vcpu *loaded;  /* whose EL1 state is in this CPU */
 	struct vcpu *running; /* the one in the guest (or its exit) now */
+	/* Per VM: its vCPU that last had its EL1 state here. */
+	struct vcpu *last_ran[HV_MAX_VMS];
 	/* Set (by any CPU) when this CPU should pick again at its next
 	 * exit: a vCPU of its became runnable, or its slice ended. */
 	atomic_bool resched;

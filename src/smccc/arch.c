@@ -1,4 +1,5 @@
 /* The Arm Architecture service (owner 0): SMCCC discovery. */
+#include "ffa/ffa.h"
 #include "smccc/psci.h"
 #include "smccc/smccc.h"
 #include "vcpu.h"
@@ -37,6 +38,8 @@ enum exit_action smccc_std_service(struct vcpu *v, struct smccc_call *c)
 {
 	if ((c->fid & SMCCC_FNUM_MASK) <= PSCI_FNUM_LAST)
 		return psci_call(v, c);
+	if (ffa_owns_fid(c->fid))
+		return ffa_call(v, c);
 	v->note.what = "smccc.std.unknown";
 	return EXIT_RESUME;
 }

@@ -64,6 +64,7 @@ route(struct vcpu *v, enum smccc_conduit conduit)
 	c.x = v->regs.x;
 	c.res[0] = smccc_ret(SMCCC_NOT_SUPPORTED);
 	c.res[1] = c.res[2] = c.res[3] = 0;
+	c.nres = 4;
 
 	if (!(c.fid & SMCCC_FAST_CALL))
 		act = EXIT_RESUME; /* no yielding-call services */
@@ -74,7 +75,7 @@ route(struct vcpu *v, enum smccc_conduit conduit)
 	/* The note reads x1 through c.x: before the results overwrite it. */
 	vcpu_note(v, v->note.what && *v->note.what ? v->note.what : "smccc",
 		  c.fid, smccc_arg(&c, 1), c.res[0]);
-	for (unsigned i = 0; i < 4; i++)
+	for (unsigned i = 0; i < c.nres; i++)
 		v->regs.x[i] = c.res[i];
 	return act;
 }

@@ -1,7 +1,7 @@
 /*
  * SMC Calling Convention (DEN0028) dispatch. A function ID is routed by its
- * owning entity to a service table; results go in x0-x3, every other
- * register is preserved.
+ * owning entity to a service table; results go in x0-x3 (x0-x7 or x0-x17
+ * for FF-A, see struct smccc_call), every other register is preserved.
  */
 #ifndef HV_SMCCC_SMCCC_H
 #define HV_SMCCC_SMCCC_H
@@ -40,13 +40,18 @@ enum smccc_conduit { SMCCC_HVC, SMCCC_SMC };
 
 /* One call as the service sees it: the function ID, the guest's registers
  * (read through smccc_arg, never copied: the common calls take none) and
- * up to four results. */
+ * its results. Only res[0..3] are set up (nres = 4) before a service
+ * runs: a service that returns more (FF-A: x0..x7, or x0..x17 for the
+ * register-based calls) writes every result up to its own nres, so no
+ * call pays for zeroing 18 words. */
+#define SMCCC_MAX_RES 18
 struct smccc_call {
 	uint32_t fid;
 	bool is64;
 	enum smccc_conduit conduit;
 	const uint64_t *x; /* the caller's x0..x30, as it made the call */
-	uint64_t res[4];   /* x0..x3; unused results stay 0 */
+	unsigned nres;	   /* results copied to x0..x(nres-1) */
+	uint64_t res[SMCCC_MAX_RES]; /* unused results are 0 */
 };
 
 /* Argument n (x1..x17): truncated to 32 bits for SMC32/HVC32 calls, whose

@@ -1,5 +1,6 @@
 /* VM lifecycle and the EL2 configuration a VM's vCPUs run under. */
 #include "vm/vm.h"
+#include "ffa/ffa.h"
 #include "vgic/vgic.h"
 #include "hal.h"
 #include "hv_err.h"
@@ -140,6 +141,8 @@ struct vm *vm_create(const struct vm_config *cfg, struct page_pool *pool,
 	pl031_connect_irq(&vm->rtc, vm, GUEST_RTC_INTID);
 	vm->in_use = true;
 	vm->state = VM_RUNNING;
+	/* Its RAM into the page-ownership table, for FF-A. */
+	ffa_vm_attach(vm);
 	if (err)
 		*err = HV_OK;
 	return vm;
@@ -153,6 +156,9 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm || !vm->in_use)
 		return;
+	/* Out of every FF-A transaction and the ownership table while its
+	 * Stage-2 still exists. */
+	ffa_vm_detach(vm);
 	deadline_set_detach(&vm->timers);
 	stage2_destroy(&vm->s2);
 	hal_s2_tlb_flush_vmid(vm->s2.vmid);

@@ -1,0 +1,239 @@
+/*
+ * Random sequences of FF-A calls from three live VMs: buffers mapped and
+ * unmapped, memory shared, lent, donated, retrieved, relinquished and
+ * reclaimed, VMs destroyed and created again. After every call the
+ * ownership table must agree with every VM's Stage-2 and the isolation
+ * checker must hold (ffa_world.c). Descriptors are built well formed from
+ * the input, then optionally corrupted one byte, so most calls get past
+ * the parser to the ownership rules.
+ */
+#include <string.h>
+
+#include "ffa/ffa.h"
+#include "ffa_world.h"
+#include "fz.h"
+
+#define MAX_STEPS 48
+#define HANDLES 8
+
+struct state {
+	struct fw w;
+	uint64_t handles[HANDLES];
+	unsigned nh;
+	uint64_t tx_ipa[FW_VMS];
+	bool mapped[FW_VMS];
+};
+
+static void put(uint8_t *b, unsigned off, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		b[off + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* An address a VM could name: one of its RAM pages, or a window page of
+ * any VM's RAM (what it may borrow or have been donated). */
+static uint64_t some_ipa(struct fz_in *in)
+{
+	uint8_t k = fz_u8(in);
+	uint64_t page = (k % FW_RAM_PAGES) * 4096ull;
+
+	if (k & 0x80)
+		return FW_WINDOW(FW_RAM_PA(fz_u8(in) % FW_VMS) + page);
+	return FW_RAM_IPA + page;
+}
+
+static uint32_t build_send(struct fz_in *in, uint8_t *b, unsigned caller,
+			   uint32_t fnum)
+{
+	unsigned nr = fz_u8(in) % 3 + 1, ng = fz_u8(in) % 3 + 1;
+	unsigned comp = 48 + 16 * nr, pages = 0;
+	uint8_t perms = fz_u8(in) % 3;
+
+	memset(b, 0, comp + 16 + 16 * ng);
+	put(b, 0, caller + 1, 2);
+	put(b, 2, fnum == 0x71 ? 0 : 0x2f, 2);
+	put(b, 4, fz_u8(in) & 1 && fnum != 0x73 ? 1 : 0, 4);
+	put(b, 24, 16, 4);
+	put(b, 28, nr, 4);
+	put(b, 32, 48, 4);
+	for (unsigned i = 0; i < nr; i++) {
+		uint8_t r = fz_u8(in);
+
+		/* Mostly another VM (bit 0: which); bit 7: any ID 0..4. */
+		put(b, 48 + 16 * i,
+		    r & 0x80 ? r % 5u : (caller + 1 + (r & 1)) % FW_VMS + 1, 2);
+		b[48 + 16 * i + 2] = fnum == 0x71 ? 0 : perms;
+		put(b, 48 + 16 * i + 4, comp, 4);
+	}
+	for (unsigned i = 0; i < ng; i++) {
+		uint32_t p = fz_u8(in) % 4 + 1;
+
+		put(b, comp + 16 + 16 * i, some_ipa(in), 8);
+		put(b, comp + 24 + 16 * i, p, 4);
+		pages += p;
+	}
+	put(b, comp, pages, 4);
+	put(b, comp + 4, ng, 4);
+	return comp + 16 + 16 * ng;
+}
+
+static uint64_t pick_handle(struct state *s, struct fz_in *in)
+{
+	uint8_t k = fz_u8(in);
+
+	if (s->nh == 0 || k == 0xff)
+		return fz_u64(in);
+	return s->handles[k % s->nh];
+}
+
+static void step(struct state *s, struct fz_in *in)
+{
+	uint8_t sel = fz_u8(in);
+	unsigned i = sel % FW_VMS;
+	uint64_t x[8] = {0};
+	uint8_t *tx = s->mapped[i] ? fw_ram(i, s->tx_ipa[i]) : NULL;
+	uint32_t len;
+	const uint64_t *r;
+
+	switch ((sel / FW_VMS) % 15) {
+	case 0:
+		x[0] = FFA_VERSION;
+		x[1] = fz_u8(in) & 1 ? 0x00010000 : fz_u32(in);
+		break;
+	case 1:
+		x[0] = FFA_FEATURES;
+		x[1] = 0x84000060 + fz_u8(in) % 0x40;
+		break;
+	case 2:
+		x[0] = FFA_PARTITION_INFO_GET;
+		x[5] = fz_u8(in) % 3;
+		break;
+	case 3: {
+		uint8_t t = fz_u8(in), rx = fz_u8(in);
+
+		x[0] = fz_u8(in) & 1 ? FFA_RXTX_MAP_64 : FFA_RXTX_MAP;
+		x[1] = FW_RAM_IPA + (t % FW_RAM_PAGES) * 4096ull;
+		x[2] = FW_RAM_IPA + (rx % FW_RAM_PAGES) * 4096ull;
+		x[3] = 1; /* the harness reads TX as one page */
+		break;
+	}
+	case 4:
+		x[0] = FFA_RXTX_UNMAP;
+		break;
+	case 5:
+		x[0] = FFA_RX_RELEASE;
+		break;
+	case 6:
+	case 7:
+	case 8: {
+		static const uint32_t fn[] = {0x73, 0x72, 0x71};
+		uint32_t f = fn[(sel / FW_VMS) % 15 - 6];
+		uint8_t hold;
+
+		if (!tx)
+			return;
+		len = build_send(in, tx, i, f);
+		if (fz_u8(in) & 1) /* corrupt one byte */
+			tx[fz_u8(in) % len] = fz_u8(in);
+		x[0] = 0x84000000 | f;
+		x[1] = x[2] = len;
+		/* Sometimes only a first fragment: the last constituents
+		 * are held back for FRAG_TX. */
+		hold = fz_u8(in) % 4;
+		if (hold > 0 && 16u * hold < len - 80)
+			x[2] = len - 16u * hold;
+		break;
+	}
+	case 9:
+		if (!tx)
+			return;
+		memset(tx, 0, 64);
+		put(tx, 0, fz_u8(in) % 4, 2);
+		put(tx, 4, fz_u8(in) & 0x1f, 4);
+		put(tx, 8, pick_handle(s, in), 8);
+		put(tx, 24, 16, 4);
+		put(tx, 28, 1, 4);
+		put(tx, 32, 48, 4);
+		put(tx, 48, i + 1, 2);
+		tx[50] = fz_u8(in) & 0xf;
+		x[0] = FFA_MEM_RETRIEVE_REQ;
+		x[1] = x[2] = 64;
+		break;
+	case 10:
+		if (!tx)
+			return;
+		memset(tx, 0, 32);
+		put(tx, 0, pick_handle(s, in), 8);
+		put(tx, 8, fz_u8(in) & 3, 4);
+		put(tx, 12, 1, 4);
+		put(tx, 16, fz_u8(in) & 1 ? i + 1 : fz_u8(in) % 4, 2);
+		x[0] = FFA_MEM_RELINQUISH;
+		break;
+	case 11: {
+		uint64_t h = pick_handle(s, in);
+
+		x[0] = FFA_MEM_RECLAIM;
+		x[1] = (uint32_t)h;
+		x[2] = h >> 32;
+		x[3] = fz_u8(in) & 3;
+		break;
+	}
+	case 12:
+		/* Any FF-A function number with any arguments. */
+		x[0] = (fz_u8(in) & 1 ? 0xC4000000u : 0x84000000u) |
+		       (0x60 + fz_u8(in) % 0x90);
+		for (unsigned k = 1; k < 8; k++)
+			x[k] = fz_u8(in) & 1 ? fz_u64(in) : fz_u8(in);
+		break;
+	case 13: {
+		uint64_t h = pick_handle(s, in);
+
+		if (!tx)
+			return;
+		memset(tx, 0, 32);
+		put(tx, 0, some_ipa(in), 8);
+		put(tx, 8, fz_u8(in) % 4 + 1, 4);
+		put(tx, 16, some_ipa(in), 8);
+		put(tx, 24, fz_u8(in) % 4 + 1, 4);
+		x[0] = FFA_MEM_FRAG_TX;
+		x[1] = (uint32_t)h;
+		x[2] = h >> 32;
+		x[3] = 16u * (fz_u8(in) % 3);
+		break;
+	}
+	default:
+		fw_recreate(&s->w, i);
+		s->mapped[i] = false;
+		return;
+	}
+	r = fw_call(&s->w, i, x);
+
+	if ((uint32_t)x[0] == FFA_RXTX_MAP ||
+	    (uint32_t)x[0] == FFA_RXTX_MAP_64) {
+		if (r[0] == FFA_SUCCESS) {
+			s->mapped[i] = true;
+			s->tx_ipa[i] = x[1];
+		}
+	} else if ((uint32_t)x[0] == FFA_RXTX_UNMAP && r[0] == FFA_SUCCESS) {
+		s->mapped[i] = false;
+	} else if (((x[0] & 0xffff) >= 0x71 && (x[0] & 0xffff) <= 0x73) &&
+		   r[0] == FFA_SUCCESS && s->nh < HANDLES) {
+		s->handles[s->nh++] = r[2] | r[3] << 32;
+	}
+	if (r[0] == FFA_MEM_FRAG_RX && s->nh < HANDLES)
+		s->handles[s->nh++] = r[1] | r[2] << 32;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct state s;
+	struct fz_in in = fz_in(data, size);
+
+	memset(&s, 0, sizeof(s));
+	fw_setup(&s.w, FW_VMS);
+	for (unsigned n = 0; n < MAX_STEPS && in.left > 0; n++)
+		step(&s, &in);
+	fw_teardown(&s.w);
+	return 0;
+}

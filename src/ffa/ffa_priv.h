@@ -1,0 +1,117 @@
+/* What the FF-A ABI files share: per-VM state and the result helpers. */
+#ifndef HV_FFA_FFA_PRIV_H
+#define HV_FFA_FFA_PRIV_H
+
+#include "ffa/ffa.h"
+#include "ffa/mem_desc.h"
+#include "hal.h"
+#include "vm/vm.h"
+
+/* RX/TX buffers: 1..FFA_RXTX_MAX_PAGES pages each. */
+#define FFA_RXTX_MAX_PAGES 8u
+
+struct ffa_vm {
+	struct vm *vm;	 /* NULL: no VM in this slot */
+	bool registered; /* its RAM is in the ownership table */
+	uint32_t version;
+	bool mapped;
+	bool rx_full; /* the hypervisor wrote RX; the VM has not released */
+	uint32_t pages;
+	uint64_t tx_ipa, rx_ipa, tx_pa, rx_pa;
+};
+
+extern struct owner_table ffa_owners;
+
+/* The FF-A ID of a VM, its owner-table id (the same number), its state. */
+static inline uint16_t ffa_id_of(const struct vm *vm)
+{
+	return (uint16_t)(vm->id + 1);
+}
+struct ffa_vm *ffa_vm_of(const struct vm *vm);
+/* The state of the VM with FF-A ID id, or NULL (not a VM's ID). */
+struct ffa_vm *ffa_vm_by_id(uint32_t id);
+
+/* Results: x0..x7, all unused ones zero (v1.1). */
+static inline void ffa_res(struct smccc_call *c, uint64_t x0, uint64_t a1,
+			   uint64_t a2, uint64_t a3)
+{
+	c->nres = 8;
+	c->res[0] = x0;
+	c->res[1] = a1;
+	c->res[2] = a2;
+	c->res[3] = a3;
+	c->res[4] = c->res[5] = c->res[6] = c->res[7] = 0;
+}
+
+/* FFA_ERROR with the status in w2 (a 32-bit field). */
+static inline void ffa_err(struct smccc_call *c, int status)
+{
+	ffa_res(c, FFA_ERROR, 0, (uint32_t)status, 0);
+}
+
+static inline void ffa_ok(struct smccc_call *c, uint64_t a2)
+{
+	ffa_res(c, FFA_SUCCESS, 0, a2, 0);
+}
+
+/* Little-endian fields of the buffers, byte by byte (no alignment). */
+static inline uint32_t ffa_get16(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+static inline uint32_t ffa_get32(const uint8_t *p)
+{
+	return ffa_get16(p) | ffa_get16(p + 2) << 16;
+}
+static inline uint64_t ffa_get64(const uint8_t *p)
+{
+	return ffa_get32(p) | (uint64_t)ffa_get32(p + 4) << 32;
+}
+static inline void ffa_put16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+static inline void ffa_put32(uint8_t *p, uint32_t v)
+{
+	ffa_put16(p, v);
+	ffa_put16(p + 2, v >> 16);
+}
+static inline void ffa_put64(uint8_t *p, uint64_t v)
+{
+	ffa_put32(p, (uint32_t)v);
+	ffa_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* owners.c: the VM's RAM in and out of the ownership table. */
+bool ffa_owner_add(struct vm *vm);
+void ffa_owner_remove(struct vm *vm);
+
+/* Each ABI, by the file it lives in. */
+void ffa_rxtx_map(struct ffa_vm *f, struct smccc_call *c);
+void ffa_rxtx_unmap(struct ffa_vm *f, struct smccc_call *c);
+void ffa_rx_release(struct ffa_vm *f, struct smccc_call *c);
+void ffa_rxtx_drop(struct ffa_vm *f);
+
+void ffa_mem_send(struct ffa_vm *f, struct smccc_call *c, enum ffa_mem_op op);
+void ffa_mem_frag_tx(struct ffa_vm *f, struct smccc_call *c);
+void ffa_mem_retrieve(struct ffa_vm *f, struct smccc_call *c);
+void ffa_mem_relinquish(struct ffa_vm *f, struct smccc_call *c);
+void ffa_mem_reclaim(struct ffa_vm *f, struct smccc_call *c);
+void ffa_mem_drop_vm(uint16_t id);
+void ffa_mem_forget(void);
+
+void ffa_partition_info_get(struct ffa_vm *f, struct smccc_call *c);
+void ffa_partition_info_get_regs(struct ffa_vm *f, struct smccc_call *c);
+
+/* The hypervisor's pointer to the caller's mapped buffers. */
+static inline uint8_t *ffa_tx(const struct ffa_vm *f)
+{
+	return hal_pa_to_va(f->tx_pa, (size_t)f->pages * FFA_PAGE_SIZE);
+}
+static inline uint8_t *ffa_rx(const struct ffa_vm *f)
+{
+	return hal_pa_to_va(f->rx_pa, (size_t)f->pages * FFA_PAGE_SIZE);
+}
+
+#endif
