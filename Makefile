@@ -71,6 +71,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 lint:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --std=c11 -Isrc --suppress=missingIncludeSystem --inline-suppr src sim harness tests
 

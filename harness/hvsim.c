@@ -75,8 +75,8 @@ static enum sim_result run_slices(const struct hvsim_machine *m,
 		sim_machine_stats(&st);
 		sim_machine_set_limit(st.vtime + slice);
 		if (sched_run() == SCHED_STOP_DONE) {
-			res = m->vm->state == VM_OFF ? SIM_VM_OFF
-						     : SIM_VM_RESET;
+			res =
+			    m->vm->state == VM_OFF ? SIM_VM_OFF : SIM_VM_RESET;
 			break;
 		}
 		res = sim_machine_result(msg);

@@ -91,15 +91,16 @@ int hvsim_machine_setup(struct hvsim_machine *m, const struct hvsim_opts *o,
 	size_t image_len, dtb_len = 0;
 
 	memset(m, 0, sizeof(*m));
-	if (hvsim_read_file(o->guest, o->mem, &image, &image_len, err, errlen) != 0)
+	if (hvsim_read_file(o->guest, o->mem, &image, &image_len, err,
+			    errlen) != 0)
 		return HVSIM_EXIT_USAGE;
-	if (o->dtb && hvsim_read_file(o->dtb, HVSIM_DTB_MAX, &dtb, &dtb_len, err,
-				errlen) != 0) {
+	if (o->dtb && hvsim_read_file(o->dtb, HVSIM_DTB_MAX, &dtb, &dtb_len,
+				      err, errlen) != 0) {
 		free(image);
 		return HVSIM_EXIT_USAGE;
 	}
 	if (o->initrd && hvsim_read_file(o->initrd, o->mem, &m->initrd,
-				   &m->initrd_len, err, errlen) != 0) {
+					 &m->initrd_len, err, errlen) != 0) {
 		free(image);
 		free(dtb);
 		return HVSIM_EXIT_USAGE;

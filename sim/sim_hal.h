@@ -89,9 +89,9 @@ struct sim_hal_stats {
 	unsigned long tlb_flushes;
 	unsigned long smc_forwards;
 	unsigned long halts;
-	unsigned long kicks;	   /* hal_cpu_kick calls */
+	unsigned long kicks;		 /* hal_cpu_kick calls */
 	unsigned long local_tlb_flushes; /* hal_tlb_flush_guest_local */
-	unsigned long kicked_mask; /* bit n: CPU n was kicked */
+	unsigned long kicked_mask;	 /* bit n: CPU n was kicked */
 };
 const struct sim_hal_stats *sim_hal_stats(void);
 

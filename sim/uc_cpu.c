@@ -266,8 +266,7 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 		return fail_create(c, why,
 				   "Unicorn does not accept the A57 "
 				   "model or exits control");
-	if (sim_pcpu_engine(v) ||
-	    (sim_pcpu.ncpus && sim_pcpu.gic != gic) ||
+	if (sim_pcpu_engine(v) || (sim_pcpu.ncpus && sim_pcpu.gic != gic) ||
 	    sim_pcpu_attach(c) != 0)
 		return fail_create(c, why,
 				   "one engine per vCPU, at most 8, all on "

@@ -97,8 +97,8 @@ struct sim_cpu {
 	 * up to its end: a trap inside it gives back what it did not run. */
 	uint64_t blk_start, blk_end;
 	uint64_t next_event; /* the block hook looks closer from here on */
-	uint64_t cur_pc; /* precise mode: the instruction being executed */
-	bool phantom;	 /* precise mode: next code hook is not executed */
+	uint64_t cur_pc;     /* precise mode: the instruction being executed */
+	bool phantom;	     /* precise mode: next code hook is not executed */
 
 	struct vtimer vtimer, ptimer;
 	uint64_t cntkctl;

@@ -331,7 +331,8 @@ bool sim_hook_budget(struct sim_cpu *c)
 	 * instruction's worth of the limit. Refusing one of those is safe:
 	 * nothing ran, so the next run meets the same fault again. */
 	if (c->budget_calls == 1 ||
-	    (sim_pcpu.now < sim_pcpu.limit && c->budget_calls - 1 < sim_pcpu.limit - sim_pcpu.now))
+	    (sim_pcpu.now < sim_pcpu.limit &&
+	     c->budget_calls - 1 < sim_pcpu.limit - sim_pcpu.now))
 		return false;
 	c->budget_calls = 0; /* spent: a later run starts afresh */
 	c->result = SIM_LIMIT;

@@ -93,7 +93,8 @@ static bool evaluate_events(struct sim_cpu *c)
 	if (c->poll_virq) {
 		if (!irqs_masked(c))
 			return true;
-		c->next_event = sim_pcpu.now + 1; /* check PSTATE.I every block */
+		c->next_event =
+		    sim_pcpu.now + 1; /* check PSTATE.I every block */
 	} else {
 		c->next_event = c->deadline;
 	}

@@ -46,8 +46,7 @@ enum run_stop hv_run_vcpu_slice(struct vcpu *v, const atomic_bool *resched,
 		if (atomic_load_explicit(&v->req, memory_order_relaxed)) {
 			(void)vcpu_apply_requests(v);
 			vgic_flush(v);
-			if (atomic_load_explicit(resched,
-						 memory_order_relaxed))
+			if (atomic_load_explicit(resched, memory_order_relaxed))
 				return RUN_RESCHED;
 		}
 		if (smp)

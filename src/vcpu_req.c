@@ -54,8 +54,7 @@ bool vcpu_apply_requests(struct vcpu *v)
 							 memory_order_relaxed);
 
 		for (; sgis; sgis &= sgis - 1)
-			vgic_inject(v->vm, v,
-				    (uint32_t)__builtin_ctz(sgis));
+			vgic_inject(v->vm, v, (uint32_t)__builtin_ctz(sgis));
 	}
 	/* Only the winner of OFF -> ON_PENDING posts CPU_ON, and the vCPU
 	 * stays ON_PENDING until here, so the payload is stable. */

@@ -68,7 +68,9 @@ void hal_s2_tlb_flush_vmid(uint16_t vmid)
 void hal_tlb_flush_guest_local(void)
 {
 	__asm__ volatile("dsb nshst\n\ttlbi vmalle1\n\tdsb nsh\n\tisb"
-			 : : : "memory");
+			 :
+			 :
+			 : "memory");
 }
 
 void hal_s2_tlb_flush_ipa(uint16_t vmid, uint64_t ipa, uint64_t size)

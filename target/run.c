@@ -155,8 +155,7 @@ enum vm_state run_vm(const struct run_ctx *rc)
 	if (sched_add_vm(vm, rc->one_to_one ? SCHED_ONE_TO_ONE : SCHED_SHARED,
 			 0) != HV_OK) {
 		hv_printf("cannot place %u vCPUs %s\n", vm->nvcpus,
-			  rc->one_to_one ? "one per physical CPU"
-					 : "on CPU 0");
+			  rc->one_to_one ? "one per physical CPU" : "on CPU 0");
 		running_vm = NULL;
 		return VM_RUNNING;
 	}

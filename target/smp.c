@@ -111,8 +111,8 @@ static bool start_one(uint64_t mpidr, unsigned id)
 	b->ttbr0 = r.ttbr0;
 	b->sctlr = r.sctlr;
 	/* The top of stack slot 'id' (its guard page is at the bottom). */
-	b->sp = (uint64_t)(uintptr_t)hv_stacks +
-		(uint64_t)(id + 1) * HV_STACK_SLOT;
+	b->sp =
+	    (uint64_t)(uintptr_t)hv_stacks + (uint64_t)(id + 1) * HV_STACK_SLOT;
 	b->cpu = c;
 	/* It reads b with its MMU and caches off: from memory. What it reads
 	 * later with its caches on is coherent. */
@@ -133,7 +133,8 @@ static bool start_one(uint64_t mpidr, unsigned id)
 
 unsigned smp_start_secondaries(const struct platform *p)
 {
-	unsigned n = p->ncpus < PLATFORM_MAX_CPUS ? p->ncpus : PLATFORM_MAX_CPUS;
+	unsigned n =
+	    p->ncpus < PLATFORM_MAX_CPUS ? p->ncpus : PLATFORM_MAX_CPUS;
 
 	for (unsigned i = 0; i < n && ncpus < HV_MAX_PCPUS; i++) {
 		uint64_t mpidr = p->cpu_mpidr[i] & MPIDR_AFF_MASK;

@@ -99,8 +99,8 @@ static enum hal_exit trap(struct vcpu *v, uint64_t esr)
 	return HAL_EXIT_SYNC;
 }
 
-static enum hal_exit hvc(struct vcpu *v, uint64_t fid, uint64_t a1,
-			 uint64_t a2, uint64_t a3)
+static enum hal_exit hvc(struct vcpu *v, uint64_t fid, uint64_t a1, uint64_t a2,
+			 uint64_t a3)
 {
 	v->regs.x[0] = fid;
 	v->regs.x[1] = a1;
@@ -167,7 +167,7 @@ static void enable_sgi5_on_vcpu1(void)
 {
 	struct mmio_bus *bus = &tvm.vm->bus;
 
-	bus_wr(bus, 0x08000000ull, 4, 0x2);	/* GICD_CTLR.EnableGrp1 */
+	bus_wr(bus, 0x08000000ull, 4, 0x2);	 /* GICD_CTLR.EnableGrp1 */
 	bus_wr(bus, GICR1_SGI + 0x080, 4, 0x20); /* IGROUPR0: SGI 5 */
 	bus_wr(bus, GICR1_SGI + 0x405, 1, 0x80); /* IPRIORITYR: 0x80 */
 	bus_wr(bus, GICR1_SGI + 0x100, 4, 0x20); /* ISENABLER0 */

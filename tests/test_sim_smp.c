@@ -209,8 +209,8 @@ static void check_trace(const struct smp_run *run)
 		assert_int_equal(run->rec[i].a, want[k].fid);
 		assert_int_equal(run->rec[i].result, want[k].result);
 		assert_int_equal(run->rec[i].vtime, want[k].t);
-		assert_non_null(strstr(run->line[i], want[k].cpu ? " cpu=1 "
-								 : " cpu=0 "));
+		assert_non_null(
+		    strstr(run->line[i], want[k].cpu ? " cpu=1 " : " cpu=0 "));
 		k++;
 	}
 	assert_int_equal(k, sizeof(want) / sizeof(want[0]));
@@ -252,8 +252,7 @@ static void test_deterministic(void **state)
 	free(b);
 }
 
-static void boot_words(struct hvsim_machine *m, const uint32_t *words,
-		       size_t n)
+static void boot_words(struct hvsim_machine *m, const uint32_t *words, size_t n)
 {
 	uint8_t *image = calloc(1, IMAGE_SIZE);
 	struct hvsim_opts o = {.mem = 64ull << 20, .vcpus = 2, .sched = true};

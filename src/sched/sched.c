@@ -126,8 +126,8 @@ int sched_add_vm(struct vm *vm, enum sched_placement how, unsigned first)
 		unsigned cpu = how == SCHED_ONE_TO_ONE ? first + i : first;
 
 		if (cpu >= HV_MAX_PCPUS ||
-		    pcpus[cpu].nqueue + (how == SCHED_SHARED ? vm->nvcpus - i
-							      : 1) >
+		    pcpus[cpu].nqueue +
+			    (how == SCHED_SHARED ? vm->nvcpus - i : 1) >
 			SCHED_MAX_VCPUS_PER_PCPU)
 			return HV_EINVAL;
 	}

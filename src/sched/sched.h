@@ -44,7 +44,7 @@ struct pcpu {
 	unsigned id;
 	struct vcpu *queue[SCHED_MAX_VCPUS_PER_PCPU]; /* its vCPUs */
 	unsigned nqueue;
-	unsigned next;	     /* round-robin position in queue */
+	unsigned next;	      /* round-robin position in queue */
 	struct vcpu *loaded;  /* whose EL1 state is in this CPU */
 	struct vcpu *running; /* the one in the guest (or its exit) now */
 	/* Per VM: its vCPU that last had its EL1 state here. */

@@ -5,8 +5,8 @@
 
 #include "bus_access.h"
 
-enum mmio_status bus_rw(struct mmio_bus *bus, uint64_t ipa,
-			unsigned width, bool write, uint64_t *val)
+enum mmio_status bus_rw(struct mmio_bus *bus, uint64_t ipa, unsigned width,
+			bool write, uint64_t *val)
 {
 	struct mmio_access a = {.ipa = ipa,
 				.width = (uint8_t)width,
@@ -26,8 +26,7 @@ uint64_t bus_rd(struct mmio_bus *bus, uint64_t ipa, unsigned width)
 	return v;
 }
 
-void bus_wr(struct mmio_bus *bus, uint64_t ipa, unsigned width,
-	    uint64_t val)
+void bus_wr(struct mmio_bus *bus, uint64_t ipa, unsigned width, uint64_t val)
 {
 	assert_int_equal(bus_rw(bus, ipa, width, true, &val), MMIO_OK);
 }
