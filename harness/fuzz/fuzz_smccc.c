@@ -182,7 +182,8 @@ static void check_result(struct fz_vm *f, const struct call *c, uint64_t x0,
 		 * an FFA_ERROR carries one of its codes, -1..-10, in w2. */
 		int32_t err = (int32_t)f->v->regs.x[2];
 
-		FZ_CHECK((uint32_t)x0 != 0x84000060u || (err <= -1 && err >= -10),
+		FZ_CHECK((uint32_t)x0 != 0x84000060u ||
+			     (err <= -1 && err >= -10),
 			 "FF-A fid 0x%08x: FFA_ERROR with w2 %d", c->fid, err);
 		return;
 	}
@@ -308,8 +309,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 (31 - nres(c.fid)) * sizeof(uint64_t)) &&
 		     f.v->regs.sp_el0 == old.sp_el0 &&
 		     f.v->regs.pstate == old.pstate,
-		 "x%u-x30/SP/PSTATE not preserved by fid 0x%08x",
-		 nres(c.fid), c.fid);
+		 "x%u-x30/SP/PSTATE not preserved by fid 0x%08x", nres(c.fid),
+		 c.fid);
 	if (imm != 0 || !(c.fid & 0x80000000u)) {
 		/* Not an SMCCC fast call: nothing may happen but the error. */
 		FZ_CHECK(act == EXIT_RESUME &&
