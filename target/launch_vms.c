@@ -145,8 +145,7 @@ static bool reboot_some(const struct launch_request *req,
 		    !(req->vm[n].flags & LAUNCH_F_REBOOT))
 			continue;
 		hv_printf("%s reset: rebooting it\n", who(n));
-		while (!sched_vm_quiescent(vms[n]))
-			;
+		run_wait_quiescent(vms[n]);
 		sched_remove_vm(vms[n]);
 		vm_destroy(vms[n]);
 		vms[n] = boot_guest(n, &req->vm[n], pool);

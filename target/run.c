@@ -144,6 +144,16 @@ static void pause_us(uint64_t us)
 		;
 }
 
+void run_wait_quiescent(const struct vm *vm)
+{
+	/* Every CPU was kicked when the VM stopped and puts its vCPU at
+	 * its next exit: only then may the VM change under them. Each
+	 * check takes the scheduler's lock, which those CPUs need: not in
+	 * a tight loop. */
+	while (!sched_vm_quiescent(vm))
+		pause_us(QUIESCE_POLL_US);
+}
+
 enum vm_state run_vm(const struct run_ctx *rc)
 {
 	struct vm *vm = rc->vm;
@@ -165,12 +175,7 @@ enum vm_state run_vm(const struct run_ctx *rc)
 	while (sched_run() != SCHED_STOP_DONE)
 		;
 	st = vm->state;
-	/* Every CPU was kicked when the VM stopped and puts its vCPU at
-	 * its next exit: only then may the VM change under them. Each
-	 * check takes the scheduler's lock, which those CPUs need: not in
-	 * a tight loop. */
-	while (!sched_vm_quiescent(vm))
-		pause_us(QUIESCE_POLL_US);
+	run_wait_quiescent(vm);
 	sched_remove_vm(vm);
 	running_vm = NULL;
 	return st;

@@ -25,6 +25,9 @@ enum vm_state run_vm(const struct run_ctx *rc);
  * interface starts clean. */
 void run_prepare(struct vm *input_vm, uint32_t uart_intid);
 
+/* Wait until no CPU has any of vm's vCPUs loaded (vm stopped). */
+void run_wait_quiescent(const struct vm *vm);
+
 /* Nothing to run on this CPU: wait for an interrupt and handle it. */
 void run_idle(void);
 

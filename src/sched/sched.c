@@ -219,8 +219,11 @@ static void put_loaded(struct pcpu *p)
 	vcpu_put(v);
 	hal_set_current_vcpu(NULL);
 	p->loaded = NULL;
+	/* Only a vCPU waiting for an interrupt needs waking: one that was
+	 * preempted is runnable anyway. */
 	if (atomic_load_explicit(&v->power, memory_order_relaxed) ==
-	    VCPU_POWER_ON) {
+		VCPU_POWER_ON &&
+	    v->blocked) {
 		uint64_t at = timers_deadline(v);
 
 		/* A timer already due wakes the vCPU now: a stand-in armed
@@ -307,12 +310,16 @@ static bool others_waiting(const struct pcpu *p, const struct vcpu *v)
 	return false;
 }
 
-/* Every vCPU of vm stops: its CPUs drop them at their next exit. */
+/* Every vCPU of vm stops: its CPUs drop them at their next exit, the
+ * ones running it included (a kick alone would let a running vCPU go on
+ * once its requests are applied). */
 static void stop_vm(struct vm *vm, enum vm_state why)
 {
 	vm->state = why;
-	for (unsigned i = 0; i < vm->nvcpus; i++)
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		resched(&pcpus[vm->vcpus[i].pcpu]);
 		sched_kick(&vm->vcpus[i]);
+	}
 }
 
 /* After hv_run_vcpu_slice returned action act for v. */
