@@ -581,24 +581,31 @@ static int check_buffer(const struct owner_table *t, unsigned vm,
 	return OWNER_OK;
 }
 
+/* Every page of r[0..n) gets this owner, state and borrower set;
+ * ipa_pfn and owner_perm stay: a release restores them, and they say
+ * where the VM maps the page. */
+static void set_pages(struct owner_table *t, const struct owner_range *r,
+		      size_t n, unsigned owner, enum owner_state state,
+		      uint32_t borrowers)
+{
+	for (size_t i = 0; i < n; i++)
+		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
+			struct owner_entry *e = entry_at(t, r[i].pa + off);
+
+			e->owner = (uint8_t)owner;
+			e->state = (uint8_t)state;
+			e->borrowers = (uint8_t)borrowers;
+		}
+}
+
 int owner_hyp_claim(struct owner_table *t, unsigned vm,
 		    const struct owner_range *r, size_t n)
 {
 	int rc = check_buffer(t, vm, r, n, true);
 
-	if (rc != OWNER_OK)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			struct owner_entry *e = entry_at(t, r[i].pa + off);
-
-			/* ipa_pfn and owner_perm stay: release restores
-			 * them, and they say where the VM maps it. */
-			e->owner = OWNER_HYP;
-			e->state = OWNER_ST_OWNED_SHARED;
-			e->borrowers = (uint8_t)(1u << vm);
-		}
-	return OWNER_OK;
+	if (rc == OWNER_OK)
+		set_pages(t, r, n, OWNER_HYP, OWNER_ST_OWNED_SHARED, 1u << vm);
+	return rc;
 }
 
 int owner_hyp_release(struct owner_table *t, unsigned vm,
@@ -606,17 +613,9 @@ int owner_hyp_release(struct owner_table *t, unsigned vm,
 {
 	int rc = check_buffer(t, vm, r, n, false);
 
-	if (rc != OWNER_OK)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			struct owner_entry *e = entry_at(t, r[i].pa + off);
-
-			e->owner = (uint8_t)vm;
-			e->state = OWNER_ST_OWNED_EXCLUSIVE;
-			e->borrowers = 0;
-		}
-	return OWNER_OK;
+	if (rc == OWNER_OK)
+		set_pages(t, r, n, vm, OWNER_ST_OWNED_EXCLUSIVE, 0);
+	return rc;
 }
 
 static bool vm_quiet(const struct owner_table *t, unsigned id)
