@@ -141,7 +141,8 @@ static bool from_el1(uint64_t pstate)
 }
 
 /* GPRs this exit may write: SMCCC results, the MRS / MMIO load target. */
-static uint32_t writable_gprs(const struct exit_in *e)
+static uint32_t writable_gprs(const struct exit_in *e,
+			      const struct vcpu_regs *old)
 {
 	unsigned ec = esr_ec(e->esr);
 	uint32_t iss = esr_iss(e->esr);
@@ -149,7 +150,9 @@ static uint32_t writable_gprs(const struct exit_in *e)
 	if (e->irq)
 		return 0;
 	if (ec == EC_HVC64 || ec == EC_SMC64)
-		return 0xf;
+		return (
+		    uint32_t)((1ull << fz_smccc_results((uint32_t)old->x[0])) -
+			      1);
 	if (ec == EC_SYSREG && (iss & ISS_SYSREG_DIR_READ))
 		return 1u << ISS_SYSREG_RT(iss);
 	if (ec == EC_DABT_LOW && (iss & ISS_DABT_ISV) && !(iss & ISS_DABT_WNR))
@@ -206,7 +209,7 @@ static void check_resume(const struct exit_in *e, const struct vcpu *v,
 {
 	unsigned ec = esr_ec(e->esr);
 	uint64_t len = e->irq || ec == EC_HVC64 ? 0 : esr_insn_len(e->esr);
-	uint32_t may = writable_gprs(e);
+	uint32_t may = writable_gprs(e, old);
 
 	FZ_CHECK(hal_sysreg_read(SYSREG_ELR_EL1) == SENTINEL_ELR &&
 		     hal_sysreg_read(SYSREG_SPSR_EL1) == SENTINEL_SPSR &&

@@ -150,18 +150,6 @@ static void check_affinity_info(struct fz_vm *f, const struct call *c,
 		    (unsigned long long)x0);
 }
 
-/* Result registers a call may write: x0-x3 for SMCCC services; FF-A
- * (standard service, function numbers 0x60-0xEF, DEN0077A) returns in
- * x0-x7, and FFA_PARTITION_INFO_GET_REGS (0xC400008B) in x0-x17. */
-static unsigned nres(uint32_t fid)
-{
-	unsigned fnum = fid & 0xffffu;
-
-	if (((fid >> 24) & 0x3fu) != 4u || fnum < 0x60u || fnum > 0xefu)
-		return 4;
-	return fid == 0xc400008bu ? 18 : 8;
-}
-
 static void check_result(struct fz_vm *f, const struct call *c, uint64_t x0,
 			 enum exit_action act)
 {
@@ -177,7 +165,7 @@ static void check_result(struct fz_vm *f, const struct call *c, uint64_t x0,
 	    c->fid != 0x84000003)
 		FZ_CHECK(act == EXIT_RESUME, "fid 0x%x: action %d", c->fid,
 			 act);
-	if (nres(c->fid) != 4) {
+	if (fz_smccc_results(c->fid) != 4) {
 		/* FF-A answers in its own terms (fuzz_ffa_abi models them):
 		 * an FFA_ERROR carries one of its codes, -1..-10, in w2. */
 		int32_t err = (int32_t)f->v->regs.x[2];
@@ -305,12 +293,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	FZ_CHECK(f.v->regs.pc == old.pc + (smc ? 4 : 0), "PC after %s",
 		 smc ? "SMC" : "HVC");
-	FZ_CHECK(!memcmp(&f.v->regs.x[nres(c.fid)], &old.x[nres(c.fid)],
-			 (31 - nres(c.fid)) * sizeof(uint64_t)) &&
+	FZ_CHECK(!memcmp(&f.v->regs.x[fz_smccc_results(c.fid)],
+			 &old.x[fz_smccc_results(c.fid)],
+			 (31 - fz_smccc_results(c.fid)) * sizeof(uint64_t)) &&
 		     f.v->regs.sp_el0 == old.sp_el0 &&
 		     f.v->regs.pstate == old.pstate,
-		 "x%u-x30/SP/PSTATE not preserved by fid 0x%08x", nres(c.fid),
-		 c.fid);
+		 "x%u-x30/SP/PSTATE not preserved by fid 0x%08x",
+		 fz_smccc_results(c.fid), c.fid);
 	if (imm != 0 || !(c.fid & 0x80000000u)) {
 		/* Not an SMCCC fast call: nothing may happen but the error. */
 		FZ_CHECK(act == EXIT_RESUME &&

@@ -68,4 +68,17 @@ void fz_vm_teardown(struct fz_vm *f);
  * walker (sim/s2walk.h, not src/mm) sees it from VTTBR/VTCR/HCR. */
 uint64_t fz_s2_digest(void);
 
+/* How many result registers (x0..x<n-1>) an SMCCC call with function ID
+ * fid may write: 4 for SMCCC services; FF-A (standard service, function
+ * numbers 0x60-0xEF, DEN0077A) returns in x0-x7, and
+ * FFA_PARTITION_INFO_GET_REGS (0xC400008B) in x0-x17. */
+static inline unsigned fz_smccc_results(uint32_t fid)
+{
+	unsigned fnum = fid & 0xffffu;
+
+	if (((fid >> 24) & 0x3fu) != 4u || fnum < 0x60u || fnum > 0xefu)
+		return 4;
+	return fid == 0xc400008bu ? 18 : 8;
+}
+
 #endif
