@@ -315,6 +315,61 @@ static void descheduled_timer_makes_its_vcpu_run(void **state)
 }
 
 /*
+ * SPI 40 routed (GICD_IROUTER) to vCPU 1, which belongs to CPU 1: made
+ * pending while CPU 0 runs vCPU 0, it kicks CPU 1 and reaches vCPU 1's
+ * list registers, not vCPU 0's.
+ */
+#define GICD_BASE 0x08000000ull
+static enum hal_exit spi_route_script(struct vcpu *v, unsigned n)
+{
+	struct mmio_bus *bus = &tvm.vm->bus;
+
+	switch (n) {
+	case 0:
+		assert_ptr_equal(v, vcpu(0));
+		/* As the distributor's emulation does for the guest's
+		 * write of GICD_ISPENDR1 bit 8 (INTID 40). */
+		bus_wr(bus, GICD_BASE + 0x0204, 4, 1u << 8);
+		return hvc(v, 0x84000000ull, 0, 0, 0); /* PSCI_VERSION */
+	case 1:
+		assert_ptr_equal(v, vcpu(0));
+		assert_int_equal(sim_hal_stats()->kicks - kicks_before, 1);
+		assert_int_equal(sim_hal_stats()->kicked_mask & 0x2, 0x2);
+		assert_int_equal(hal_sysreg_read(LR_ENC(0)), 0);
+		return wfi(v);
+	case 2:
+		assert_ptr_equal(v, vcpu(1));
+		/* Pending, Group 1, priority 0x80, vINTID 40. */
+		assert_int_equal(hal_sysreg_read(LR_ENC(0)),
+				 0x5080000000000028ull);
+		return hvc(v, PSCI_SYSTEM_OFF, 0, 0, 0);
+	default:
+		fail_msg("entered again after SYSTEM_OFF");
+		return HAL_EXIT_HOST;
+	}
+}
+
+static void spi_follows_irouter_to_another_cpu(void **state)
+{
+	struct mmio_bus *bus = &tvm.vm->bus;
+
+	(void)state;
+	assert_int_equal(sched_add_vm(tvm.vm, SCHED_ONE_TO_ONE, 0), 0);
+	test_vm_gic_enable(&tvm, 40, 0x80);
+	bus_wr(bus, GICD_BASE + 0x6000 + 8 * 40, 8, 0x1); /* Aff0 1 */
+	assert_int_equal(vcpu_post_cpu_on(vcpu(1), 0x40003000, 0),
+			 VCPU_POWER_OFF);
+	assert_int_equal(vcpu_apply_requests(vcpu(1)), true);
+	kicks_before = sim_hal_stats()->kicks;
+	script = spi_route_script;
+	assert_int_equal(sched_run(), SCHED_STOP_HOST);
+	sim_hal_set_cpu_id(1);
+	assert_int_equal(sched_run(), SCHED_STOP_DONE);
+	assert_int_equal(enters, 3);
+	sim_hal_set_cpu_id(0);
+}
+
+/*
  * vCPU 0's timer is already due when it waits (CVAL 50, count 100): it
  * stays runnable, and the hypervisor timer is not armed in the past
  * (whose interrupt would be high at once and for ever). The TLB of the
@@ -365,6 +420,7 @@ int main(void)
 	    T(wfi_blocks_until_an_sgi_arrives),
 	    T(descheduled_timer_makes_its_vcpu_run),
 	    T(due_timer_wakes_without_a_past_deadline),
+	    T(spi_follows_irouter_to_another_cpu),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
