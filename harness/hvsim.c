@@ -115,6 +115,9 @@ static void usage(FILE *f)
 	    "own RAM, VMID and devices; VM n's UART lines print whole on\n"
 	    "stdout as 'vmN| <line>', between VM 0's lines. The exit status\n"
 	    "is VM 0's.\n"
+	    "--iso-shared VM,OFFSET,SIZE,MASK lets the VMs in MASK (bit n:\n"
+	    "VM n) map [OFFSET, OFFSET+SIZE) of VM's RAM (FF-A sharing)\n"
+	    "without an isolation violation.\n"
 	    "--max-insns limits the guest instructions executed (time idle\n"
 	    "in WFI, skipped to the next timer, is not counted).\n"
 	    "Exit status: 0 guest powered off, 1 guest error, limit or "
@@ -185,6 +188,40 @@ int hvsim_parse_size(const char *s, uint64_t *out)
 	return parse_size(s, out);
 }
 
+/* "VM,OFFSET,SIZE,MASK" (numbers in C syntax): VM < 4, a page-aligned
+ * range, a mask of VMs 0..3. */
+static int parse_iso_shared(const char *text, struct hvsim_opts *o)
+{
+	struct hvsim_iso_shared *d = &o->iso_shared[o->niso_shared];
+	uint64_t v[4];
+	const char *p = text;
+	char *end;
+
+	for (unsigned i = 0; i < 4; i++) {
+		errno = 0;
+		v[i] = strtoull(p, &end, 0);
+		if (errno || end == p || *end != (i == 3 ? '\0' : ','))
+			goto bad;
+		p = end + 1;
+	}
+	if (o->niso_shared == HVSIM_MAX_ISO_SHARED || v[0] > 3 || v[1] % 4096 ||
+	    v[2] == 0 || v[2] % 4096 || v[1] + v[2] < v[1] || v[3] == 0 ||
+	    v[3] > 0xf)
+		goto bad;
+	d->vm = (unsigned)v[0];
+	d->offset = v[1];
+	d->size = v[2];
+	d->mask = (uint32_t)v[3];
+	o->niso_shared++;
+	return 0;
+bad:
+	fprintf(stderr,
+		"hvsim: bad --iso-shared '%s' (VM,OFFSET,SIZE,MASK; "
+		"at most %u)\n",
+		text, (unsigned)HVSIM_MAX_ISO_SHARED);
+	return -1;
+}
+
 static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 {
 	static const struct option longopts[] = {
@@ -200,6 +237,7 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 	    {"send-on", required_argument, NULL, 's'},
 	    {"vcpus", required_argument, NULL, 'v'},
 	    {"vm", required_argument, NULL, 'V'},
+	    {"iso-shared", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -272,6 +310,10 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 				return -1;
 			}
 			if (hvsim_vm_parse(optarg, &o->extra[o->nextra++]) != 0)
+				return -1;
+			break;
+		case 'S':
+			if (parse_iso_shared(optarg, o) != 0)
 				return -1;
 			break;
 		case 'n':
@@ -413,6 +455,16 @@ int main(int argc, char **argv)
 	rc = hvsim_machine_setup(&m, &o, err, sizeof(err));
 	if (rc == 0)
 		rc = hvsim_vms_setup(&m, &o, err, sizeof(err));
+	for (unsigned i = 0; rc == 0 && i < o.niso_shared; i++) {
+		const struct hvsim_iso_shared *d = &o.iso_shared[i];
+
+		if (sim_iso_add_shared(hvsim_vm_ram_pa(d->vm) + d->offset,
+				       d->size, d->mask) != 0) {
+			snprintf(err, sizeof(err), "--iso-shared %u: refused",
+				 i + 1);
+			rc = HVSIM_EXIT_USAGE;
+		}
+	}
 	if (rc != 0) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		teardown(&m, &o);

@@ -16,6 +16,17 @@
 #define HVSIM_EXIT_GUEST 1 /* guest error, limit, deadlock, reset */
 #define HVSIM_EXIT_USAGE 2 /* bad options, missing file, bad image */
 #define HVSIM_DTB_MAX (2u << 20)
+#define HVSIM_MAX_ISO_SHARED 4
+/* Made-up host PA of VM 0's RAM (hvsim_machine.c, hvsim_vms.c). */
+#define HVSIM_RAM_PA 0x80000000ull
+
+/* --iso-shared: [offset, offset + size) of VM vm's RAM may be mapped by
+ * the VMs in mask (bit n: VM n), as FF-A memory sharing maps it. */
+struct hvsim_iso_shared {
+	unsigned vm;
+	uint64_t offset, size;
+	uint32_t mask;
+};
 
 struct hvsim_opts {
 	const char *guest;
@@ -34,6 +45,8 @@ struct hvsim_opts {
 	/* --vm: VMs 1.. (hvsim_vms.h) */
 	struct hvsim_vm_spec extra[HVSIM_MAX_EXTRA_VMS];
 	unsigned nextra;
+	struct hvsim_iso_shared iso_shared[HVSIM_MAX_ISO_SHARED];
+	unsigned niso_shared;
 };
 
 struct hvsim_machine {

@@ -21,7 +21,6 @@
 #include "vm/vm.h"
 
 /* Made-up host physical addresses; only hal_pa_to_va gives them meaning. */
-#define HVSIM_RAM_PA 0x80000000ull
 #define HVSIM_POOL_PA 0x10000000ull
 #define HVSIM_POOL_PAGES 1024u
 

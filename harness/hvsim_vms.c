@@ -26,6 +26,11 @@
 /* VM n >= 1's RAM: above the most VM 0 can have (4 GiB at 0x80000000),
  * 4 GiB apart, inside the Stage-2's 40-bit output range. */
 #define EXTRA_RAM_PA(n) (0x200000000ull + (uint64_t)((n)-1) * 0x100000000ull)
+
+uint64_t hvsim_vm_ram_pa(unsigned n)
+{
+	return n ? EXTRA_RAM_PA(n) : HVSIM_RAM_PA;
+}
 #define EXTRA_MEM_DEFAULT (128ull << 20)
 
 int hvsim_vm_parse(const char *text, struct hvsim_vm_spec *out)

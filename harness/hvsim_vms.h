@@ -41,6 +41,8 @@ struct hvsim_machine;
 struct hvsim_opts;
 
 /* Parse one --vm option into *out. 0, or -1 with a message on stderr. */
+/* Host PA of VM n's RAM (0: the guest's). */
+uint64_t hvsim_vm_ram_pa(unsigned n);
 int hvsim_vm_parse(const char *text, struct hvsim_vm_spec *out);
 void hvsim_vm_spec_free(struct hvsim_vm_spec *s);
 
