@@ -68,6 +68,8 @@ enum vcpu_power {
 /* Its physical CPU is to pick again (sched.c): set on the running vCPU,
  * so that the run loop's one test for requests also covers this. */
 #define VCPU_REQ_RESCHED (1u << 2)
+/* An FF-A message (vcpu.msg) for a vCPU waiting for one (msg_wait). */
+#define VCPU_REQ_MSG (1u << 3)
 
 /* The CPU_ON payload, written by the vCPU that won the OFF -> ON_PENDING
  * transition (so by one writer) before it posts VCPU_REQ_CPU_ON. */
@@ -112,10 +114,16 @@ struct vcpu {
 	atomic_uint req; /* VCPU_REQ_* posted to this vCPU, not yet applied */
 	atomic_uint sgi_req; /* bit n: SGI n posted (VCPU_REQ_SGI) */
 	struct vcpu_on_req on_req;
+	/* VCPU_REQ_MSG's payload: x0..x7 as the waiting vCPU's call
+	 * returns them (FF-A direct messages). */
+	uint64_t msg[8];
 	bool loaded; /* EL1 state live in the (physical or simulated) CPU */
 	/* Scheduling (sched/), under the scheduler's lock. */
-	unsigned pcpu;	  /* home physical CPU */
-	bool blocked;	  /* in WFI or CPU_SUSPEND until it can take an IRQ */
+	unsigned pcpu; /* home physical CPU */
+	bool blocked;  /* in WFI or CPU_SUSPEND until it can take an IRQ */
+	/* Waiting in an FF-A call for a message: only VCPU_REQ_MSG (or a
+	 * CPU_ON) ends the wait, not an interrupt. */
+	bool msg_wait;
 	bool timer_wake;  /* a stand-in for its EL1 timers fired */
 	uint64_t wake_at; /* when they fire (counter), while it is put */
 };

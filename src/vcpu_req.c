@@ -44,11 +44,24 @@ void vcpu_post_sgi(struct vcpu *t, unsigned intid)
 	vcpu_kick(t);
 }
 
+void vcpu_post_msg(struct vcpu *t, const uint64_t x[8])
+{
+	for (unsigned i = 0; i < 8; i++)
+		t->msg[i] = x[i];
+	atomic_fetch_or_explicit(&t->req, VCPU_REQ_MSG, memory_order_release);
+	vcpu_kick(t);
+}
+
 bool vcpu_apply_requests(struct vcpu *v)
 {
 	unsigned req =
 	    atomic_exchange_explicit(&v->req, 0u, memory_order_acquire);
 
+	if (req & VCPU_REQ_MSG) {
+		for (unsigned i = 0; i < 8; i++)
+			v->regs.x[i] = v->msg[i];
+		v->msg_wait = false;
+	}
 	if (req & VCPU_REQ_SGI) {
 		unsigned sgis = atomic_exchange_explicit(&v->sgi_req, 0u,
 							 memory_order_relaxed);
@@ -58,8 +71,10 @@ bool vcpu_apply_requests(struct vcpu *v)
 	}
 	/* Only the winner of OFF -> ON_PENDING posts CPU_ON, and the vCPU
 	 * stays ON_PENDING until here, so the payload is stable. */
-	if (req & VCPU_REQ_CPU_ON)
+	if (req & VCPU_REQ_CPU_ON) {
 		vcpu_reset(v, v->on_req.entry, v->on_req.context_id);
+		v->msg_wait = false;
+	}
 	return atomic_load_explicit(&v->power, memory_order_acquire) ==
 	       VCPU_POWER_ON;
 }

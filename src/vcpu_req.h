@@ -28,6 +28,11 @@ enum vcpu_power vcpu_post_cpu_on(struct vcpu *t, uint64_t entry,
  * posted, then t kicked. */
 void vcpu_post_sgi(struct vcpu *t, unsigned intid);
 
+/* Hand x0..x7 to t, which waits for a message (msg_wait): its call
+ * returns them when it next runs. Posted, then t kicked. The caller makes
+ * sure one message at most is in flight to t (FF-A's own state). */
+void vcpu_post_msg(struct vcpu *t, const uint64_t x[8]);
+
 /*
  * Called for v by the run loop (on the physical CPU that will run it),
  * before entering it: applies the posted requests (CPU_ON: reset at the

@@ -163,8 +163,11 @@ static void check_result(struct fz_vm *f, const struct call *c, uint64_t x0,
 	    c->fid != 0x84000002 && c->fid != 0x84000008 &&
 	    c->fid != 0x84000009 && c->fid != 0xc4000003 &&
 	    c->fid != 0x84000003)
-		FZ_CHECK(act == EXIT_RESUME, "fid 0x%x: action %d", c->fid,
-			 act);
+		/* FF-A's MSG_WAIT and direct request/response wait for a
+		 * message (EXIT_WFI) when they succeed. */
+		FZ_CHECK(act == EXIT_RESUME ||
+			     (act == EXIT_WFI && fz_ffa_may_wait(c->fid)),
+			 "fid 0x%x: action %d", c->fid, act);
 	if (fz_smccc_results(c->fid) != 4) {
 		/* FF-A answers in its own terms (fuzz_ffa_abi models them):
 		 * an FFA_ERROR carries one of its codes, -1..-10, in w2. */

@@ -72,6 +72,20 @@ uint64_t fz_s2_digest(void);
  * fid may write: 4 for SMCCC services; FF-A (standard service, function
  * numbers 0x60-0xEF, DEN0077A) returns in x0-x7, and
  * FFA_PARTITION_INFO_GET_REGS (0xC400008B) in x0-x17. */
+/* FFA_MSG_WAIT, FFA_MSG_SEND_DIRECT_REQ/RESP (32 and 64-bit): a call
+ * that may leave its vCPU waiting for a message. */
+static inline bool fz_ffa_may_wait(uint32_t fid)
+{
+	switch (fid & ~0x40000000u) {
+	case 0x8400006bu:
+	case 0x8400006fu:
+	case 0x84000070u:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static inline unsigned fz_smccc_results(uint32_t fid)
 {
 	unsigned fnum = fid & 0xffffu;

@@ -57,6 +57,11 @@ static const uint32_t implemented[] = {
     FFA_SPM_ID_GET,
     FFA_PARTITION_INFO_GET_REGS,
     FFA_MEM_FRAG_TX,
+    FFA_MSG_WAIT,
+    FFA_MSG_SEND_DIRECT_REQ,
+    FFA_MSG_SEND_DIRECT_REQ_64,
+    FFA_MSG_SEND_DIRECT_RESP,
+    FFA_MSG_SEND_DIRECT_RESP_64,
 };
 
 static void version(struct ffa_vm *f, struct smccc_call *c)
@@ -112,21 +117,22 @@ static void forward(struct ffa_vm *f, struct smccc_call *c)
 		c->res[i] = a[i];
 }
 
-static void direct_req(struct ffa_vm *f, struct smccc_call *c)
+static enum exit_action direct_req(struct ffa_vm *f, struct vcpu *v,
+				   struct smccc_call *c)
 {
 	uint32_t w1 = (uint32_t)smccc_arg(c, 1);
 
-	/* w1 [31:16] is the sender and must be the caller; only secure
-	 * endpoints take messages until VM messaging lands. */
+	/* w1 [31:16] is the sender and must be the caller; a secure
+	 * endpoint's messages are the SPMC's. */
 	if ((w1 >> 16) != ffa_id_of(f->vm)) {
 		ffa_err(c, FFA_INVALID_PARAMETERS);
-		return;
+		return EXIT_RESUME;
 	}
-	if (!(w1 & FFA_SECURE_BIT)) {
-		ffa_err(c, FFA_NOT_SUPPORTED);
-		return;
+	if (w1 & FFA_SECURE_BIT) {
+		forward(f, c);
+		return EXIT_RESUME;
 	}
-	forward(f, c);
+	return ffa_direct_req(f, v, c);
 }
 
 static void spm_id_get(struct ffa_vm *f, struct smccc_call *c)
@@ -137,9 +143,18 @@ static void spm_id_get(struct ffa_vm *f, struct smccc_call *c)
 		ffa_err(c, FFA_NOT_SUPPORTED);
 }
 
-static void dispatch(struct ffa_vm *f, struct smccc_call *c)
+static enum exit_action dispatch(struct ffa_vm *f, struct vcpu *v,
+				 struct smccc_call *c)
 {
 	switch (c->fid) {
+	case FFA_MSG_WAIT:
+		return ffa_msg_wait(f, v, c);
+	case FFA_MSG_SEND_DIRECT_REQ:
+	case FFA_MSG_SEND_DIRECT_REQ_64:
+		return direct_req(f, v, c);
+	case FFA_MSG_SEND_DIRECT_RESP:
+	case FFA_MSG_SEND_DIRECT_RESP_64:
+		return ffa_direct_resp(f, v, c);
 	case FFA_VERSION:
 		version(f, c);
 		break;
@@ -193,25 +208,24 @@ static void dispatch(struct ffa_vm *f, struct smccc_call *c)
 	case FFA_MEM_RECLAIM:
 		ffa_mem_reclaim(f, c);
 		break;
-	case FFA_MSG_SEND_DIRECT_REQ:
-	case FFA_MSG_SEND_DIRECT_REQ_64:
-		direct_req(f, c);
-		break;
 	default:
 		/* RX_ACQUIRE is the hypervisor's call to the SPMC, never a
 		 * VM's; the rest is not implemented. */
 		ffa_err(c, FFA_NOT_SUPPORTED);
 		break;
 	}
+	return EXIT_RESUME;
 }
 
 enum exit_action ffa_call(struct vcpu *v, struct smccc_call *c)
 {
+	enum exit_action act;
+
 	v->note.what = "ffa";
 	spin_lock(&lock);
-	dispatch(ffa_vm_of(v->vm), c);
+	act = dispatch(ffa_vm_of(v->vm), v, c);
 	spin_unlock(&lock);
-	return EXIT_RESUME;
+	return act;
 }
 
 void ffa_vm_attach(struct vm *vm)
@@ -238,6 +252,11 @@ void ffa_vm_detach(struct vm *vm)
 	}
 	ffa_mem_drop_vm(ffa_id_of(vm));
 	ffa_rxtx_drop(f);
+	/* A request from the leaving VM can no longer be answered. */
+	for (unsigned k = 0; k < HV_MAX_VMS; k++)
+		for (unsigned c = 0; c < VM_MAX_VCPUS; c++)
+			if (vms[k].serving[c] && vms[k].serving[c]->vm == vm)
+				vms[k].serving[c] = NULL;
 	if (f->registered)
 		ffa_owner_remove(vm);
 	memset(f, 0, sizeof(*f));

@@ -18,6 +18,11 @@ struct ffa_vm {
 	bool rx_full; /* the hypervisor wrote RX; the VM has not released */
 	uint32_t pages;
 	uint64_t tx_ipa, rx_ipa, tx_pa, rx_pa;
+	/* Direct messaging, per vCPU (msg.c): ready to take a request (in
+	 * MSG_WAIT, or after answering one), and the sender's vCPU whose
+	 * request it is handling. */
+	bool msg_ready[VM_MAX_VCPUS];
+	struct vcpu *serving[VM_MAX_VCPUS];
 };
 
 extern struct owner_table ffa_owners;
@@ -88,6 +93,15 @@ bool ffa_owner_add(struct vm *vm);
 void ffa_owner_remove(struct vm *vm);
 
 /* Each ABI, by the file it lives in. */
+/* Direct messaging between VMs (msg.c): the action the caller's exit
+ * takes (EXIT_WFI while it waits for a message). */
+enum exit_action ffa_msg_wait(struct ffa_vm *f, struct vcpu *v,
+			      struct smccc_call *c);
+enum exit_action ffa_direct_req(struct ffa_vm *f, struct vcpu *v,
+				struct smccc_call *c);
+enum exit_action ffa_direct_resp(struct ffa_vm *f, struct vcpu *v,
+				 struct smccc_call *c);
+
 void ffa_rxtx_map(struct ffa_vm *f, struct smccc_call *c);
 void ffa_rxtx_unmap(struct ffa_vm *f, struct smccc_call *c);
 void ffa_rx_release(struct ffa_vm *f, struct smccc_call *c);

@@ -266,10 +266,15 @@ static inline bool vm_running(const struct vcpu *v)
  * waiting, or waiting and something it can take has come. */
 static bool can_run(const struct pcpu *p, struct vcpu *v)
 {
+	unsigned req;
+
 	if (!vm_running(v) || !vcpu_runnable(v))
 		return false;
-	if (atomic_load_explicit(&v->req, memory_order_acquire) ||
-	    !v->blocked || v->timer_wake)
+	req = atomic_load_explicit(&v->req, memory_order_acquire);
+	/* In an FF-A wait only a message (or a CPU_ON) ends it. */
+	if (v->msg_wait)
+		return (req & (VCPU_REQ_MSG | VCPU_REQ_CPU_ON)) != 0;
+	if (req || !v->blocked || v->timer_wake)
 		return true;
 	if (vgic_vcpu_has_deliverable(v->vm, v))
 		return true;
