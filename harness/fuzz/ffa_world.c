@@ -10,6 +10,7 @@
 #include "s2walk.h"
 #include "sim_hal.h"
 #include "trap/handlers.h"
+#include "vcpu_req.h"
 
 #define FW_POOL_PA 0x10000000ull
 #define FW_POOL_PAGES 256u
@@ -219,13 +220,30 @@ void fw_check(const struct fw *w)
 const uint64_t *fw_call(struct fw *w, unsigned i, const uint64_t x[8])
 {
 	struct vcpu *v = &w->vm[i]->vcpus[0];
+	enum exit_action act;
 	uint32_t x0;
 
+	/* As the scheduler would before running it: what was posted to it
+	 * (a direct message) lands in its registers. A vCPU still waiting
+	 * for a message does not run, so it makes no call. */
+	if (atomic_load(&v->req))
+		(void)vcpu_apply_requests(v);
+	if (v->msg_wait)
+		return v->regs.x;
 	memcpy(v->regs.x, x, 8 * sizeof(x[0]));
 	v->regs.pc = FW_RAM_IPA + 0x1004;
 	v->exit.esr = 0x5a000000ull; /* HVC #0 */
 	vcpu_note_clear(v);
-	FZ_CHECK(hv_handle_sync(v) == EXIT_RESUME, "HVC did not resume");
+	act = hv_handle_sync(v);
+	/* MSG_WAIT and a direct request/response wait for a message. */
+	FZ_CHECK(act == EXIT_RESUME ||
+		     (act == EXIT_WFI && fz_ffa_may_wait((uint32_t)x[0])),
+		 "HVC 0x%x: action %d", (unsigned)x[0], act);
+	if (act == EXIT_WFI) {
+		FZ_CHECK(v->msg_wait, "HVC 0x%x waits, not for a message",
+			 (unsigned)x[0]);
+		return v->regs.x;
+	}
 	x0 = (uint32_t)v->regs.x[0];
 	if (ffa_owns_fid((uint32_t)x[0]) && (x[0] & (1u << 31)) &&
 	    (uint32_t)x[0] != FFA_VERSION) {
