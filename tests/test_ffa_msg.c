@@ -98,7 +98,7 @@ static void sgi3_pending_for_vm1(void)
 {
 	struct mmio_bus *bus = &fx.vm[0]->bus;
 
-	bus_wr(bus, 0x08000000ull, 4, 0x2);	/* GICD_CTLR.EnableGrp1 */
+	bus_wr(bus, 0x08000000ull, 4, 0x2);	    /* GICD_CTLR.EnableGrp1 */
 	bus_wr(bus, 0x080b0000ull + 0x080, 4, 0x8); /* IGROUPR0 */
 	bus_wr(bus, 0x080b0000ull + 0x403, 1, 0x80);
 	bus_wr(bus, 0x080b0000ull + 0x100, 4, 0x8); /* ISENABLER0 */
