@@ -14,6 +14,7 @@
 #include "ffa_fx.h"
 #include "hal.h"
 #include "sched/sched.h"
+#include "script_cpu.h"
 #include "sim_hal.h"
 
 #define ESR_HVC0 0x5a000000ull
@@ -24,35 +25,17 @@
 #define DIRECT_RESP_64 0xc4000070ull
 #define SYSTEM_OFF 0x84000008ull
 
-typedef enum hal_exit (*step_fn)(struct vcpu *v, unsigned n);
-
 static struct ffa_fx fx;
-static step_fn script;
-static unsigned enters;
-
-static int fake_enter(void *ctx, struct vcpu *v)
-{
-	(void)ctx;
-	return (int)script(v, enters++);
-}
-
-static bool fake_wait(void *ctx)
-{
-	(void)ctx;
-	return false; /* nothing else can happen: the port takes the CPU */
-}
 
 static int setup(void **state)
 {
-	struct sim_cpu_backend be = {.enter = fake_enter, .wait = fake_wait};
-
 	(void)state;
 	ffa_fx_setup(&fx, 3);
-	sim_hal_set_cpu_backend(&be);
+	/* Nothing else can happen while waiting: the port takes the CPU. */
+	script_cpu_attach(false);
 	sched_init(1000);
 	for (unsigned i = 0; i < 3; i++)
 		assert_int_equal(sched_add_vm(fx.vm[i], SCHED_SHARED, 0), 0);
-	enters = 0;
 	return 0;
 }
 
@@ -107,10 +90,10 @@ static void sgi3_pending_for_vm1(void)
 }
 
 /*
- * VM 2 (ID 2) waits; VM 1 (ID 1) sends it a request and waits for the
- * answer; VM 2 gets the request in its registers and answers; VM 1's call
- * returns the answer. Meanwhile VM 3 (ID 3) finds VM 2 BUSY and cannot
- * answer a request it was never sent.
+ * VM 2 (ID 2) script_cpu.waits; VM 1 (ID 1) sends it a request and
+ * script_cpu.waits for the answer; VM 2 gets the request in its registers and
+ * answers; VM 1's call returns the answer. Meanwhile VM 3 (ID 3) finds VM 2
+ * BUSY and cannot answer a request it was never sent.
  */
 static enum hal_exit round_trip(struct vcpu *v, unsigned n)
 {
@@ -147,7 +130,8 @@ static enum hal_exit round_trip(struct vcpu *v, unsigned n)
 		return call(v, DIRECT_RESP, 0x00020001, 0, 0);
 	case 7:
 		assert_status(v, 0xfffffffe);
-		/* VM 3 sends to VM 2, which waits: 64-bit request. */
+		/* VM 3 sends to VM 2, which script_cpu.waits: 64-bit request.
+		 */
 		return call(v, DIRECT_REQ_64, 0x00030002, 0x33, 0x37);
 	case 8:
 		/* VM 2's MSG_WAIT returns VM 3's request. */
@@ -184,10 +168,10 @@ static enum hal_exit round_trip(struct vcpu *v, unsigned n)
 static void request_runs_receiver_and_returns_answer(void **state)
 {
 	(void)state;
-	script = round_trip;
+	script_cpu.step = round_trip;
 	/* VM 3 powered off; VMs 1 and 2 still wait for messages. */
 	assert_int_equal(sched_run(), SCHED_STOP_HOST);
-	assert_int_equal(enters, 12);
+	assert_int_equal(script_cpu.enters, 12);
 	assert_int_equal(fx.vm[2]->state, VM_OFF);
 }
 

@@ -14,6 +14,7 @@
 #include "bus_access.h"
 #include "hal.h"
 #include "run.h"
+#include "script_cpu.h"
 #include "sim_hal.h"
 #include "test_vm.h"
 
@@ -30,35 +31,14 @@
 #define PSCI_VERSION 0x84000000ull
 #define PSCI_SYSTEM_OFF 0x84000008ull
 
-typedef enum hal_exit (*step_fn)(struct vcpu *v, unsigned n);
-
 static struct test_vm tvm;
-static step_fn script;
-static unsigned enters, waits;
-
-static int fake_enter(void *ctx, struct vcpu *v)
-{
-	(void)ctx;
-	return (int)script(v, enters++);
-}
-
-static bool fake_wait(void *ctx)
-{
-	(void)ctx;
-	waits++;
-	return true;
-}
 
 static int setup(void **state)
 {
-	struct sim_cpu_backend be = {.enter = fake_enter, .wait = fake_wait};
-
 	(void)state;
 	test_vm_setup(&tvm, 8 << 20, 1);
 	sim_sysreg_set(ICH_VTR_ENC, 3); /* four list registers */
-	sim_hal_set_cpu_backend(&be);
-	enters = 0;
-	waits = 0;
+	script_cpu_attach(true);
 	return 0;
 }
 
@@ -118,17 +98,17 @@ static void loop_flushes_enters_syncs_and_handles(void **state)
 	(void)state;
 	test_vm_gic_enable(&tvm, 33, 0xa0);
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2); /* ISPENDR1: SPI 33 */
-	script = spi_script;
+	script_cpu.step = spi_script;
 	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_VM_OFF);
-	assert_int_equal(enters, 2);
+	assert_int_equal(script_cpu.enters, 2);
 	assert_int_equal(tvm.v->exit.action, EXIT_VM_OFF);
 	assert_int_equal(gicd_rd(0x0304) & 0x2, 0); /* no longer active */
 	assert_int_equal(gicd_rd(0x0204) & 0x2, 0);
 	assert_int_equal(hal_sysreg_read(LR_ENC(0)), 0);
 }
 
-/* A WFI with nothing to take waits once, past the WFI, then the port takes
- * the CPU back with the vCPU still runnable. */
+/* A WFI with nothing to take script_cpu.waits once, past the WFI, then the port
+ * takes the CPU back with the vCPU still runnable. */
 static enum hal_exit wfi_script(struct vcpu *v, unsigned n)
 {
 	switch (n) {
@@ -137,7 +117,7 @@ static enum hal_exit wfi_script(struct vcpu *v, unsigned n)
 		v->exit.esr = ESR_WFI;
 		return HAL_EXIT_SYNC;
 	case 1:
-		assert_int_equal(waits, 1);
+		assert_int_equal(script_cpu.waits, 1);
 		assert_int_equal(v->exit.action, EXIT_WFI);
 		assert_int_equal(v->regs.pc, 0x40001004);
 		return HAL_EXIT_HOST;
@@ -150,14 +130,15 @@ static enum hal_exit wfi_script(struct vcpu *v, unsigned n)
 static void wfi_waits_and_host_exit_returns(void **state)
 {
 	(void)state;
-	script = wfi_script;
+	script_cpu.step = wfi_script;
 	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_RESUME);
-	assert_int_equal(enters, 2);
-	assert_int_equal(waits, 1);
+	assert_int_equal(script_cpu.enters, 2);
+	assert_int_equal(script_cpu.waits, 1);
 }
 
 /* With an interrupt the guest can take already pending, WFI does not wait:
- * the loop re-enters at once with the interrupt in a list register. */
+ * the loop re-script_cpu.enters at once with the interrupt in a list register.
+ */
 static enum hal_exit wfi_pending_script(struct vcpu *v, unsigned n)
 {
 	switch (n) {
@@ -165,7 +146,7 @@ static enum hal_exit wfi_pending_script(struct vcpu *v, unsigned n)
 		v->exit.esr = ESR_WFI;
 		return HAL_EXIT_SYNC;
 	case 1:
-		assert_int_equal(waits, 0);
+		assert_int_equal(script_cpu.waits, 0);
 		assert_int_equal(v->exit.action, EXIT_RESUME);
 		assert_int_equal(hal_sysreg_read(LR_ENC(0)) >> 62, 1);
 		return HAL_EXIT_HOST;
@@ -181,10 +162,10 @@ static void wfi_with_pending_interrupt_does_not_wait(void **state)
 	test_vm_gic_enable(&tvm, 33, 0xa0);
 	/* VMCR.VENG1 [1] and VPMR [31:24] = 0xff: the guest takes it. */
 	hal_sysreg_write(SYSREG_ENC(3, 4, 12, 11, 7), 0xff000002);
-	script = wfi_pending_script;
+	script_cpu.step = wfi_pending_script;
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2);
 	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_RESUME);
-	assert_int_equal(enters, 2);
+	assert_int_equal(script_cpu.enters, 2);
 }
 
 /* The port takes the CPU back right after the guest acknowledged SPI 33;
@@ -211,9 +192,9 @@ static void resuming_keeps_what_the_guest_did(void **state)
 	(void)state;
 	test_vm_gic_enable(&tvm, 33, 0xa0);
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2);
-	script = ack_then_host_script;
+	script_cpu.step = ack_then_host_script;
 	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_RESUME);
-	script = resumed_script;
+	script_cpu.step = resumed_script;
 	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_VM_OFF);
 	assert_int_equal(gicd_rd(0x0204) & 0x2, 0); /* not pending again */
 }
@@ -240,11 +221,11 @@ static void host_exit_syncs_the_list_registers(void **state)
 	(void)state;
 	test_vm_gic_enable(&tvm, 33, 0xa0);
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2);
-	script = eoi_then_host_script;
+	script_cpu.step = eoi_then_host_script;
 	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_RESUME);
 	assert_int_equal(gicd_rd(0x0204) & 0x2, 0); /* taken and done */
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2);
-	script = pending_again_script;
+	script_cpu.step = pending_again_script;
 	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_VM_OFF);
 }
 

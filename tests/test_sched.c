@@ -15,6 +15,7 @@
 #include "fake_gic.h"
 #include "hal.h"
 #include "sched/sched.h"
+#include "script_cpu.h"
 #include "sim_hal.h"
 #include "test_vm.h"
 #include "vcpu_req.h"
@@ -41,41 +42,21 @@
 /* vCPU 1's SGI frame: GICR base 0x080a0000 + 0x20000 stride + 0x10000. */
 #define GICR1_SGI 0x080d0000ull
 
-typedef enum hal_exit (*step_fn)(struct vcpu *v, unsigned n);
-
 static struct test_vm tvm;
 static struct fake_gic gic;
-static step_fn script;
-static unsigned enters, waits;
 static unsigned long kicks_before;
-
-static int fake_enter(void *ctx, struct vcpu *v)
-{
-	(void)ctx;
-	return (int)script(v, enters++);
-}
-
-/* Nothing else can happen: the port takes its CPU back. */
-static bool fake_wait(void *ctx)
-{
-	(void)ctx;
-	waits++;
-	return false;
-}
 
 static int setup(void **state)
 {
-	struct sim_cpu_backend be = {.enter = fake_enter, .wait = fake_wait};
-
 	(void)state;
 	test_vm_setup(&tvm, 16 << 20, 2);
 	sim_sysreg_set(ICH_VTR_ENC, 3); /* four list registers */
-	sim_hal_set_cpu_backend(&be);
+	/* Nothing else can happen while waiting: the port takes its CPU
+	 * back. */
+	script_cpu_attach(false);
 	fgic_reset(&gic);
 	fgic_attach_hal(&gic);
 	sched_init(1000);
-	enters = 0;
-	waits = 0;
 	return 0;
 }
 
@@ -156,9 +137,9 @@ static void cpu_on_runs_the_target_once(void **state)
 {
 	(void)state;
 	assert_int_equal(sched_add_vm(tvm.vm, SCHED_SHARED, 0), 0);
-	script = cpu_on_script;
+	script_cpu.step = cpu_on_script;
 	assert_int_equal(sched_run(), SCHED_STOP_DONE);
-	assert_int_equal(enters, 4);
+	assert_int_equal(script_cpu.enters, 4);
 	assert_int_equal(tvm.vm->state, VM_OFF);
 	assert_true(sched_vm_quiescent(tvm.vm));
 }
@@ -216,21 +197,21 @@ static void sgi_to_another_cpu_is_posted_and_kicked(void **state)
 	assert_int_equal(vcpu_apply_requests(vcpu(1)), true);
 	vcpu(1)->regs.pc = 0x40003000;
 	kicks_before = sim_hal_stats()->kicks;
-	script = remote_sgi_script;
-	/* CPU 0: vCPU 0 sends, then waits with nothing to take. */
+	script_cpu.step = remote_sgi_script;
+	/* CPU 0: vCPU 0 sends, then script_cpu.waits with nothing to take. */
 	assert_int_equal(sched_run(), SCHED_STOP_HOST);
-	assert_int_equal(enters, 2);
-	assert_int_equal(waits, 1);
+	assert_int_equal(script_cpu.enters, 2);
+	assert_int_equal(script_cpu.waits, 1);
 	/* CPU 1 runs vCPU 1. */
 	sim_hal_set_cpu_id(1);
 	assert_int_equal(sched_run(), SCHED_STOP_DONE);
-	assert_int_equal(enters, 3);
+	assert_int_equal(script_cpu.enters, 3);
 	assert_int_equal(tvm.vm->state, VM_OFF);
 	sim_hal_set_cpu_id(0);
 }
 
 /*
- * vCPU 0 waits in WFI with nothing to take: vCPU 1 runs instead, not
+ * vCPU 0 script_cpu.waits in WFI with nothing to take: vCPU 1 runs instead, not
  * vCPU 0 again. vCPU 1's SGI 3 to vCPU 0 makes it runnable, and it is
  * entered with the SGI in a list register.
  */
@@ -245,7 +226,7 @@ static enum hal_exit wfi_script(struct vcpu *v, unsigned n)
 		return sgi1r(v, 0x03000001ull); /* Aff0 0, INTID 3 */
 	case 2:
 		assert_ptr_equal(v, vcpu(0));
-		assert_int_equal(waits, 0);
+		assert_int_equal(script_cpu.waits, 0);
 		assert_int_equal(hal_sysreg_read(LR_ENC(0)),
 				 0x5080000000000003ull);
 		return hvc(v, PSCI_SYSTEM_OFF, 0, 0, 0);
@@ -264,15 +245,15 @@ static void wfi_blocks_until_an_sgi_arrives(void **state)
 	tvm.v->vgic.vmcr = 0xff000002ull;
 	assert_int_equal(vcpu_post_cpu_on(vcpu(1), 0x40004000, 0),
 			 VCPU_POWER_OFF);
-	script = wfi_script;
+	script_cpu.step = wfi_script;
 	assert_int_equal(sched_run(), SCHED_STOP_DONE);
-	assert_int_equal(enters, 3);
+	assert_int_equal(script_cpu.enters, 3);
 }
 
 /*
- * vCPU 0 arms its virtual timer for count 500 and waits; vCPU 1 runs. The
- * hypervisor timer stands in for vCPU 0's: armed at 500, and when it fires
- * vCPU 0 runs again.
+ * vCPU 0 arms its virtual timer for count 500 and script_cpu.waits; vCPU 1
+ * runs. The hypervisor timer stands in for vCPU 0's: armed at 500, and when it
+ * fires vCPU 0 runs again.
  */
 static enum hal_exit timer_script(struct vcpu *v, unsigned n)
 {
@@ -309,9 +290,9 @@ static void descheduled_timer_makes_its_vcpu_run(void **state)
 	assert_int_equal(sched_add_vm(tvm.vm, SCHED_SHARED, 0), 0);
 	assert_int_equal(vcpu_post_cpu_on(vcpu(1), 0x40004000, 0),
 			 VCPU_POWER_OFF);
-	script = timer_script;
+	script_cpu.step = timer_script;
 	assert_int_equal(sched_run(), SCHED_STOP_DONE);
-	assert_int_equal(enters, 3);
+	assert_int_equal(script_cpu.enters, 3);
 }
 
 /*
@@ -361,19 +342,19 @@ static void spi_follows_irouter_to_another_cpu(void **state)
 			 VCPU_POWER_OFF);
 	assert_int_equal(vcpu_apply_requests(vcpu(1)), true);
 	kicks_before = sim_hal_stats()->kicks;
-	script = spi_route_script;
+	script_cpu.step = spi_route_script;
 	assert_int_equal(sched_run(), SCHED_STOP_HOST);
 	sim_hal_set_cpu_id(1);
 	assert_int_equal(sched_run(), SCHED_STOP_DONE);
-	assert_int_equal(enters, 3);
+	assert_int_equal(script_cpu.enters, 3);
 	sim_hal_set_cpu_id(0);
 }
 
 /*
- * vCPU 0's timer is already due when it waits (CVAL 50, count 100): it
- * stays runnable, and the hypervisor timer is not armed in the past
- * (whose interrupt would be high at once and for ever). The TLB of the
- * CPU is flushed locally each time a vCPU follows its sibling.
+ * vCPU 0's timer is already due when it script_cpu.waits (CVAL 50, count 100):
+ * it stays runnable, and the hypervisor timer is not armed in the past (whose
+ * interrupt would be high at once and for ever). The TLB of the CPU is flushed
+ * locally each time a vCPU follows its sibling.
  */
 static enum hal_exit due_script(struct vcpu *v, unsigned n)
 {
@@ -406,9 +387,9 @@ static void due_timer_wakes_without_a_past_deadline(void **state)
 	assert_int_equal(sched_add_vm(tvm.vm, SCHED_SHARED, 0), 0);
 	assert_int_equal(vcpu_post_cpu_on(vcpu(1), 0x40004000, 0),
 			 VCPU_POWER_OFF);
-	script = due_script;
+	script_cpu.step = due_script;
 	assert_int_equal(sched_run(), SCHED_STOP_DONE);
-	assert_int_equal(enters, 3);
+	assert_int_equal(script_cpu.enters, 3);
 }
 
 int main(void)
