@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "exit.h"
+#include "ffa/ffa.h"
 #include "ffa_fx.h"
 #include "test_vm.h"
 #include "isolation.h"
@@ -111,7 +112,8 @@ static void features_implemented(void **state)
 	    0x84000065, 0x84000066, 0xc4000066, 0x84000067, 0x84000068,
 	    0x84000069, 0x84000071, 0xc4000071, 0x84000072, 0xc4000072,
 	    0x84000073, 0xc4000073, 0x84000074, 0xc4000074, 0x84000076,
-	    0x84000077, 0x84000085, 0xc400008b, 0x8400007b,
+	    0x84000077, 0x84000085, 0xc400008b, 0x8400007b, 0x8400006b,
+	    0x8400006f, 0xc400006f, 0x84000070, 0xc4000070,
 	};
 
 	(void)state;
@@ -122,6 +124,12 @@ static void features_implemented(void **state)
 		/* RXTX_MAP: [1:0] = 0, 4 KiB minimum size and alignment. */
 		assert_int_equal(r[2], 0);
 	}
+}
+
+static void abi_table_sorted(void **state)
+{
+	(void)state;
+	assert_int_equal(ffa_abi_table_check(), -1);
 }
 
 static void features_unknown(void **state)
@@ -387,6 +395,7 @@ int main(void)
 	    T(routing_boundaries),
 	    T(features_implemented),
 	    T(features_unknown),
+	    T(abi_table_sorted),
 	    T(spm_id_without_secure_world),
 	    T(spm_id_and_direct_req_forwarded),
 	    T(pig_uuid_and_flags),

@@ -31,38 +31,10 @@ struct ffa_vm *ffa_vm_by_id(uint32_t id)
 	return &vms[id - 1];
 }
 
-/* The functions this relayer implements, for FFA_FEATURES. */
-static const uint32_t implemented[] = {
-    FFA_ERROR,
-    FFA_SUCCESS,
-    FFA_SUCCESS_64,
-    FFA_VERSION,
-    FFA_FEATURES,
-    FFA_RX_RELEASE,
-    FFA_RXTX_MAP,
-    FFA_RXTX_MAP_64,
-    FFA_RXTX_UNMAP,
-    FFA_PARTITION_INFO_GET,
-    FFA_ID_GET,
-    FFA_MEM_DONATE,
-    FFA_MEM_DONATE_64,
-    FFA_MEM_LEND,
-    FFA_MEM_LEND_64,
-    FFA_MEM_SHARE,
-    FFA_MEM_SHARE_64,
-    FFA_MEM_RETRIEVE_REQ,
-    FFA_MEM_RETRIEVE_REQ_64,
-    FFA_MEM_RELINQUISH,
-    FFA_MEM_RECLAIM,
-    FFA_SPM_ID_GET,
-    FFA_PARTITION_INFO_GET_REGS,
-    FFA_MEM_FRAG_TX,
-    FFA_MSG_WAIT,
-    FFA_MSG_SEND_DIRECT_REQ,
-    FFA_MSG_SEND_DIRECT_REQ_64,
-    FFA_MSG_SEND_DIRECT_RESP,
-    FFA_MSG_SEND_DIRECT_RESP_64,
-};
+/* Every ABI this relayer implements (abis[], below, sorted by function
+ * ID): the dispatch searches it, and FFA_FEATURES reports from it. */
+struct ffa_abi;
+static const struct ffa_abi *find_abi(uint32_t fid);
 
 static void version(struct ffa_vm *f, struct smccc_call *c)
 {
@@ -79,27 +51,23 @@ static void version(struct ffa_vm *f, struct smccc_call *c)
 	ffa_res(c, FFA_VERSION_1_1, 0, 0, 0);
 }
 
-static void features(struct smccc_call *c)
+static void features(struct ffa_vm *f, struct smccc_call *c)
 {
 	uint32_t q = (uint32_t)smccc_arg(c, 1);
 
+	(void)f;
 	/* Feature IDs (notification interrupts, schedule receiver,
 	 * managed exit): none, as there are no notifications. */
 	if (!(q & FEATURES_IS_FID)) {
 		ffa_err(c, FFA_NOT_SUPPORTED);
 		return;
 	}
-	for (unsigned i = 0; i < sizeof(implemented) / sizeof(implemented[0]);
-	     i++) {
-		if (implemented[i] == q) {
-			/* RXTX_MAP: w2 [1:0] = 0, buffers are 4 KiB
-			 * aligned and sized in 4 KiB units; no other
-			 * function has properties to report. */
-			ffa_ok(c, 0);
-			return;
-		}
-	}
-	ffa_err(c, FFA_NOT_SUPPORTED);
+	/* RXTX_MAP: w2 [1:0] = 0, buffers are 4 KiB aligned and sized in
+	 * 4 KiB units; no other function has properties to report. */
+	if (find_abi(q))
+		ffa_ok(c, 0);
+	else
+		ffa_err(c, FFA_NOT_SUPPORTED);
 }
 
 /* Forwards x0..x17 to EL3 with the sender ID the caller cannot forge. */
@@ -143,77 +111,124 @@ static void spm_id_get(struct ffa_vm *f, struct smccc_call *c)
 		ffa_err(c, FFA_NOT_SUPPORTED);
 }
 
+static void id_get(struct ffa_vm *f, struct smccc_call *c)
+{
+	ffa_ok(c, ffa_id_of(f->vm));
+}
+
+/* FFA_SUCCESS and FFA_ERROR are answers: FFA_FEATURES reports them, but
+ * a VM has no call of its own to answer here. */
+static void answer(struct ffa_vm *f, struct smccc_call *c)
+{
+	(void)f;
+	ffa_err(c, FFA_NOT_SUPPORTED);
+}
+
+static void mem_donate(struct ffa_vm *f, struct smccc_call *c)
+{
+	ffa_mem_send(f, c, FFA_MEM_OP_DONATE);
+}
+
+static void mem_lend(struct ffa_vm *f, struct smccc_call *c)
+{
+	ffa_mem_send(f, c, FFA_MEM_OP_LEND);
+}
+
+static void mem_share(struct ffa_vm *f, struct smccc_call *c)
+{
+	ffa_mem_send(f, c, FFA_MEM_OP_SHARE);
+}
+
+/* An ABI answers at once (now), or may make the calling vCPU wait and
+ * so needs it (call). */
+struct ffa_abi {
+	uint32_t fid;
+	void (*now)(struct ffa_vm *f, struct smccc_call *c);
+	enum exit_action (*call)(struct ffa_vm *f, struct vcpu *v,
+				 struct smccc_call *c);
+};
+
+#define NOW(id, fn)                                                            \
+	{                                                                      \
+		.fid = (id), .now = (fn)                                       \
+	}
+#define WAITS(id, fn)                                                          \
+	{                                                                      \
+		.fid = (id), .call = (fn)                                      \
+	}
+
+static const struct ffa_abi abis[] = {
+    NOW(FFA_ERROR, answer),
+    NOW(FFA_SUCCESS, answer),
+    NOW(FFA_VERSION, version),
+    NOW(FFA_FEATURES, features),
+    NOW(FFA_RX_RELEASE, ffa_rx_release),
+    NOW(FFA_RXTX_MAP, ffa_rxtx_map),
+    NOW(FFA_RXTX_UNMAP, ffa_rxtx_unmap),
+    NOW(FFA_PARTITION_INFO_GET, ffa_partition_info_get),
+    NOW(FFA_ID_GET, id_get),
+    WAITS(FFA_MSG_WAIT, ffa_msg_wait),
+    WAITS(FFA_MSG_SEND_DIRECT_REQ, direct_req),
+    WAITS(FFA_MSG_SEND_DIRECT_RESP, ffa_direct_resp),
+    NOW(FFA_MEM_DONATE, mem_donate),
+    NOW(FFA_MEM_LEND, mem_lend),
+    NOW(FFA_MEM_SHARE, mem_share),
+    NOW(FFA_MEM_RETRIEVE_REQ, ffa_mem_retrieve),
+    NOW(FFA_MEM_RELINQUISH, ffa_mem_relinquish),
+    NOW(FFA_MEM_RECLAIM, ffa_mem_reclaim),
+    NOW(FFA_MEM_FRAG_TX, ffa_mem_frag_tx),
+    NOW(FFA_SPM_ID_GET, spm_id_get),
+    NOW(FFA_SUCCESS_64, answer),
+    NOW(FFA_RXTX_MAP_64, ffa_rxtx_map),
+    WAITS(FFA_MSG_SEND_DIRECT_REQ_64, direct_req),
+    WAITS(FFA_MSG_SEND_DIRECT_RESP_64, ffa_direct_resp),
+    NOW(FFA_MEM_DONATE_64, mem_donate),
+    NOW(FFA_MEM_LEND_64, mem_lend),
+    NOW(FFA_MEM_SHARE_64, mem_share),
+    NOW(FFA_MEM_RETRIEVE_REQ_64, ffa_mem_retrieve),
+    NOW(FFA_PARTITION_INFO_GET_REGS, ffa_partition_info_get_regs),
+};
+
+#define NABIS (sizeof(abis) / sizeof(abis[0]))
+
+static const struct ffa_abi *find_abi(uint32_t fid)
+{
+	size_t lo = 0, hi = NABIS;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (abis[mid].fid == fid)
+			return &abis[mid];
+		if (abis[mid].fid < fid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+long ffa_abi_table_check(void)
+{
+	for (size_t i = 1; i < NABIS; i++)
+		if (abis[i - 1].fid >= abis[i].fid)
+			return (long)i;
+	return -1;
+}
+
 static enum exit_action dispatch(struct ffa_vm *f, struct vcpu *v,
 				 struct smccc_call *c)
 {
-	switch (c->fid) {
-	case FFA_MSG_WAIT:
-		return ffa_msg_wait(f, v, c);
-	case FFA_MSG_SEND_DIRECT_REQ:
-	case FFA_MSG_SEND_DIRECT_REQ_64:
-		return direct_req(f, v, c);
-	case FFA_MSG_SEND_DIRECT_RESP:
-	case FFA_MSG_SEND_DIRECT_RESP_64:
-		return ffa_direct_resp(f, v, c);
-	case FFA_VERSION:
-		version(f, c);
-		break;
-	case FFA_FEATURES:
-		features(c);
-		break;
-	case FFA_ID_GET:
-		ffa_ok(c, ffa_id_of(f->vm));
-		break;
-	case FFA_SPM_ID_GET:
-		spm_id_get(f, c);
-		break;
-	case FFA_PARTITION_INFO_GET:
-		ffa_partition_info_get(f, c);
-		break;
-	case FFA_PARTITION_INFO_GET_REGS:
-		ffa_partition_info_get_regs(f, c);
-		break;
-	case FFA_RXTX_MAP:
-	case FFA_RXTX_MAP_64:
-		ffa_rxtx_map(f, c);
-		break;
-	case FFA_RXTX_UNMAP:
-		ffa_rxtx_unmap(f, c);
-		break;
-	case FFA_RX_RELEASE:
-		ffa_rx_release(f, c);
-		break;
-	case FFA_MEM_DONATE:
-	case FFA_MEM_DONATE_64:
-		ffa_mem_send(f, c, FFA_MEM_OP_DONATE);
-		break;
-	case FFA_MEM_LEND:
-	case FFA_MEM_LEND_64:
-		ffa_mem_send(f, c, FFA_MEM_OP_LEND);
-		break;
-	case FFA_MEM_SHARE:
-	case FFA_MEM_SHARE_64:
-		ffa_mem_send(f, c, FFA_MEM_OP_SHARE);
-		break;
-	case FFA_MEM_FRAG_TX:
-		ffa_mem_frag_tx(f, c);
-		break;
-	case FFA_MEM_RETRIEVE_REQ:
-	case FFA_MEM_RETRIEVE_REQ_64:
-		ffa_mem_retrieve(f, c);
-		break;
-	case FFA_MEM_RELINQUISH:
-		ffa_mem_relinquish(f, c);
-		break;
-	case FFA_MEM_RECLAIM:
-		ffa_mem_reclaim(f, c);
-		break;
-	default:
-		/* RX_ACQUIRE is the hypervisor's call to the SPMC, never a
-		 * VM's; the rest is not implemented. */
+	const struct ffa_abi *a = find_abi(c->fid);
+
+	/* RX_ACQUIRE is the hypervisor's call to the SPMC, never a VM's. */
+	if (!a) {
 		ffa_err(c, FFA_NOT_SUPPORTED);
-		break;
+		return EXIT_RESUME;
 	}
+	if (a->call)
+		return a->call(f, v, c);
+	a->now(f, c);
 	return EXIT_RESUME;
 }
 

@@ -78,6 +78,11 @@ enum exit_action ffa_call(struct vcpu *v, struct smccc_call *c);
 void ffa_vm_attach(struct vm *vm);
 void ffa_vm_detach(struct vm *vm);
 
+/* Index of the first ABI out of strictly increasing function-ID order in
+ * the dispatch table, or -1 if it is sorted (its lookup is a binary
+ * search): for tests. */
+long ffa_abi_table_check(void);
+
 /* The ownership table, for tests and invariant checks. */
 const struct owner_table *ffa_owner_table(void);
 
