@@ -327,6 +327,20 @@ static void test_donate(void **state)
 	assert_int_equal(owner_reclaim(&f->t, A, &r, 1), OWNER_E_DENIED);
 	assert_unchanged(f);
 
+	/* B, the owner now, lends it on; its reclaim maps it back at the
+	 * IPA and with the permission (RW) the donation gave it. */
+	{
+		struct owner_range on = {0x80104000, 0x1000, WIN + 0x20000};
+
+		assert_int_equal(owner_lend(&f->t, B, BIT(C), &on, 1, P_R),
+				 OWNER_OK);
+		assert_unmapped(f->b, WIN + 0x10000);
+		assert_maps(f->c, WIN + 0x20000, 0x80104000, P_R);
+		assert_int_equal(owner_relinquish(&f->t, C, &on, 1), OWNER_OK);
+		assert_int_equal(owner_reclaim(&f->t, B, &on, 1), OWNER_OK);
+		assert_maps(f->b, WIN + 0x10000, 0x80104000, P_RW);
+	}
+
 	/* B, the owner now, can give it back, and B's own maps it as RW. */
 	assert_int_equal(owner_donate(&f->t, B, A, &back, 1, 7),
 			 OWNER_E_DENIED);

@@ -15,6 +15,12 @@ _Static_assert(OWNER_MAX_ID < 8, "borrower bitmap is 8 bits");
 
 enum s2_step { STEP_NONE = 0, STEP_MAP, STEP_UNMAP };
 
+/* Every page of the range list r[0..n): range i, offset off within it.
+ * Checks return from inside it at the first page that fails. */
+#define for_each_page(r, n, i, off)                                            \
+	for (size_t i = 0; i < (n); i++)                                       \
+		for (uint64_t off = 0; off < (r)[i].size; off += PAGE_SIZE)
+
 /* One transaction's Stage-2 plan. Owner side: the owner's own mappings of
  * the pages (runs of pages contiguous in its IPA space). Target side: one
  * step per (target VM, range) at range.ipa. */
@@ -158,10 +164,10 @@ static int check_ranges(const struct owner_table *t,
 			    overlap(r[i].ipa, r[j].ipa, r[i].size, r[j].size))
 				return OWNER_E_INVALID;
 		}
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE)
-			if (!entry_at(t, r[i].pa + off))
-				return OWNER_E_INVALID;
 	}
+	for_each_page (r, n, i, off)
+		if (!entry_at(t, r[i].pa + off))
+			return OWNER_E_INVALID;
 	return OWNER_OK;
 }
 
@@ -170,24 +176,20 @@ static int check_ranges(const struct owner_table *t,
 static int check_owned(const struct owner_table *t, unsigned owner,
 		       const struct owner_range *r, size_t n, uint8_t perm)
 {
-	for (size_t i = 0; i < n; i++) {
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			const struct owner_entry *e =
-			    entry_at(t, r[i].pa + off);
-			struct s2_attrs a;
-			uint64_t pa;
+	for_each_page (r, n, i, off) {
+		const struct owner_entry *e = entry_at(t, r[i].pa + off);
+		struct s2_attrs a;
+		uint64_t pa;
 
-			if (e->owner != owner ||
-			    e->state != OWNER_ST_OWNED_EXCLUSIVE)
-				return OWNER_E_DENIED;
-			if (owner == OWNER_HYP)
-				continue;
-			if (stage2_lookup(t->s2[owner],
-					  (uint64_t)e->ipa_pfn << PAGE_SHIFT,
-					  &pa, &a, NULL) != HV_OK ||
-			    pa != r[i].pa + off || (perm & ~a.perm) != 0)
-				return OWNER_E_DENIED;
-		}
+		if (e->owner != owner || e->state != OWNER_ST_OWNED_EXCLUSIVE)
+			return OWNER_E_DENIED;
+		if (owner == OWNER_HYP)
+			continue;
+		if (stage2_lookup(t->s2[owner],
+				  (uint64_t)e->ipa_pfn << PAGE_SHIFT, &pa, &a,
+				  NULL) != HV_OK ||
+		    pa != r[i].pa + off || (perm & ~a.perm) != 0)
+			return OWNER_E_DENIED;
 	}
 	return OWNER_OK;
 }
@@ -199,13 +201,10 @@ static int check_ipa_free(const struct owner_table *t, uint32_t targets,
 	for (unsigned id = 1; id <= OWNER_MAX_ID; id++) {
 		if (!(targets & (1u << id)))
 			continue;
-		for (size_t i = 0; i < n; i++)
-			for (uint64_t off = 0; off < r[i].size;
-			     off += PAGE_SIZE)
-				if (stage2_lookup(t->s2[id], r[i].ipa + off,
-						  NULL, NULL,
-						  NULL) != HV_ENOENT)
-					return OWNER_E_DENIED;
+		for_each_page (r, n, i, off)
+			if (stage2_lookup(t->s2[id], r[i].ipa + off, NULL, NULL,
+					  NULL) != HV_ENOENT)
+				return OWNER_E_DENIED;
 	}
 	return OWNER_OK;
 }
@@ -353,13 +352,20 @@ static bool targets_ok(const struct owner_table *t, unsigned owner,
 	return true;
 }
 
-static void for_pages(const struct tx *x,
-		      void (*fn)(struct owner_entry *e, const struct tx *x,
-				 size_t i, uint64_t off))
+/* Every page of r[0..n) gets this owner, state and borrower set;
+ * ipa_pfn and owner_perm stay: a release restores them, and they say
+ * where the VM maps the page. */
+static void set_pages(struct owner_table *t, const struct owner_range *r,
+		      size_t n, unsigned owner, enum owner_state state,
+		      uint32_t borrowers)
 {
-	for (size_t i = 0; i < x->n; i++)
-		for (uint64_t off = 0; off < x->r[i].size; off += PAGE_SIZE)
-			fn(entry_at(x->t, x->r[i].pa + off), x, i, off);
+	for_each_page (r, n, i, off) {
+		struct owner_entry *e = entry_at(t, r[i].pa + off);
+
+		e->owner = (uint8_t)owner;
+		e->state = (uint8_t)state;
+		e->borrowers = (uint8_t)borrowers;
+	}
 }
 
 static int give(struct owner_table *t, unsigned owner, uint32_t borrowers,
@@ -384,16 +390,11 @@ static int give(struct owner_table *t, unsigned owner, uint32_t borrowers,
 	for (size_t i = 0; i < n; i++)
 		x.perm[i] = perm;
 	rc = apply(&x);
-	if (rc != OWNER_OK)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			struct owner_entry *e = entry_at(t, r[i].pa + off);
-
-			e->state = lend ? OWNER_ST_LENT : OWNER_ST_OWNED_SHARED;
-			e->borrowers = (uint8_t)borrowers;
-		}
-	return OWNER_OK;
+	if (rc == OWNER_OK)
+		set_pages(t, r, n, owner,
+			  lend ? OWNER_ST_LENT : OWNER_ST_OWNED_SHARED,
+			  borrowers);
+	return rc;
 }
 
 int owner_share(struct owner_table *t, unsigned owner, uint32_t borrowers,
@@ -408,20 +409,22 @@ int owner_lend(struct owner_table *t, unsigned owner, uint32_t borrowers,
 	return give(t, owner, borrowers, r, n, perm, true);
 }
 
-static void donated(struct owner_entry *e, const struct tx *x, size_t i,
-		    uint64_t off)
+/* The donated pages are to's, mapped by it at each range's IPA with perm
+ * (the hypervisor maps nothing). */
+static void donated(struct owner_table *t, const struct owner_range *r,
+		    size_t n, unsigned to, uint8_t perm)
 {
-	unsigned to = x->targets ? 0 : OWNER_HYP;
+	for_each_page (r, n, i, off) {
+		struct owner_entry *e = entry_at(t, r[i].pa + off);
 
-	for (unsigned id = 1; id <= OWNER_MAX_ID; id++)
-		if (x->targets & (1u << id))
-			to = id;
-	e->owner = (uint8_t)to;
-	e->state = OWNER_ST_OWNED_EXCLUSIVE;
-	e->borrowers = 0;
-	e->owner_perm = to == OWNER_HYP ? 0 : x->perm[i];
-	e->ipa_pfn =
-	    to == OWNER_HYP ? 0 : (uint32_t)((x->r[i].ipa + off) >> PAGE_SHIFT);
+		e->owner = (uint8_t)to;
+		e->state = OWNER_ST_OWNED_EXCLUSIVE;
+		e->borrowers = 0;
+		e->owner_perm = to == OWNER_HYP ? 0 : perm;
+		e->ipa_pfn = to == OWNER_HYP
+				 ? 0
+				 : (uint32_t)((r[i].ipa + off) >> PAGE_SHIFT);
+	}
 }
 
 int owner_donate(struct owner_table *t, unsigned owner, unsigned new_owner,
@@ -451,16 +454,8 @@ int owner_donate(struct owner_table *t, unsigned owner, unsigned new_owner,
 		x.perm[i] = perm;
 	rc = apply(&x);
 	if (rc == OWNER_OK)
-		for_pages(&x, donated);
+		donated(t, r, n, new_owner, perm);
 	return rc;
-}
-
-static void relinquished(struct owner_entry *e, const struct tx *x, size_t i,
-			 uint64_t off)
-{
-	(void)i;
-	(void)off;
-	e->borrowers &= (uint8_t)~x->targets;
 }
 
 int owner_relinquish(struct owner_table *t, unsigned borrower,
@@ -476,39 +471,29 @@ int owner_relinquish(struct owner_table *t, unsigned borrower,
 		return rc;
 	/* The borrower holds every page, at the IPA it names; one permission
 	 * per range, so an undone unmap restores it exactly. */
-	for (size_t i = 0; i < n; i++) {
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			const struct owner_entry *e =
-			    entry_at(t, r[i].pa + off);
-			struct s2_attrs a;
-			uint64_t pa;
+	for_each_page (r, n, i, off) {
+		const struct owner_entry *e = entry_at(t, r[i].pa + off);
+		struct s2_attrs a;
+		uint64_t pa;
 
-			if (!(e->borrowers & (1u << borrower)) ||
-			    stage2_lookup(t->s2[borrower], r[i].ipa + off, &pa,
-					  &a, NULL) != HV_OK ||
-			    pa != r[i].pa + off)
-				return OWNER_E_DENIED;
-			if (off == 0)
-				x.perm[i] = a.perm;
-			else if (a.perm != x.perm[i])
-				return OWNER_E_INVALID;
-		}
+		if (!(e->borrowers & (1u << borrower)) ||
+		    stage2_lookup(t->s2[borrower], r[i].ipa + off, &pa, &a,
+				  NULL) != HV_OK ||
+		    pa != r[i].pa + off)
+			return OWNER_E_DENIED;
+		if (off == 0)
+			x.perm[i] = a.perm;
+		else if (a.perm != x.perm[i])
+			return OWNER_E_INVALID;
 	}
 	x.targets = 1u << borrower;
 	x.target_step = STEP_UNMAP;
 	rc = apply(&x);
 	if (rc == OWNER_OK)
-		for_pages(&x, relinquished);
+		for_each_page (r, n, i, off)
+			entry_at(t, r[i].pa + off)->borrowers &=
+			    (uint8_t)~x.targets;
 	return rc;
-}
-
-static void reclaimed(struct owner_entry *e, const struct tx *x, size_t i,
-		      uint64_t off)
-{
-	(void)x;
-	(void)i;
-	(void)off;
-	e->state = OWNER_ST_OWNED_EXCLUSIVE;
 }
 
 int owner_reclaim(struct owner_table *t, unsigned owner,
@@ -522,28 +507,27 @@ int owner_reclaim(struct owner_table *t, unsigned owner,
 	rc = check_ranges(t, r, n, false);
 	if (rc != OWNER_OK)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			const struct owner_entry *e =
-			    entry_at(t, r[i].pa + off);
+	for_each_page (r, n, i, off) {
+		const struct owner_entry *e = entry_at(t, r[i].pa + off);
 
-			if (e->owner != owner || e->borrowers != 0 ||
-			    (e->state != OWNER_ST_OWNED_SHARED &&
-			     e->state != OWNER_ST_LENT))
-				return OWNER_E_DENIED;
-			/* Its old place must still be free to map it back. */
-			if (owner != OWNER_HYP && e->state == OWNER_ST_LENT &&
-			    stage2_lookup(t->s2[owner],
-					  (uint64_t)e->ipa_pfn << PAGE_SHIFT,
-					  NULL, NULL, NULL) != HV_ENOENT)
-				return OWNER_E_DENIED;
-		}
+		if (e->owner != owner || e->borrowers != 0 ||
+		    (e->state != OWNER_ST_OWNED_SHARED &&
+		     e->state != OWNER_ST_LENT))
+			return OWNER_E_DENIED;
+		/* Its old place must still be free to map it back. */
+		if (owner != OWNER_HYP && e->state == OWNER_ST_LENT &&
+		    stage2_lookup(t->s2[owner],
+				  (uint64_t)e->ipa_pfn << PAGE_SHIFT, NULL,
+				  NULL, NULL) != HV_ENOENT)
+			return OWNER_E_DENIED;
 	}
 	x.owner_step = STEP_MAP;
 	x.only_lent = true;
 	rc = apply(&x);
 	if (rc == OWNER_OK)
-		for_pages(&x, reclaimed);
+		for_each_page (r, n, i, off)
+			entry_at(t, r[i].pa + off)->state =
+			    OWNER_ST_OWNED_EXCLUSIVE;
 	return rc;
 }
 
@@ -559,43 +543,23 @@ static int check_buffer(const struct owner_table *t, unsigned vm,
 	rc = check_ranges(t, r, n, true);
 	if (rc != OWNER_OK)
 		return rc;
-	for (size_t i = 0; i < n; i++) {
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			const struct owner_entry *e =
-			    entry_at(t, r[i].pa + off);
-			uint64_t pa;
+	for_each_page (r, n, i, off) {
+		const struct owner_entry *e = entry_at(t, r[i].pa + off);
+		uint64_t pa;
 
-			if (claim ? (e->owner != vm ||
-				     e->state != OWNER_ST_OWNED_EXCLUSIVE)
-				  : (e->owner != OWNER_HYP ||
-				     e->state != OWNER_ST_OWNED_SHARED ||
-				     e->borrowers != (1u << vm)))
-				return OWNER_E_DENIED;
-			if (e->ipa_pfn != (r[i].ipa + off) >> PAGE_SHIFT ||
-			    stage2_lookup(t->s2[vm], r[i].ipa + off, &pa, NULL,
-					  NULL) != HV_OK ||
-			    pa != r[i].pa + off)
-				return OWNER_E_DENIED;
-		}
+		if (claim ? (e->owner != vm ||
+			     e->state != OWNER_ST_OWNED_EXCLUSIVE)
+			  : (e->owner != OWNER_HYP ||
+			     e->state != OWNER_ST_OWNED_SHARED ||
+			     e->borrowers != (1u << vm)))
+			return OWNER_E_DENIED;
+		if (e->ipa_pfn != (r[i].ipa + off) >> PAGE_SHIFT ||
+		    stage2_lookup(t->s2[vm], r[i].ipa + off, &pa, NULL, NULL) !=
+			HV_OK ||
+		    pa != r[i].pa + off)
+			return OWNER_E_DENIED;
 	}
 	return OWNER_OK;
-}
-
-/* Every page of r[0..n) gets this owner, state and borrower set;
- * ipa_pfn and owner_perm stay: a release restores them, and they say
- * where the VM maps the page. */
-static void set_pages(struct owner_table *t, const struct owner_range *r,
-		      size_t n, unsigned owner, enum owner_state state,
-		      uint32_t borrowers)
-{
-	for (size_t i = 0; i < n; i++)
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			struct owner_entry *e = entry_at(t, r[i].pa + off);
-
-			e->owner = (uint8_t)owner;
-			e->state = (uint8_t)state;
-			e->borrowers = (uint8_t)borrowers;
-		}
 }
 
 int owner_hyp_claim(struct owner_table *t, unsigned vm,
@@ -692,24 +656,10 @@ int owner_offer(struct owner_table *t, unsigned owner,
 		return rc;
 	x.owner_step = lend ? STEP_UNMAP : STEP_NONE;
 	rc = apply(&x);
-	if (rc != OWNER_OK)
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			struct owner_entry *e = entry_at(t, r[i].pa + off);
-
-			e->state = lend ? OWNER_ST_LENT : OWNER_ST_OWNED_SHARED;
-			e->borrowers = 0;
-		}
-	return OWNER_OK;
-}
-
-static void borrowed(struct owner_entry *e, const struct tx *x, size_t i,
-		     uint64_t off)
-{
-	(void)i;
-	(void)off;
-	e->borrowers |= (uint8_t)x->targets;
+	if (rc == OWNER_OK)
+		set_pages(t, r, n, owner,
+			  lend ? OWNER_ST_LENT : OWNER_ST_OWNED_SHARED, 0);
+	return rc;
 }
 
 int owner_add_borrower(struct owner_table *t, unsigned owner, unsigned borrower,
@@ -724,18 +674,16 @@ int owner_add_borrower(struct owner_table *t, unsigned owner, unsigned borrower,
 	rc = check_ranges(t, r, n, true);
 	if (rc != OWNER_OK)
 		return rc;
-	for (size_t i = 0; i < n; i++)
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			const struct owner_entry *e =
-			    entry_at(t, r[i].pa + off);
+	for_each_page (r, n, i, off) {
+		const struct owner_entry *e = entry_at(t, r[i].pa + off);
 
-			if (e->owner != owner ||
-			    (e->state != OWNER_ST_OWNED_SHARED &&
-			     e->state != OWNER_ST_LENT) ||
-			    (e->borrowers & (1u << borrower)) != 0 ||
-			    (perm & ~e->owner_perm) != 0)
-				return OWNER_E_DENIED;
-		}
+		if (e->owner != owner ||
+		    (e->state != OWNER_ST_OWNED_SHARED &&
+		     e->state != OWNER_ST_LENT) ||
+		    (e->borrowers & (1u << borrower)) != 0 ||
+		    (perm & ~e->owner_perm) != 0)
+			return OWNER_E_DENIED;
+	}
 	rc = check_ipa_free(t, 1u << borrower, r, n);
 	if (rc != OWNER_OK)
 		return rc;
@@ -745,6 +693,8 @@ int owner_add_borrower(struct owner_table *t, unsigned owner, unsigned borrower,
 		x.perm[i] = perm;
 	rc = apply(&x);
 	if (rc == OWNER_OK)
-		for_pages(&x, borrowed);
+		for_each_page (r, n, i, off)
+			entry_at(t, r[i].pa + off)->borrowers |=
+			    (uint8_t)x.targets;
 	return rc;
 }
