@@ -211,6 +211,54 @@ static void sgi_to_another_cpu_is_posted_and_kicked(void **state)
 }
 
 /*
+ * vCPU 0 on physical CPU 0 powers the VM off while vCPU 1 runs on CPU 1:
+ * CPU 1 is kicked (once), and after vCPU 1's exit it is not entered
+ * again, although the exit itself (an HVC) would resume it.
+ */
+#define PSCI_VERSION 0x84000000ull
+static enum sched_stop cpu0_stop;
+static unsigned long cpu0_kicks;
+
+static enum hal_exit stop_while_running_script(struct vcpu *v, unsigned n)
+{
+	switch (n) {
+	case 0:
+		assert_ptr_equal(v, vcpu(1));
+		/* While vCPU 1 is in the guest, CPU 0 runs vCPU 0. */
+		sim_hal_set_cpu_id(0);
+		kicks_before = sim_hal_stats()->kicks;
+		cpu0_stop = sched_run();
+		cpu0_kicks = sim_hal_stats()->kicks - kicks_before;
+		sim_hal_set_cpu_id(1);
+		return hvc(v, PSCI_VERSION, 0, 0, 0);
+	case 1:
+		assert_ptr_equal(v, vcpu(0));
+		return hvc(v, PSCI_SYSTEM_OFF, 0, 0, 0);
+	default:
+		fail_msg("entered again after SYSTEM_OFF");
+		return HAL_EXIT_HOST;
+	}
+}
+
+static void vm_off_stops_a_vcpu_running_elsewhere(void **state)
+{
+	(void)state;
+	assert_int_equal(sched_add_vm(tvm.vm, SCHED_ONE_TO_ONE, 0), 0);
+	assert_int_equal(vcpu_post_cpu_on(vcpu(1), 0x40003000, 0),
+			 VCPU_POWER_OFF);
+	assert_int_equal(vcpu_apply_requests(vcpu(1)), true);
+	script_cpu.step = stop_while_running_script;
+	sim_hal_set_cpu_id(1);
+	assert_int_equal(sched_run(), SCHED_STOP_DONE);
+	sim_hal_set_cpu_id(0);
+	assert_int_equal(cpu0_stop, SCHED_STOP_DONE);
+	assert_int_equal(cpu0_kicks, 1);
+	assert_int_equal(sim_hal_stats()->kicked_mask & 0x2, 0x2);
+	assert_int_equal(script_cpu.enters, 2);
+	assert_int_equal(tvm.vm->state, VM_OFF);
+}
+
+/*
  * vCPU 0 script_cpu.waits in WFI with nothing to take: vCPU 1 runs instead, not
  * vCPU 0 again. vCPU 1's SGI 3 to vCPU 0 makes it runnable, and it is
  * entered with the SGI in a list register.
@@ -402,6 +450,7 @@ int main(void)
 	    T(descheduled_timer_makes_its_vcpu_run),
 	    T(due_timer_wakes_without_a_past_deadline),
 	    T(spi_follows_irouter_to_another_cpu),
+	    T(vm_off_stops_a_vcpu_running_elsewhere),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

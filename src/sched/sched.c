@@ -322,8 +322,11 @@ static void stop_vm(struct vm *vm, enum vm_state why)
 {
 	vm->state = why;
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		resched(&pcpus[vm->vcpus[i].pcpu]);
-		sched_kick(&vm->vcpus[i]);
+		struct pcpu *p = &pcpus[vm->vcpus[i].pcpu];
+
+		resched(p);
+		if (p->id != hal_cpu_id())
+			hal_cpu_kick(p->id);
 	}
 }
 
