@@ -373,8 +373,14 @@ static void put_rt(struct sim_cpu *c, uc_arm64_reg reg, uint64_t val)
  * IVAU names (translated by the guest's Stage-1), of all code for IC
  * IALLU/IALLUIS or an IC IVAU whose VA does not translate. Not from here:
  * the block running now may be one of them, and Unicorn would chain from
- * a freed block (it crashed doing so). Unicorn stops at the end of the
- * block and the run loop drops them (sim_ic_invalidate). Dropping all the
+ * a freed block (it crashed doing so). The run stops before the next block
+ * and the run loop drops them (sim_ic_invalidate). The block running now
+ * finishes first, with the translations it has: architecturally the IC's
+ * effect on this PE's fetches needs a context synchronization (an ISB),
+ * which ends a block. Stopping in the middle of the block instead left
+ * Unicorn's PC at the block's start when a store followed the IC: the
+ * block ran again, its stores twice, and met the IC again, for ever (a
+ * hostile program QEMU finished). Dropping all the
  * code for each IC IVAU made Linux, which patches code one instruction at
  * a time at boot, retranslate everything tens of thousands of times.
  *
@@ -396,7 +402,8 @@ static void ic_mark(struct sim_cpu *c, bool all, uint64_t lo, uint64_t hi)
 		c->ic_hi = hi;
 	}
 	c->ic_flush = true;
-	sim_request_stop(c);
+	c->stop_requested = true;
+	c->next_event = 0; /* the next block hook stops the run */
 }
 
 static void ic_invalidate_later(struct sim_cpu *c, uint32_t enc,

@@ -54,6 +54,9 @@ static void observe(void *ctx, const struct sim_trap_record *r)
 
 typedef void (*prepare_fn)(struct hvsim_machine *m);
 
+/* Virtual time a run may take (instructions). */
+static uint64_t run_limit = 1000000;
+
 static void run_prepared(const struct chunk *chunks, size_t nchunks,
 			 bool precise, prepare_fn prep, struct run *run)
 {
@@ -74,7 +77,7 @@ static void run_prepared(const struct chunk *chunks, size_t nchunks,
 	if (prep)
 		prep(&m);
 	sim_cpu_set_observer(m.cpu, observe, run);
-	run->result = sim_cpu_run(m.cpu, 1000000);
+	run->result = sim_cpu_run(m.cpu, run_limit);
 	run->st = *sim_cpu_stats(m.cpu);
 	hvsim_machine_teardown(&m);
 }
@@ -512,6 +515,56 @@ static void test_wfe_smc_and_stage2_change(void **state)
 		assert_string_equal(runs[0].line[i], runs[1].line[i]);
 }
 
+/*
+ * IC IALLU in a block entered straight from an exception the sim handled
+ * in its interrupt hook (the SMC), the block ending at an UNDEF: the sim
+ * stops the run to drop its translations and must go on after the IC. It
+ * once restarted the block from its start, ran the increment again and
+ * met the IC again, for ever (a hostile program that QEMU finished).
+ */
+static const uint32_t ic_after_smc_code[] = {
+    0x10004000, /*  1 adr x0, vec (image + 0x800) */
+    0xd518c000, /*  2 msr vbar_el1, x0 */
+    0xd2a800c5, /*  3 mov x5, #0x40060000 */
+    0xf90000bf, /*  4 str xzr, [x5] */
+    0xd2b00000, /*  5 mov x0, #0x80000000 */
+    0xd4000003, /*  6 smc #0 */
+    0xf94000a6, /*  7 ldr x6, [x5] */
+    0x910004c6, /*  8 add x6, x6, #1 */
+    0xf90000a6, /*  9 str x6, [x5] */
+    0xd508751f, /* 10 ic iallu */
+    0xaa0603e0, /* 11 mov x0, x6 */
+    0xb90010a6, /* 12 str w6, [x5, #16] */
+    0xd5393a27, /* 13 mrs x7, s3_1_c3_c10_1 (UNDEF: skip_vector, 9) */
+    0xd4000002, /* 23 hvc #0                 report: the count */
+    0xd2b08000, /* 24 mov x0, #0x84000000 */
+    0xf2800100, /* 25 movk x0, #8 */
+    0xd4000002, /* 26 hvc #0                 SYSTEM_OFF */
+};
+
+static void test_ic_iallu_after_smc_runs_once(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, ic_after_smc_code),
+					   CHUNK(VEC_SYNC, skip_vector)};
+	static const uint64_t t[] = {6, 23, 26};
+	static const unsigned ec[] = {EC_SMC64, EC_HVC64, EC_HVC64};
+	struct run *run = malloc(sizeof(*run));
+
+	(void)state;
+	run_limit = 10000; /* the bug looped: fail fast */
+	run_both(img, 2, run);
+	run_limit = 1000000;
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->n, 3);
+	for (unsigned i = 0; i < run->n; i++) {
+		assert_int_equal(run->rec[i].vtime, t[i]);
+		assert_int_equal(run->rec[i].ec, ec[i]);
+	}
+	assert_int_equal(run->rec[1].a, 1); /* the block ran once */
+	assert_int_equal(run->st.vtime, 26);
+	free(run);
+}
+
 /* A guest whose vector table is unmapped loops between an abort and its
  * injection without executing anything: a guest error, not a hang. */
 static const uint32_t no_vectors_code[] = {
@@ -546,6 +599,7 @@ int main(void)
 	    cmocka_unit_test(test_fault_size_decides),
 	    cmocka_unit_test(test_wfe_smc_and_stage2_change),
 	    cmocka_unit_test(test_exception_loop_stops),
+	    cmocka_unit_test(test_ic_iallu_after_smc_runs_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
