@@ -306,6 +306,10 @@ bool sim_prepare_el0_sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
 
 /* uc_trap.c: time at a trap, exits to the core, entry into EL1 */
 void sim_request_stop(struct sim_cpu *c);
+/* Stop the run at the next block hook, whichever block that is (one
+ * Unicorn only calls and then leaves included), without counting it; the
+ * block running now finishes. */
+void sim_stop_before_next_block(struct sim_cpu *c);
 uint64_t sim_now(const struct sim_cpu *c, uint64_t pc);
 void sim_give_back_time(struct sim_cpu *c, uint64_t insn_pc);
 /* Report a synchronous exception to the core: sim_sync_exit() first

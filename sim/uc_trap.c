@@ -26,6 +26,12 @@ void sim_request_stop(struct sim_cpu *c)
 		c->phantom = true;
 }
 
+void sim_stop_before_next_block(struct sim_cpu *c)
+{
+	c->stop_requested = true;
+	c->next_event = 0;
+}
+
 /*
  * Virtual time counts executed instructions. By default the block hook adds
  * a whole block when it starts and a trap inside the block gives back what
