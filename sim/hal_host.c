@@ -45,6 +45,7 @@ static struct vcpu *current;
 static struct sim_hal_stats stats;
 static unsigned cpu_id; /* what hal_cpu_id reports */
 static struct vcpu_fpsimd fake_fp;
+static uint64_t wall_clock_at_zero; /* seconds, at counter 0 */
 
 static void capture_append(struct capture *c, const char *s, size_t n)
 {
@@ -90,6 +91,7 @@ void sim_hal_reset(void)
 	memset(&stats, 0, sizeof(stats));
 	cpu_id = 0;
 	memset(&fake_fp, 0, sizeof(fake_fp));
+	wall_clock_at_zero = SIM_WALL_CLOCK_EPOCH;
 	sim_iso_reset();
 	/* Identification a Cortex-A57 r1p3 reports; GICv3 with 4 LRs. */
 	sysregs[A64_SR_MIDR_EL1] = 0x411fd073;
@@ -403,4 +405,18 @@ _Noreturn void hal_halt(void)
 	stats.halts++;
 	fprintf(stderr, "hal_halt: the hypervisor core halted\n");
 	abort();
+}
+
+/* The sim has no wall clock (runs must not depend on when they run): its
+ * day starts at a fixed second and advances with virtual time. */
+uint64_t hal_wall_clock_seconds(void)
+{
+	uint64_t f = hal_counter_freq();
+
+	return wall_clock_at_zero + (f ? hal_counter_now() / f : 0);
+}
+
+void sim_hal_set_wall_clock(uint64_t seconds_at_zero)
+{
+	wall_clock_at_zero = seconds_at_zero;
 }

@@ -84,6 +84,11 @@ void sim_set_el3(sim_el3_fn fn);
  * sim_hal_reset). */
 void sim_hal_set_cpu_id(unsigned id);
 
+/* hal_wall_clock_seconds: SIM_WALL_CLOCK_EPOCH (2026-01-01T00:00:00Z)
+ * at counter 0 after sim_hal_reset, advancing with the counter. */
+#define SIM_WALL_CLOCK_EPOCH 1767225600ull
+void sim_hal_set_wall_clock(uint64_t seconds_at_zero);
+
 /* Counters the tests read. */
 struct sim_hal_stats {
 	unsigned long tlb_flushes;

@@ -139,6 +139,11 @@ uint64_t hal_counter_freq(void);
 void hal_hyp_timer_arm(uint64_t cval);
 void hal_hyp_timer_cancel(void);
 
+/* The time of day: seconds since 1970-01-01T00:00:00Z, now, from the
+ * platform's real-time clock (0 if it has none). What a VM's emulated RTC
+ * starts from. */
+uint64_t hal_wall_clock_seconds(void);
+
 /* Stop this physical CPU for good (fatal hypervisor error only). */
 _Noreturn void hal_halt(void);
 

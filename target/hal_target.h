@@ -9,6 +9,8 @@
 
 /* hal_pa_to_va accepts only [base, base+size). */
 void hal_target_set_ram(uint64_t base, uint64_t size);
+/* The host's PL031, mapped at pa, is hal_wall_clock_seconds' source. */
+void hal_time_set_rtc(uint64_t pa);
 
 /* vectors.S: run v until it exits; returns a GUEST_EXC_* kind. */
 int vcpu_run(struct vcpu *v);

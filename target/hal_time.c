@@ -5,6 +5,8 @@
  */
 #include "cpu.h"
 #include "hal.h"
+#include "hal_target.h"
+#include "mmio_io.h"
 
 #define CNT_CTL_ENABLE 1u
 
@@ -31,4 +33,18 @@ void hal_hyp_timer_cancel(void)
 {
 	write_sysreg(cnthp_ctl_el2, 0);
 	isb();
+}
+
+/* The host's PL031: RTCDR (offset 0) counts seconds since the epoch
+ * (QEMU's starts from the host's UTC time). */
+static uint64_t rtc_pa;
+
+void hal_time_set_rtc(uint64_t pa)
+{
+	rtc_pa = pa;
+}
+
+uint64_t hal_wall_clock_seconds(void)
+{
+	return rtc_pa ? mmio_read32(rtc_pa) : 0;
 }

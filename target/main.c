@@ -83,6 +83,9 @@ static void map_platform(void)
 	if ((uint64_t)(uintptr_t)__image_end > LAUNCH_HEAP_END)
 		early_fail("hv.elf overlaps the guest staging area");
 	hal_target_set_ram(plat.ram_base, plat.ram_size);
+	/* Without its RTC the host has no time of day: guests start at 0. */
+	if (plat.rtc_base && mmu_map(plat.rtc_base, 0x1000, MMU_DEVICE) == 0)
+		hal_time_set_rtc(plat.rtc_base);
 }
 
 static void init_pool(void)

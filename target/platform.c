@@ -114,6 +114,15 @@ static int parse_uart(const void *fdt, struct platform *p)
 	return 0;
 }
 
+/* The host's real-time clock, for the time of day: optional. */
+static void parse_rtc(const void *fdt, struct platform *p)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl031");
+
+	if (node < 0 || reg_entry(fdt, node, 0, &p->rtc_base, &p->rtc_size))
+		p->rtc_base = p->rtc_size = 0;
+}
+
 static int parse_gic(const void *fdt, struct platform *p)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
@@ -223,5 +232,6 @@ int platform_parse(const void *fdt, uint64_t image_start, uint64_t image_end,
 		return -1;
 	}
 	parse_timer(fdt, p);
+	parse_rtc(fdt, p);
 	return 0;
 }

@@ -16,7 +16,8 @@
 struct platform {
 	uint64_t ram_base, ram_size; /* the memory bank holding hv.elf */
 	uint64_t uart_base, uart_size;
-	uint32_t uart_intid; /* 0 if the DTB gives none */
+	uint32_t uart_intid;	     /* 0 if the DTB gives none */
+	uint64_t rtc_base, rtc_size; /* arm,pl031; 0 if none (optional) */
 	struct gic_desc gic;
 	uint64_t gicd_size;
 	uint32_t vtimer_intid, ptimer_intid, hyp_timer_intid;

@@ -41,11 +41,14 @@ static void set_count(uint64_t c)
 	sim_sysreg_set(A64_SR_CNTPCT_EL0, c);
 }
 
-static int setup(void **state)
+/* The RTC created at counter value count, with the sim's wall clock as
+ * sim_hal_reset leaves it unless wall is non-zero. */
+static int create(uint64_t wall, uint64_t count)
 {
-	(void)state;
 	sim_hal_reset();
-	set_count(0);
+	if (wall)
+		sim_hal_set_wall_clock(wall);
+	set_count(count);
 	memset(&bus, 0, sizeof(bus));
 	memset(&set, 0, sizeof(set));
 	memset(&rtc, 0xa5, sizeof(rtc)); /* init must not rely on zeroes */
@@ -54,6 +57,19 @@ static int setup(void **state)
 	    deadline_set_attach(&set) != HV_OK)
 		return -1;
 	return mmio_bus_add(&bus, &rtc.dev) == HV_OK ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return create(0, 0);
+}
+
+/* Created 3 s into a day whose counter 0 was at 1700000000 s. */
+static int setup_later(void **state)
+{
+	(void)state;
+	return create(1700000000, 3 * SECOND + 5);
 }
 
 static int teardown(void **state)
@@ -88,17 +104,31 @@ static void test_primecell_ids(void **state)
 	assert_int_equal(rtc.dev.size, 0x1000);
 }
 
+/* Reset: stopped, holding the time of day it was created at (the sim's
+ * day starts at 2026-01-01T00:00:00Z, 1767225600 s, at count 0). */
 static void test_reset_values(void **state)
 {
 	(void)state;
 	set_count(123456789);
-	assert_int_equal(rd32(RTCDR), 0);
+	assert_int_equal(rd32(RTCDR), 1767225600u);
 	assert_int_equal(rd32(RTCMR), 0);
-	assert_int_equal(rd32(RTCLR), 0);
+	assert_int_equal(rd32(RTCLR), 1767225600u);
 	assert_int_equal(rd32(RTCCR), 0);
 	assert_int_equal(rd32(RTCIMSC), 0);
 	assert_int_equal(rd32(RTCRIS), 0);
 	assert_int_equal(rd32(RTCMIS), 0);
+}
+
+/* Created later, it starts from that moment's time of day, and a guest
+ * that starts it counts on from there. */
+static void test_starts_at_time_of_day(void **state)
+{
+	(void)state;
+	assert_int_equal(rd32(RTCDR), 1700000003u);
+	assert_int_equal(rd32(RTCCR), 0);
+	wr32(RTCCR, 1);
+	set_count(5 * SECOND + 5);
+	assert_int_equal(rd32(RTCDR), 1700000005u);
 }
 
 /* Stopped, RTCDR holds the loaded value; started, it adds whole seconds
@@ -173,6 +203,7 @@ static void test_match_via_deadline(void **state)
 static void test_match_seen_by_polling(void **state)
 {
 	(void)state;
+	wr32(RTCLR, 0);
 	wr32(RTCMR, 3);
 	wr32(RTCCR, 1);
 	wr32(RTCIMSC, 1);
@@ -185,10 +216,12 @@ static void test_match_seen_by_polling(void **state)
 }
 
 /* RTCMR written equal to RTCDR matches at once; so do a load and a
- * start (RTCDR and RTCMR both reset to 0). */
+ * start (RTCDR at its reset value, the time of day). */
 static void test_match_now(void **state)
 {
 	(void)state;
+	wr32(RTCMR, 1767225600u);
+	wr32(RTCICR, 1);
 	wr32(RTCCR, 1);
 	assert_int_equal(rd32(RTCRIS), 1);
 	wr32(RTCICR, 1);
@@ -252,6 +285,8 @@ int main(void)
 	    T(test_primecell_ids),
 	    T(test_reset_values),
 	    T(test_counting),
+	    cmocka_unit_test_setup_teardown(test_starts_at_time_of_day,
+					    setup_later, teardown),
 	    T(test_match_via_deadline),
 	    T(test_match_seen_by_polling),
 	    T(test_match_now),

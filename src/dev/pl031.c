@@ -230,6 +230,9 @@ static const struct mmio_region pl031_regions[] = {
     {PRIMECELL_ID_OFFSET, PRIMECELL_ID_SIZE, ID_W, id_read, NULL},
 };
 
+/* Reset: stopped (RTCCR 0, as the TRM says), holding the platform's time
+ * of day, as firmware would load it, so that a guest that starts it (Linux
+ * does at probe) counts from today, not from 1970. */
 void pl031_init(struct pl031 *r, uint64_t base)
 {
 	*r = (struct pl031){
@@ -244,6 +247,8 @@ void pl031_init(struct pl031 *r, uint64_t base)
 		    .ctx = r,
 		    .after_access = update_irq,
 		},
+	    /* RTCDR is 32 bits: the count wraps in 2106. */
+	    .lr = (uint32_t)hal_wall_clock_seconds(),
 	};
 	deadline_init(&r->match, match_fire, r);
 }
