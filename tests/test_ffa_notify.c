@@ -387,11 +387,16 @@ static void unbind_checks(void **state)
 	/* Bound to another sender, or not bound. */
 	assert_err(CALL(1, UNBIND, W1(1, 2), 0, 2, 0), DENIED);
 	assert_err(CALL(1, UNBIND, W1(1, 2), 0, 0, 1), DENIED);
-	/* Pending. */
+	/* Pending, globally or at any vCPU. */
 	assert_ok(set(0, 1));
 	assert_err(CALL(1, UNBIND, W1(1, 2), 0, 1, 0), DENIED);
 	assert_int_equal(get(0)[4], 1);
 	assert_ok(CALL(1, UNBIND, W1(1, 2), 0, 1, 0));
+	bind(1, PER_VCPU, 0x10);
+	assert_ok(set(PER_VCPU | VCPU_ID(1), 0x10));
+	assert_err(CALL(1, UNBIND, W1(1, 2), 0, 0x10, 0), DENIED);
+	assert_int_equal(get(1)[4], 0x10);
+	assert_ok(CALL(1, UNBIND, W1(1, 2), 0, 0x10, 0));
 	/* Unbound: the sender is refused, and the bit is free again. */
 	assert_err(set(0, 1), DENIED);
 	assert_err(CALL(1, UNBIND, W1(1, 2), 0, 1, 0), DENIED);

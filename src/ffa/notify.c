@@ -105,10 +105,9 @@ void ffa_notif_bind(struct ffa_vm *f, struct smccc_call *c)
 	for (unsigned n = 0; n < 64; n++)
 		if (bits >> n & 1)
 			f->notif_sender[n] = (uint16_t)W1_HIGH(w1);
+	/* Unbound bits are global (unbind and drop_vm clear the kind). */
 	if (flags & FLAG_PER_VCPU)
 		f->notif_per_vcpu |= bits;
-	else
-		f->notif_per_vcpu &= ~bits;
 	ffa_ok(c, 0);
 }
 
