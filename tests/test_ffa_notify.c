@@ -1,7 +1,7 @@
 /* FF-A v1.1 notifications between VMs (DEN0077A v1.1, "Notifications"):
  * BIND/UNBIND, SET, GET, the notification pending interrupt, and the
  * calls that are not a VM's. Every function ID, flag and status is
- * written out from the spec; src/ffa/README.md rows 136-160 name these
+ * written out from the spec; src/ffa/README.md rows N1-N22 name these
  * tests.
  *
  * Three VMs: VM 0 is endpoint 1 (the sender, 1 vCPU), VM 1 endpoint 2
