@@ -229,7 +229,9 @@ static enum exit_action dispatch(struct ffa_vm *f, struct vcpu *v,
 {
 	const struct ffa_abi *a = find_abi(c->fid);
 
-	/* RX_ACQUIRE is the hypervisor's call to the SPMC, never a VM's. */
+	/* RX_ACQUIRE and NOTIFICATION_BITMAP_CREATE/DESTROY are the
+	 * hypervisor's calls to the SPMC, NOTIFICATION_INFO_GET the
+	 * receivers' scheduler's (notify.c): never a VM's. */
 	if (!a) {
 		ffa_err(c, FFA_NOT_SUPPORTED);
 		return EXIT_RESUME;
