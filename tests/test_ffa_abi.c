@@ -140,9 +140,10 @@ static void features_unknown(void **state)
 	    0x84000075, /* RETRIEVE_RESP is an answer */
 	    0x8400007a, /* FRAG_RX: responses fit one fragment */
 	    0x84000000, /* PSCI */
-	    1,		/* feature ID: notification pending interrupt */
-	    2,		/* schedule receiver interrupt */
-	    3,		/* managed exit interrupt */
+	    /* feature ID 1, the notification pending interrupt: in
+	     * test_ffa_notify.c */
+	    2, /* schedule receiver interrupt */
+	    3, /* managed exit interrupt */
 	};
 
 	(void)state;

@@ -5,11 +5,15 @@
  * ownership table must agree with every VM's Stage-2 and the isolation
  * checker must hold (ffa_world.c). Descriptors are built well formed from
  * the input, then optionally corrupted one byte, so most calls get past
- * the parser to the ownership rules.
+ * the parser to the ownership rules. Notification calls (BIND, UNBIND,
+ * SET, GET) name mostly live IDs and a few bits, so bindings collide;
+ * after each call every receiver's bindings and pending bits must be
+ * consistent (check_notifications).
  */
 #include <string.h>
 
 #include "ffa/ffa.h"
+#include "ffa/ffa_priv.h"
 #include "ffa_world.h"
 #include "fz.h"
 
@@ -77,6 +81,96 @@ static uint32_t build_send(struct fz_in *in, uint8_t *b, unsigned caller,
 	return comp + 16 + 16 * ng;
 }
 
+/* One of a few bits (0..7, 40, 63), sometimes two, sometimes any. */
+static uint64_t some_bits(struct fz_in *in)
+{
+	static const uint8_t bit[] = {0, 1, 2, 3, 4, 5, 6, 7, 40, 63};
+	uint8_t k = fz_u8(in);
+
+	if (k == 0xff)
+		return fz_u64(in);
+	return 1ull << bit[k % 10] |
+	       (k & 0x80 ? 1ull << bit[(k >> 3) % 10] : 0);
+}
+
+/* A notification call from VM i: mostly well formed, with IDs 1..3 (the
+ * caller where the ABI wants it), the per-vCPU flag sometimes, vCPU 0. */
+static void notification_call(struct fz_in *in, unsigned i, uint64_t x[8])
+{
+	static const uint32_t fid[] = {0x8400007f, 0x84000080, 0x84000081,
+				       0x84000082};
+	uint8_t k = fz_u8(in), f = fz_u8(in);
+	uint64_t other = k & 0x40 ? fz_u8(in) % 5u : (i + 1 + (k >> 7)) % 3 + 1;
+	uint64_t bits = some_bits(in);
+
+	x[0] = fid[k % 4];
+	/* BIND/UNBIND: sender | caller; SET: caller | receiver; GET:
+	 * vCPU 0 | caller. */
+	if (k % 4 == 2)
+		x[1] = (uint64_t)(i + 1) << 16 | other;
+	else
+		x[1] = (k % 4 == 3 ? 0 : other << 16) | (i + 1);
+	x[2] = f & 0x80 ? fz_u32(in) : (k % 4 == 3 ? f & 0xf : f & 1);
+	x[3] = (uint32_t)bits;
+	x[4] = bits >> 32;
+	if (k & 0x20) /* some other caller in w1 */
+		x[1] ^= (uint64_t)(fz_u8(in) & 3) << ((k & 0x10) ? 16 : 0);
+}
+
+/* Every receiver: bound senders are other live VMs, per-vCPU bits are
+ * bound, pending bits are bound and of their kind, at vCPUs it has. */
+static void check_notifications(void)
+{
+	for (uint32_t id = 1; id <= HV_MAX_VMS; id++) {
+		const struct ffa_vm *f = ffa_vm_by_id(id);
+		uint64_t bound = 0;
+
+		if (!f)
+			continue;
+		for (unsigned n = 0; n < 64; n++) {
+			uint16_t s = f->notif_sender[n];
+
+			if (!s)
+				continue;
+			bound |= 1ull << n;
+			FZ_CHECK(s != id && ffa_vm_by_id(s),
+				 "ID %u: bit %u bound to %u, not a live VM", id,
+				 n, s);
+		}
+		FZ_CHECK(!(f->notif_per_vcpu & ~bound),
+			 "ID %u: per-vCPU bits not bound", id);
+		FZ_CHECK(!(f->notif_pending & ~(bound & ~f->notif_per_vcpu)),
+			 "ID %u: global pending bits not bound globally", id);
+		for (unsigned c = 0; c < VM_MAX_VCPUS; c++)
+			FZ_CHECK(
+			    !(f->notif_vcpu_pending[c] &
+			      ~(c < f->vm->nvcpus ? bound & f->notif_per_vcpu
+						  : 0)),
+			    "ID %u: vCPU %u pending bits not bound per vCPU",
+			    id, c);
+	}
+}
+
+/* A VM created again under ID id: bound to nothing, nothing bound to it,
+ * nothing pending (its predecessor's bindings went with it). */
+static void check_fresh(uint32_t id)
+{
+	const struct ffa_vm *me = ffa_vm_by_id(id);
+
+	FZ_CHECK(me && !me->notif_per_vcpu && !me->notif_pending,
+		 "ID %u: created with notification state", id);
+	for (uint32_t k = 1; k <= HV_MAX_VMS; k++) {
+		const struct ffa_vm *f = ffa_vm_by_id(k);
+
+		for (unsigned n = 0; f && n < 64; n++)
+			FZ_CHECK(
+			    f->notif_sender[n] != id &&
+				(k != id || !f->notif_sender[n]),
+			    "ID %u: bit %u bound to %u across its re-creation",
+			    k, n, f->notif_sender[n]);
+	}
+}
+
 static uint64_t pick_handle(struct state *s, struct fz_in *in)
 {
 	uint8_t k = fz_u8(in);
@@ -95,6 +189,14 @@ static void step(struct state *s, struct fz_in *in)
 	uint32_t len;
 	const uint64_t *r;
 
+	/* Selectors 225..255: notifications (below, the older mix keeps its
+	 * meaning, and with it the seeds'). */
+	if (sel / FW_VMS >= 75) {
+		notification_call(in, i, x);
+		(void)fw_call(&s->w, i, x);
+		check_notifications();
+		return;
+	}
 	switch ((sel / FW_VMS) % 15) {
 	case 0:
 		x[0] = FFA_VERSION;
@@ -204,6 +306,8 @@ static void step(struct state *s, struct fz_in *in)
 	default:
 		fw_recreate(&s->w, i);
 		s->mapped[i] = false;
+		check_fresh(i + 1);
+		check_notifications();
 		return;
 	}
 	r = fw_call(&s->w, i, x);
@@ -222,6 +326,7 @@ static void step(struct state *s, struct fz_in *in)
 	}
 	if (r[0] == FFA_MEM_FRAG_RX && s->nh < HANDLES)
 		s->handles[s->nh++] = r[1] | r[2] << 32;
+	check_notifications();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -56,10 +56,14 @@ static void features(struct ffa_vm *f, struct smccc_call *c)
 	uint32_t q = (uint32_t)smccc_arg(c, 1);
 
 	(void)f;
-	/* Feature IDs (notification interrupts, schedule receiver,
-	 * managed exit): none, as there are no notifications. */
+	/* Feature IDs: only the notification pending interrupt (notify.c:
+	 * no VM schedules others, so no schedule receiver interrupt; no
+	 * managed exit). Bits [30:8] are MBZ. */
 	if (!(q & FEATURES_IS_FID)) {
-		ffa_err(c, FFA_NOT_SUPPORTED);
+		if (q == FFA_FEATURE_NPI)
+			ffa_ok(c, FFA_NOTIF_NPI_SGI);
+		else
+			ffa_err(c, FFA_NOT_SUPPORTED);
 		return;
 	}
 	/* RXTX_MAP: w2 [1:0] = 0, buffers are 4 KiB aligned and sized in
@@ -177,6 +181,10 @@ static const struct ffa_abi abis[] = {
     NOW(FFA_MEM_RELINQUISH, ffa_mem_relinquish),
     NOW(FFA_MEM_RECLAIM, ffa_mem_reclaim),
     NOW(FFA_MEM_FRAG_TX, ffa_mem_frag_tx),
+    NOW(FFA_NOTIFICATION_BIND, ffa_notif_bind),
+    NOW(FFA_NOTIFICATION_UNBIND, ffa_notif_unbind),
+    NOW(FFA_NOTIFICATION_SET, ffa_notif_set),
+    WAITS(FFA_NOTIFICATION_GET, ffa_notif_get), /* needs the vCPU */
     NOW(FFA_SPM_ID_GET, spm_id_get),
     NOW(FFA_SUCCESS_64, answer),
     NOW(FFA_RXTX_MAP_64, ffa_rxtx_map),
@@ -221,7 +229,9 @@ static enum exit_action dispatch(struct ffa_vm *f, struct vcpu *v,
 {
 	const struct ffa_abi *a = find_abi(c->fid);
 
-	/* RX_ACQUIRE is the hypervisor's call to the SPMC, never a VM's. */
+	/* RX_ACQUIRE and NOTIFICATION_BITMAP_CREATE/DESTROY are the
+	 * hypervisor's calls to the SPMC, NOTIFICATION_INFO_GET the
+	 * receivers' scheduler's (notify.c): never a VM's. */
 	if (!a) {
 		ffa_err(c, FFA_NOT_SUPPORTED);
 		return EXIT_RESUME;
@@ -266,6 +276,7 @@ void ffa_vm_detach(struct vm *vm)
 		return;
 	}
 	ffa_mem_drop_vm(ffa_id_of(vm));
+	ffa_notif_drop_vm(ffa_id_of(vm));
 	ffa_rxtx_drop(f);
 	/* A request from the leaving VM can no longer be answered. */
 	for (unsigned k = 0; k < HV_MAX_VMS; k++)

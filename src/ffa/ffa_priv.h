@@ -23,6 +23,13 @@ struct ffa_vm {
 	 * request it is handling. */
 	bool msg_ready[VM_MAX_VCPUS];
 	struct vcpu *serving[VM_MAX_VCPUS];
+	/* Notifications (notify.c), this VM as the receiver: the FF-A ID
+	 * bound to each bit (0: unbound), the bits bound per vCPU, and the
+	 * pending ones, global and per vCPU. */
+	uint16_t notif_sender[64];
+	uint64_t notif_per_vcpu;
+	uint64_t notif_pending;
+	uint64_t notif_vcpu_pending[VM_MAX_VCPUS];
 };
 
 extern struct owner_table ffa_owners;
@@ -101,6 +108,24 @@ enum exit_action ffa_direct_req(struct ffa_vm *f, struct vcpu *v,
 				struct smccc_call *c);
 enum exit_action ffa_direct_resp(struct ffa_vm *f, struct vcpu *v,
 				 struct smccc_call *c);
+
+/* Notifications (notify.c). BITMAP_CREATE/DESTROY and INFO_GET are not
+ * a VM's calls (NOT_SUPPORTED, see notify.c). */
+#define FFA_NOTIFICATION_BIND 0x8400007Fu
+#define FFA_NOTIFICATION_UNBIND 0x84000080u
+#define FFA_NOTIFICATION_SET 0x84000081u
+#define FFA_NOTIFICATION_GET 0x84000082u
+/* FFA_FEATURES feature ID 1: the notification pending interrupt, here
+ * SGI 14 of the receiver's vCPU. */
+#define FFA_FEATURE_NPI 1u
+#define FFA_NOTIF_NPI_SGI 14u
+void ffa_notif_bind(struct ffa_vm *f, struct smccc_call *c);
+void ffa_notif_unbind(struct ffa_vm *f, struct smccc_call *c);
+void ffa_notif_set(struct ffa_vm *f, struct smccc_call *c);
+enum exit_action ffa_notif_get(struct ffa_vm *f, struct vcpu *v,
+			       struct smccc_call *c);
+/* The leaving VM's bindings, and what it set, out of every receiver. */
+void ffa_notif_drop_vm(uint16_t id);
 
 void ffa_rxtx_map(struct ffa_vm *f, struct smccc_call *c);
 void ffa_rxtx_unmap(struct ffa_vm *f, struct smccc_call *c);
