@@ -58,12 +58,17 @@ struct block_insns {
 
 static bool load_block(struct sim_cpu *c, struct block_insns *b)
 {
+	const uint32_t *words;
+
 	b->start = c->blk_start;
 	b->n = (unsigned)((c->blk_end - c->blk_start) / 4);
 	if (b->n > MAX_BLOCK_INSNS)
 		return false;
+	words = sim_code_words(c, b->start, b->n);
 	for (unsigned i = 0; i < b->n; i++) {
-		if (!sim_read_insn(c, b->start + 4 * i, &b->insn[i]))
+		if (words)
+			b->insn[i] = words[i];
+		else if (!sim_read_insn(c, b->start + 4 * i, &b->insn[i]))
 			return false;
 		b->writes[i] = a64_gpr_writes(b->insn[i]);
 		b->is_ldst[i] = a64_decode_ldst(b->insn[i], &b->d[i]);
@@ -264,6 +269,7 @@ static void drop_block(struct sim_cpu *c, uint64_t lo, uint64_t hi)
 		sim_drop_code(c, ipa, ipa + (hi - lo));
 	else
 		uc_ctl_flush_tb(c->uc);
+	sim_forget_code(c);
 }
 
 /*
@@ -285,7 +291,7 @@ static bool stale_block(struct sim_cpu *c, uint64_t *pc)
 	}
 	c->st.pc_guesses++;
 	drop_block(c, c->blk_start, c->blk_end);
-	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
+	sim_forget_code(c); /* code changed */
 	*pc = c->blk_start;
 	return true;
 }

@@ -31,27 +31,68 @@ static bool illegal_state(struct sim_cpu *c, uint64_t pc)
 	return true;
 }
 
-/* Does the block [addr, addr + size) end in an ERET? Read once per block
- * (ERET always ends one), then remembered. */
-static bool ends_in_eret(struct sim_cpu *c, uint64_t addr, uint32_t size)
-{
-	unsigned i = (unsigned)(addr >> 2) % SIM_ERET_CACHE;
-	uint32_t last = 0;
+#define ALL_GPRS 0x7fffffffu
 
-	if (c->eret_cache[i].addr != addr || c->eret_cache[i].size != size) {
-		c->eret_cache[i].addr = addr;
-		c->eret_cache[i].size = size;
-		c->eret_cache[i].eret =
-		    sim_read_insn(c, addr + size - 4, &last) &&
-		    last == A64_ERET;
+/* The general registers insn may write. An access the decoder does not
+ * know (none that a Cortex-A57 executes) may write any. */
+static uint32_t insn_writes(uint32_t insn)
+{
+	struct a64_ldst d;
+
+	if ((insn & 0x0a000000u) == 0x08000000u && !a64_decode_ldst(insn, &d))
+		return ALL_GPRS;
+	return a64_gpr_writes(insn) & ALL_GPRS; /* SP is always pulled */
+}
+
+/* Read the block's instructions: its last one (an ERET always ends a
+ * block, a WFE does in Unicorn) and every register one of them may
+ * write. */
+static void learn_block(struct sim_cpu *c, struct sim_block_info *b)
+{
+	unsigned n = b->size / 4;
+	const uint32_t *p = sim_code_words(c, b->addr, n);
+	uint32_t insn = 0, w = 0;
+
+	b->eret = false;
+	b->wfe = false;
+	for (unsigned i = 0; i < n; i++) {
+		if (p) {
+			insn = p[i];
+		} else if (!sim_read_insn(c, b->addr + 4ull * i, &insn)) {
+			b->writes = ALL_GPRS;
+			return;
+		}
+		w |= insn_writes(insn);
 	}
-	return c->eret_cache[i].eret;
+	b->writes = n ? w : ALL_GPRS;
+	b->eret = n && insn == A64_ERET;
+	b->wfe = n && insn == A64_WFE;
+}
+
+/* What the block [addr, addr + size) is: read once, then remembered
+ * until the code may have changed (sim_forget_code). */
+static const struct sim_block_info *block_info(struct sim_cpu *c, uint64_t addr,
+					       uint32_t size)
+{
+	/* Folded: code 4 KiB apart (a loop and the vector it traps to)
+	 * must not share a slot. */
+	unsigned h = (unsigned)((addr >> 2) ^ (addr >> 12) ^ (addr >> 22));
+	struct sim_block_info *b = &c->blocks[h % SIM_BLOCK_CACHE];
+
+	if (b->gen != c->code_gen || b->addr != addr || b->size != size) {
+		b->gen = c->code_gen;
+		b->addr = addr;
+		b->size = size;
+		learn_block(c, b);
+	}
+	return b;
 }
 
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 		       void *opaque)
 {
 	struct sim_cpu *c = opaque;
+	const struct sim_block_info *b;
 
 	(void)uc;
 	if (sim_pcpu.stop_flag && *sim_pcpu.stop_flag) {
@@ -104,20 +145,18 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 			return;
 		}
 	}
-	c->after_eret = ends_in_eret(c, addr, size);
+	b = block_info(c, addr, size);
+	c->after_eret = b->eret;
+	c->blk_writes = b->writes;
+	c->gpr_dirty |= b->writes;
 	c->blk_start = addr;
 	c->blk_end = addr + size;
 	c->phantom = false;
 	if (!c->cfg.precise)
 		sim_pcpu.now += size >> 2;
-	if (el2_traps_wfe()) {
-		uint32_t last;
-
-		if (sim_read_insn(c, c->blk_end - 4, &last) &&
-		    last == A64_WFE) {
-			c->wfe_armed = true;
-			c->wfe_pc = c->blk_end - 4;
-		}
+	if (b->wfe && el2_traps_wfe()) {
+		c->wfe_armed = true;
+		c->wfe_pc = c->blk_end - 4;
 	}
 }
 

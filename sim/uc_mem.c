@@ -14,6 +14,7 @@
 #include "uc_cpu_priv.h"
 
 #define PAGE 0x1000ull
+#define UC_PAGE 0x400ull /* Unicorn's TLB page for AArch64 */
 
 bool sim_load_s2_config(struct sim_cpu *c)
 {
@@ -171,6 +172,7 @@ void sim_apply_remap(struct sim_cpu *c)
 	/* Unicorn's TLB holds VA -> host translations through the old
 	 * Stage-2. */
 	uc_ctl_flush_tlb(c->uc);
+	sim_forget_code(c);
 }
 
 /*
@@ -330,6 +332,7 @@ void sim_drop_code(struct sim_cpu *c, uint64_t lo, uint64_t hi)
 	uc_ctl_remove_cache(c->uc, lo, hi);
 	c->fill_identity = false;
 	uc_ctl_flush_tlb(c->uc);
+	sim_forget_code(c);
 }
 
 void sim_drop_region_code(struct sim_cpu *c, bool exec_only)
@@ -342,6 +345,7 @@ void sim_drop_region_code(struct sim_cpu *c, bool exec_only)
 						c->regions[i].size);
 	c->fill_identity = false;
 	uc_ctl_flush_tlb(c->uc);
+	sim_forget_code(c);
 }
 
 /*
@@ -366,6 +370,24 @@ static const uint32_t *mapped_insn(struct sim_cpu *c, uint64_t ipa)
 		r = &c->regions[i];
 	}
 	return (const uint32_t *)(r->host + (ipa - r->ipa));
+}
+
+/* A translated block never crosses one of Unicorn's 1 KiB pages (QEMU
+ * bounds a block's instructions to its page): one translation covers it. */
+const uint32_t *sim_code_words(struct sim_cpu *c, uint64_t va, unsigned n)
+{
+	uint64_t ipa, bytes = 4ull * n;
+	const uint32_t *p;
+	const struct uc_region *r;
+
+	if ((va & 3) || !n || ((va ^ (va + bytes - 1)) & ~(UC_PAGE - 1)) ||
+	    !sim_va_to_ipa(c, va, &ipa))
+		return NULL;
+	p = mapped_insn(c, ipa);
+	if (!p)
+		return NULL;
+	r = &c->regions[c->fetch_hint];
+	return ipa - r->ipa + bytes <= r->size ? p : NULL;
 }
 
 bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn)

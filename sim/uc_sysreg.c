@@ -422,7 +422,7 @@ void sim_ic_invalidate(struct sim_cpu *c)
 
 	c->ic_flush = false;
 	c->ic_flush_all = false;
-	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
+	sim_forget_code(c); /* code changed */
 	/* Invalidated translations keep their space in Unicorn's code buffer;
 	 * when it fills up, Unicorn flushes it from inside the run, and 2.1.1
 	 * then crashed chaining blocks (hostile seeds of 10 M instructions,
@@ -470,14 +470,18 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 
 	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
 		ic_invalidate_later(c, enc, reg);
-	if (!is_read && sim_is_s1_reg(enc))
+	if (!is_read && sim_is_s1_reg(enc)) {
 		c->s1_cached = false;
+		sim_forget_code(c); /* VAs translate anew */
+	}
 	/* Unicorn's own TLBI by VA drops one 1 KiB TLB page: right when its
 	 * own walk filled the TLB (it tracks the real page size), not with
 	 * the fill hook, whose entries are all 1 KiB. Every TLBI drops the
 	 * whole TLB, which covers any page size and any TLBI scope. */
-	if (SYSREG_OP0(enc) == 1 && SYSREG_CRN(enc) == TLBI_CRN)
+	if (SYSREG_OP0(enc) == 1 && SYSREG_CRN(enc) == TLBI_CRN) {
 		uc_ctl_flush_tlb(c->uc);
+		sim_forget_code(c);
+	}
 	/* What EL0 may not do, Unicorn refuses itself (the access raises an
 	 * UNDEF that udef() turns into EC 0x18 where EL1 traps it): a
 	 * redirect from here would be late for a register Unicorn
