@@ -107,11 +107,14 @@ static unsigned pstate_el(uint64_t pstate)
  * those a block run since the last pull may have written (c->gpr_dirty,
  * from the block hook) are read, the others are still the shadow's.
  */
+/* The argument arrays of the two below are static: the sim is
+ * single-threaded, neither can be re-entered, and a frame of this size
+ * costs valgrind a range of stack permissions at every call. */
 void regs_pull(struct sim_cpu *c)
 {
-	int ids[PULL_COUNT];
-	void *ptrs[PULL_COUNT];
-	uint64_t vals[PULL_FIXED];
+	static int ids[PULL_COUNT];
+	static void *ptrs[PULL_COUNT];
+	static uint64_t vals[PULL_FIXED];
 	struct vcpu_regs *s = &c->shadow;
 	uint32_t dirty = c->gpr_dirty & ((1u << PULL_X) - 1);
 	int n = PULL_FIXED;
@@ -133,6 +136,7 @@ void regs_pull(struct sim_cpu *c)
 	s->pc = vals[PULL_PC];
 	s->pstate = vals[PULL_PSTATE];
 	s->sp_el0 = uses_sp_el0(s->pstate) ? vals[PULL_SP] : vals[PULL_SP_EL0];
+	c->pulled_sp = vals[PULL_SP];
 	c->v->regs = *s;
 	/* The block that trapped may go on after the exit (an emulated
 	 * MRS): what it writes is still to come. */
@@ -173,9 +177,9 @@ static void rebuild_el(struct sim_cpu *c)
 void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 {
 	struct vcpu_regs *r = &c->v->regs, *s = &c->shadow;
-	int ids[PULL_COUNT + 2];
-	uint64_t vals[PULL_COUNT + 2];
-	void *ptrs[PULL_COUNT + 2];
+	static int ids[PULL_COUNT + 2];
+	static uint64_t vals[PULL_COUNT + 2];
+	static void *ptrs[PULL_COUNT + 2];
 	int n = 0;
 	bool el_change = false;
 
@@ -188,8 +192,10 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 	} while (0)
 
 	for (unsigned i = 0; i < PULL_X; i++)
-		if (r->x[i] != s->x[i])
+		if (r->x[i] != s->x[i]) {
 			PUSH(gpr_id(i), r->x[i]);
+			s->x[i] = r->x[i];
+		}
 	if (r->pstate != s->pstate || r->sp_el0 != s->sp_el0) {
 		uint64_t sp1 = sim_read_sp_el1(c);
 
@@ -207,7 +213,9 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 		uc_reg_write_batch(c->uc, ids, ptrs, n);
 	if (el_change)
 		rebuild_el(c);
-	*s = *r;
+	/* The shadow's X registers are r's now: only the rest is copied. */
+	s->sp_el0 = r->sp_el0;
+	s->pstate = r->pstate;
 	s->pc = natural_pc;
 }
 

@@ -115,6 +115,7 @@ struct sim_cpu {
 	 * writes only what the core changed relative to this. */
 	struct vcpu_regs shadow;
 	uint64_t shadow_sp_el1;
+	uint64_t pulled_sp; /* the SP in use, as the last pull read it */
 	/* Xn (bit n) that the blocks run since the last pull may have
 	 * written: a pull reads only these from Unicorn, the others are
 	 * still the shadow's. */

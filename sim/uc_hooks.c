@@ -46,8 +46,9 @@ static uint32_t insn_writes(uint32_t insn)
 
 /* Read the block's instructions: its last one (an ERET always ends a
  * block, a WFE does in Unicorn) and every register one of them may
- * write. */
-static void learn_block(struct sim_cpu *c, struct sim_block_info *b)
+ * write. Out of line: the block hook's own frame stays small. */
+static __attribute__((noinline)) void learn_block(struct sim_cpu *c,
+						  struct sim_block_info *b)
 {
 	unsigned n = b->size / 4;
 	const uint32_t *p = sim_code_words(c, b->addr, n);
@@ -268,6 +269,20 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 	sim_guest_undef(c, pc);
 }
 
+/* Not trapped: the SMC reaches the (fake) EL3 firmware. Out of line:
+ * its frame would be the interrupt hook's on every exception. */
+static __attribute__((noinline)) void smc_to_firmware(struct sim_cpu *c,
+						      uint64_t next_pc)
+{
+	uint64_t a[18];
+
+	regs_pull(c);
+	memcpy(a, c->v->regs.x, sizeof(a));
+	hal_smc_forward(a);
+	memcpy(c->v->regs.x, a, sizeof(a));
+	regs_push(c, next_pc);
+}
+
 static void smc(struct sim_cpu *c, uint64_t next_pc)
 {
 	uint64_t pc = next_pc - 4;
@@ -285,16 +300,7 @@ static void smc(struct sim_cpu *c, uint64_t next_pc)
 		sim_finish_trap(c, act);
 		return;
 	}
-	/* Not trapped: the SMC reaches the (fake) EL3 firmware. */
-	{
-		uint64_t a[18];
-
-		regs_pull(c);
-		memcpy(a, c->v->regs.x, sizeof(a));
-		hal_smc_forward(a);
-		memcpy(c->v->regs.x, a, sizeof(a));
-		regs_push(c, next_pc);
-	}
+	smc_to_firmware(c, next_pc);
 }
 
 /*
@@ -325,7 +331,7 @@ static void alignment_fault(struct sim_cpu *c, uint64_t pc)
 
 	regs_pull(c);
 	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
-	x[31] = uc_get(c, UC_ARM64_REG_SP);
+	x[31] = c->pulled_sp;
 	if (!sim_read_insn(c, pc, &insn) || !a64_decode_ldst(insn, &d) ||
 	    !misaligned(&d, ea = a64_ldst_ea(&d, x, pc))) {
 		sim_fail(c,

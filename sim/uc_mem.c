@@ -238,16 +238,13 @@ enum s1w_status sim_s1_translate(struct sim_cpu *c, uint64_t va,
 	return s1w_translate(&regs, va, acc, el0, read_desc, c, res);
 }
 
-/* VA -> IPA at the current EL, whatever the access may do there: the
- * decode of an access that faulted needs the address it went to. */
-bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
+static __attribute__((noinline)) bool va_to_ipa_walk(struct sim_cpu *c,
+						     uint64_t va, uint64_t *ipa)
 {
 	struct s1w_regs regs;
 	struct s1w_result r;
 	enum s1w_status st;
 
-	/* With the MMU off, Stage 1 is flat for every EL: no walk, and no
-	 * read of PSTATE for the EL (most exits of a bare-metal guest). */
 	if (sim_s1_regs(c, &regs) && !(regs.sctlr & 1u)) {
 		*ipa = va;
 		return true;
@@ -258,6 +255,19 @@ bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 		return false;
 	*ipa = r.ipa;
 	return true;
+}
+
+/* VA -> IPA at the current EL, whatever the access may do there: the
+ * decode of an access that faulted needs the address it went to. With the
+ * MMU off, Stage 1 is flat for every EL: no walk, no read of PSTATE for
+ * the EL, and no frame for one (most exits of a bare-metal guest). */
+bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
+{
+	if (c->s1_cached && !(c->s1_regs.sctlr & 1u)) {
+		*ipa = va;
+		return true;
+	}
+	return va_to_ipa_walk(c, va, ipa);
 }
 
 static uint32_t s1_to_uc_prot(uint8_t perm)
