@@ -16,6 +16,8 @@
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
 
+#define UC_PAGE 0x400ull /* Unicorn's TLB page for AArch64 */
+
 #define IC_IALLUIS SYSREG_ENC(1, 0, 7, 1, 0)
 #define IC_IALLU SYSREG_ENC(1, 0, 7, 5, 0)
 #define IC_IVAU SYSREG_ENC(1, 3, 7, 5, 1)
@@ -140,10 +142,30 @@ static uint64_t natural_next(struct sim_cpu *c, uint64_t pc)
 	return c->blk_end == pc + 4 ? pc : pc + 4;
 }
 
+/*
+ * A block also ends after pc for reasons of its own: at one of Unicorn's
+ * 1 KiB pages or at QEMU's 512 instructions, chained straight to the next
+ * block. If the register is one Unicorn implements, the PC write (needed
+ * for one it does not) then leaves that next block after its hook ran,
+ * and the block hook runs again when it really starts: the per-block
+ * clock counted the block twice. There, the access also stops emulation:
+ * the next block's hook sees the stop and neither counts nor runs it, and
+ * the run loop resumes at pc + 4 either way.
+ */
+#define QEMU_MAX_BLOCK_INSNS 512u
+static void end_at_block_end(struct sim_cpu *c, uint64_t pc)
+{
+	if (((pc + 4) & (UC_PAGE - 1)) == 0 ||
+	    c->blk_end - c->blk_start >= 4ull * QEMU_MAX_BLOCK_INSNS)
+		sim_request_stop(c);
+}
+
 static uint32_t emulated(struct sim_cpu *c, uint64_t pc)
 {
-	if (natural_next(c, pc) == pc)
+	if (natural_next(c, pc) == pc) {
 		uc_set(c, UC_ARM64_REG_PC, pc + 4);
+		end_at_block_end(c, pc);
+	}
 	return 1;
 }
 
@@ -314,6 +336,8 @@ static uint32_t sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
 		return 1; /* the vCPU or VM is stopping */
 	if (c->v->regs.pc == pc + 4 && c->v->regs.pstate == c->shadow.pstate) {
 		regs_push(c, natural_next(c, pc));
+		if (natural_next(c, pc) == pc)
+			end_at_block_end(c, pc);
 		return 1;
 	}
 	return redirect_from_sysreg(c, pc);
@@ -343,6 +367,8 @@ static uint32_t dc_zva(struct sim_cpu *c, uc_arm64_reg reg, uint64_t pc)
 		return 1;
 	if (c->v->regs.pc == pc + 4 && c->v->regs.pstate == c->shadow.pstate) {
 		regs_push(c, natural_next(c, pc));
+		if (natural_next(c, pc) == pc)
+			end_at_block_end(c, pc);
 		return 1;
 	}
 	if (natural_next(c, pc) != pc)
