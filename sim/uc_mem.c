@@ -298,7 +298,10 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type,
 	bool el0;
 
 	(void)uc;
-	if (c->fill_identity) {
+	/* Identity while sim_drop_code() runs; and with the MMU off, what
+	 * s1walk answers for either EL (no PSTATE read for the EL: every
+	 * MMIO access of a bare-metal guest comes here). */
+	if (c->fill_identity || (c->s1_cached && !(c->s1_regs.sctlr & 1u))) {
 		e->paddr = va;
 		e->perms = UC_PROT_ALL;
 		return true;
