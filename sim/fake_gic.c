@@ -28,11 +28,6 @@ void fgic_reset(struct fake_gic *g)
 	g->pmr = 0xff;
 }
 
-void fgic_set_level(struct fake_gic *g, uint32_t intid, bool high)
-{
-	assign(g->level, intid, high);
-}
-
 void fgic_raise(struct fake_gic *g, uint32_t intid)
 {
 	assign(g->latched, intid, true);

@@ -43,7 +43,18 @@ struct fake_gic {
  * hypervisor on the host port does not program a distributor. */
 void fgic_reset(struct fake_gic *g);
 
-void fgic_set_level(struct fake_gic *g, uint32_t intid, bool high);
+/* The input line of a level interrupt: set at every event check. */
+static inline void fgic_set_level(struct fake_gic *g, uint32_t intid, bool high)
+{
+	uint64_t b = 1ull << (intid % 64);
+
+	if (intid >= FGIC_NR_INTIDS)
+		return;
+	if (high)
+		g->level[intid / 64] |= b;
+	else
+		g->level[intid / 64] &= ~b;
+}
 void fgic_raise(struct fake_gic *g, uint32_t intid);
 void fgic_set_enabled(struct fake_gic *g, uint32_t intid, bool on);
 

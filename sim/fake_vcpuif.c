@@ -590,10 +590,42 @@ uint64_t vcpuif_misr(void)
 	return m;
 }
 
+/*
+ * ICH_HCR_EL2.En and any bit of vcpuif_misr(): asked at every event check
+ * of the simulated CPU, so it stops at the first condition that holds and
+ * reads the list registers only if none of ICH_HCR/ICH_VMCR's does.
+ */
 bool vcpuif_maint_level(void)
 {
-	return (sim_sysreg_get(A64_SR_ICH_HCR_EL2) & A64_ICH_HCR_EN) &&
-	       vcpuif_misr() != 0;
+	uint64_t hcr = sim_sysreg_get(A64_SR_ICH_HCR_EL2);
+	uint64_t vmcr, vtr;
+	unsigned nlrs, valid = 0;
+	bool pending = false;
+
+	if (!(hcr & A64_ICH_HCR_EN))
+		return false;
+	if ((hcr & A64_ICH_HCR_LRENPIE) && (hcr & A64_ICH_HCR_EOICOUNT_MASK))
+		return true;
+	vmcr = sim_sysreg_get(A64_SR_ICH_VMCR_EL2);
+	if ((hcr & ((vmcr & VMCR_ENG0) ? A64_ICH_HCR_VGRP0EIE
+				       : A64_ICH_HCR_VGRP0DIE)) ||
+	    (hcr & ((vmcr & VMCR_ENG1) ? A64_ICH_HCR_VGRP1EIE
+				       : A64_ICH_HCR_VGRP1DIE)))
+		return true;
+	vtr = sim_sysreg_get(A64_SR_ICH_VTR_EL2);
+	nlrs = (unsigned)(vtr & 0x1f) + 1;
+	if (nlrs > 16)
+		nlrs = 16;
+	for (unsigned n = 0; n < nlrs; n++) {
+		uint64_t lr = sim_sysreg_get(A64_SR_ICH_LR(n));
+
+		if (lr_eoi_done(lr))
+			return true;
+		valid += lr_valid(lr);
+		pending |= lr_pending(lr);
+	}
+	return ((hcr & A64_ICH_HCR_UIE) && valid <= 1) ||
+	       ((hcr & A64_ICH_HCR_NPIE) && !pending);
 }
 
 bool vcpuif_computed_reg(uint32_t enc, uint64_t *val)

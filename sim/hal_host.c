@@ -29,7 +29,8 @@ struct capture {
 	size_t len;
 };
 
-static uint64_t sysregs[1u << 16];
+/* Read on every event check and trap: inline (sim_hal.h). */
+uint64_t sim_sysreg_file[1u << 16];
 static struct phys_region phys[SIM_PHYS_MAX];
 static size_t nphys;
 static struct capture console, uart[SIM_UART_VMS];
@@ -78,7 +79,7 @@ void sim_capture_clear(void)
 
 void sim_hal_reset(void)
 {
-	memset(sysregs, 0, sizeof(sysregs));
+	memset(sim_sysreg_file, 0, sizeof(sim_sysreg_file));
 	memset(phys, 0, sizeof(phys));
 	nphys = 0;
 	sim_capture_clear();
@@ -94,14 +95,16 @@ void sim_hal_reset(void)
 	wall_clock_at_zero = SIM_WALL_CLOCK_EPOCH;
 	sim_iso_reset();
 	/* Identification a Cortex-A57 r1p3 reports; GICv3 with 4 LRs. */
-	sysregs[A64_SR_MIDR_EL1] = 0x411fd073;
-	sysregs[A64_SR_MPIDR_EL1] = 0x80000000;
-	sysregs[A64_SR_ID_AA64PFR0_EL1] = 0x01000022; /* EL1/EL0 AArch64, GIC */
-	sysregs[A64_SR_ID_AA64DFR0_EL1] = 0x10305106;
-	sysregs[A64_SR_ID_AA64ISAR0_EL1] = 0x11120;
-	sysregs[A64_SR_ID_AA64MMFR0_EL1] = 0x1124;
-	sysregs[A64_SR_CNTFRQ_EL0] = 62500000;
-	sysregs[A64_SR_ICH_VTR_EL2] = 0x90000003; /* 4 LRs, 5 priority bits */
+	sim_sysreg_file[A64_SR_MIDR_EL1] = 0x411fd073;
+	sim_sysreg_file[A64_SR_MPIDR_EL1] = 0x80000000;
+	sim_sysreg_file[A64_SR_ID_AA64PFR0_EL1] =
+	    0x01000022; /* EL1/EL0 AArch64, GIC */
+	sim_sysreg_file[A64_SR_ID_AA64DFR0_EL1] = 0x10305106;
+	sim_sysreg_file[A64_SR_ID_AA64ISAR0_EL1] = 0x11120;
+	sim_sysreg_file[A64_SR_ID_AA64MMFR0_EL1] = 0x1124;
+	sim_sysreg_file[A64_SR_CNTFRQ_EL0] = 62500000;
+	sim_sysreg_file[A64_SR_ICH_VTR_EL2] =
+	    0x90000003; /* 4 LRs, 5 priority bits */
 }
 
 void sim_hal_set_cpu_backend(const struct sim_cpu_backend *b)
@@ -118,30 +121,20 @@ void sim_hal_set_gic_backend(const struct sim_gic_backend *b)
 		gic = *b;
 }
 
-uint64_t sim_sysreg_get(uint32_t enc)
-{
-	return sysregs[enc & 0xffffu];
-}
-
-void sim_sysreg_set(uint32_t enc, uint64_t val)
-{
-	sysregs[enc & 0xffffu] = val;
-}
-
 uint64_t hal_sysreg_read(uint32_t enc)
 {
 	uint64_t val;
 
 	if (have_cpu && cpu.sysreg_read && cpu.sysreg_read(cpu.ctx, enc, &val))
 		return val;
-	return sysregs[enc & 0xffffu];
+	return sim_sysreg_file[enc & 0xffffu];
 }
 
 void hal_sysreg_write(uint32_t enc, uint64_t val)
 {
 	if (have_cpu && cpu.sysreg_write && cpu.sysreg_write(cpu.ctx, enc, val))
 		return;
-	sysregs[enc & 0xffffu] = val;
+	sim_sysreg_file[enc & 0xffffu] = val;
 }
 
 /* The core publishes every Stage-2 change with a DSB (a new mapping needs
@@ -278,7 +271,7 @@ void hal_gic_lr_write(unsigned n, uint64_t val)
 
 unsigned hal_gic_num_lrs(void)
 {
-	return (unsigned)(sysregs[A64_SR_ICH_VTR_EL2] & 0x1f) + 1;
+	return (unsigned)(sim_sysreg_file[A64_SR_ICH_VTR_EL2] & 0x1f) + 1;
 }
 
 void sim_set_el3(sim_el3_fn fn)

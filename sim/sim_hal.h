@@ -56,9 +56,17 @@ void sim_hal_reset(void);
 void sim_hal_set_cpu_backend(const struct sim_cpu_backend *b);
 void sim_hal_set_gic_backend(const struct sim_gic_backend *b);
 
-/* The register file, bypassing any backend (for tests and the fake layer). */
-uint64_t sim_sysreg_get(uint32_t enc);
-void sim_sysreg_set(uint32_t enc, uint64_t val);
+/* The register file, bypassing any backend (for tests and the fake layer),
+ * indexed by the low 16 bits of the encoding. */
+extern uint64_t sim_sysreg_file[1u << 16];
+static inline uint64_t sim_sysreg_get(uint32_t enc)
+{
+	return sim_sysreg_file[enc & 0xffffu];
+}
+static inline void sim_sysreg_set(uint32_t enc, uint64_t val)
+{
+	sim_sysreg_file[enc & 0xffffu] = val;
+}
 
 /* Host memory standing in for physical memory [pa, pa+size). */
 int sim_phys_add(uint64_t pa, void *host, size_t size);

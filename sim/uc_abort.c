@@ -58,17 +58,29 @@ struct block_insns {
 
 static bool load_block(struct sim_cpu *c, struct block_insns *b)
 {
+	const uint32_t *words;
+
 	b->start = c->blk_start;
 	b->n = (unsigned)((c->blk_end - c->blk_start) / 4);
 	if (b->n > MAX_BLOCK_INSNS)
 		return false;
+	words = sim_code_words(c, b->start, b->n);
 	for (unsigned i = 0; i < b->n; i++) {
-		if (!sim_read_insn(c, b->start + 4 * i, &b->insn[i]))
+		if (words)
+			b->insn[i] = words[i];
+		else if (!sim_read_insn(c, b->start + 4 * i, &b->insn[i]))
 			return false;
-		b->writes[i] = a64_gpr_writes(b->insn[i]);
 		b->is_ldst[i] = a64_decode_ldst(b->insn[i], &b->d[i]);
 	}
 	return true;
+}
+
+/* What could_be_faulting() needs beyond the decode: only asked when two
+ * accesses of the block could have made the one that faulted. */
+static void load_writes(struct block_insns *b)
+{
+	for (unsigned i = 0; i < b->n; i++)
+		b->writes[i] = a64_gpr_writes(b->insn[i]);
 }
 
 static bool guest_read(struct sim_cpu *c, uint64_t va, unsigned bytes,
@@ -170,8 +182,11 @@ static bool could_be_faulting(struct sim_cpu *c, const struct block_insns *b,
 static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 			       uint64_t ipa, bool write, uint64_t *pc_out)
 {
-	static struct block_insns b; /* large; the sim is single-threaded */
-	unsigned cand[MAX_CANDIDATES], n = 0, found = 0;
+	/* Large: static, as the sim is single-threaded (valgrind pays for
+	 * every byte of a frame at each call). */
+	static struct block_insns b;
+	static unsigned cand[MAX_CANDIDATES];
+	unsigned n = 0, found = 0;
 	bool have = false;
 
 	if (!load_block(c, &b))
@@ -195,6 +210,7 @@ static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 		*pc_out = b.start + 4 * cand[0];
 		return true;
 	}
+	load_writes(&b);
 	for (unsigned k = 0; k < n; k++) {
 		if (!could_be_faulting(c, &b, x, cand[k]))
 			continue;
@@ -264,6 +280,7 @@ static void drop_block(struct sim_cpu *c, uint64_t lo, uint64_t hi)
 		sim_drop_code(c, ipa, ipa + (hi - lo));
 	else
 		uc_ctl_flush_tb(c->uc);
+	sim_forget_code(c);
 }
 
 /*
@@ -285,15 +302,18 @@ static bool stale_block(struct sim_cpu *c, uint64_t *pc)
 	}
 	c->st.pc_guesses++;
 	drop_block(c, c->blk_start, c->blk_end);
-	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
+	sim_forget_code(c); /* code changed */
 	*pc = c->blk_start;
 	return true;
 }
 
 void sim_data_abort(struct sim_cpu *c)
 {
+	/* Static for the frame's size, as above: used only before the exit
+	 * to the core (another engine's abort may reuse it meanwhile). */
+	static uint64_t x[32];
 	bool write = is_write_fault(c->fault.type);
-	uint64_t ipa = c->fault.addr, x[32], pc = 0, far = ipa, ea_ipa;
+	uint64_t ipa = c->fault.addr, pc = 0, far = ipa, ea_ipa;
 	struct a64_ldst d;
 	uint32_t insn = 0, iss = 0;
 	bool decoded = false, stale = false, need_refill;
@@ -302,7 +322,7 @@ void sim_data_abort(struct sim_cpu *c)
 
 	regs_pull(c);
 	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
-	x[31] = uc_get(c, UC_ARM64_REG_SP);
+	x[31] = c->pulled_sp;
 	if (c->cfg.precise) {
 		pc = c->cur_pc;
 	} else {
@@ -428,7 +448,7 @@ static uint64_t s1_far(struct sim_cpu *c, uint64_t pc, uint64_t page, bool *cm)
 	*cm = false;
 	regs_pull(c);
 	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
-	x[31] = uc_get(c, UC_ARM64_REG_SP);
+	x[31] = c->pulled_sp;
 	if (!sim_read_insn(c, pc, &insn))
 		return page;
 	if (a64_decode_ldst(insn, &d))

@@ -115,8 +115,10 @@ static bool be_sysreg_write(void *ctx, uint32_t enc, uint64_t val)
 		 * would do with its own MSR, the core's emulation of it
 		 * does (a CP_REG write is raw in Unicorn, without its
 		 * TLB maintenance). */
-		if (is_translation_reg(enc))
+		if (is_translation_reg(enc)) {
 			uc_ctl_flush_tlb(c->uc);
+			sim_forget_code(c);
+		}
 		return true;
 	}
 	if (c && is_gic_el2_reg(enc))

@@ -19,11 +19,9 @@
 #include "vm/vm.h"
 
 #define PULL_X 31
-#define PULL_SP (PULL_X)
-#define PULL_SP_EL0 (PULL_X + 1)
-#define PULL_PC (PULL_X + 2)
-#define PULL_PSTATE (PULL_X + 3)
 #define PULL_COUNT (PULL_X + 4)
+/* What every pull reads, ahead of the general registers. */
+enum { PULL_SP, PULL_SP_EL0, PULL_PC, PULL_PSTATE, PULL_FIXED };
 
 static int gpr_id(unsigned n)
 {
@@ -72,8 +70,10 @@ bool uc_cp_write(struct sim_cpu *c, uint32_t enc, uint64_t val)
 
 	cp_from_enc(enc, &cp);
 	cp.val = val;
-	if (sim_is_s1_reg(enc))
+	if (sim_is_s1_reg(enc)) {
 		c->s1_cached = false;
+		sim_forget_code(c);
+	}
 	return uc_reg_write(c->uc, UC_ARM64_REG_CP_REG, &cp) == UC_ERR_OK;
 }
 
@@ -100,32 +100,47 @@ static unsigned pstate_el(uint64_t pstate)
 	return (unsigned)(pstate >> 2) & 3u;
 }
 
+/*
+ * The exception entry to EL2 as the core sees it: every general register,
+ * SP_EL0, PC and PSTATE in c->v->regs. Reading a register out of Unicorn
+ * is a call each (most of an exit's cost when all 31 were read): only
+ * those a block run since the last pull may have written (c->gpr_dirty,
+ * from the block hook) are read, the others are still the shadow's.
+ */
+/* The argument arrays of the two below are static: the sim is
+ * single-threaded, neither can be re-entered, and a frame of this size
+ * costs valgrind a range of stack permissions at every call. */
 void regs_pull(struct sim_cpu *c)
 {
-	/* Built once: the sim is single-threaded, and setting up the pointer
-	 * array on every trap cost as much as a tenth of the pull. */
 	static int ids[PULL_COUNT];
-	static uint64_t vals[PULL_COUNT];
 	static void *ptrs[PULL_COUNT];
-	struct vcpu_regs *r = &c->v->regs;
+	static uint64_t vals[PULL_FIXED];
+	struct vcpu_regs *s = &c->shadow;
+	uint32_t dirty = c->gpr_dirty & ((1u << PULL_X) - 1);
+	int n = PULL_FIXED;
 
-	if (!ids[PULL_PSTATE]) {
-		for (unsigned i = 0; i < PULL_X; i++)
-			ids[i] = gpr_id(i);
-		ids[PULL_SP] = UC_ARM64_REG_SP;
-		ids[PULL_SP_EL0] = UC_ARM64_REG_SP_EL0;
-		ids[PULL_PC] = UC_ARM64_REG_PC;
-		ids[PULL_PSTATE] = UC_ARM64_REG_PSTATE;
-		for (unsigned i = 0; i < PULL_COUNT; i++)
-			ptrs[i] = &vals[i];
-	}
+	ids[PULL_SP] = UC_ARM64_REG_SP;
+	ids[PULL_SP_EL0] = UC_ARM64_REG_SP_EL0;
+	ids[PULL_PC] = UC_ARM64_REG_PC;
+	ids[PULL_PSTATE] = UC_ARM64_REG_PSTATE;
+	for (unsigned i = 0; i < PULL_FIXED; i++)
+		ptrs[i] = &vals[i];
 	vals[PULL_PSTATE] = 0; /* PSTATE is read as 32 bits */
-	uc_reg_read_batch(c->uc, ids, ptrs, PULL_COUNT);
-	memcpy(r->x, vals, sizeof(r->x));
-	r->pc = vals[PULL_PC];
-	r->pstate = vals[PULL_PSTATE];
-	r->sp_el0 = uses_sp_el0(r->pstate) ? vals[PULL_SP] : vals[PULL_SP_EL0];
-	c->shadow = *r;
+	for (; dirty; dirty &= dirty - 1) {
+		unsigned i = (unsigned)__builtin_ctz(dirty);
+
+		ids[n] = gpr_id(i);
+		ptrs[n++] = &s->x[i];
+	}
+	uc_reg_read_batch(c->uc, ids, ptrs, n);
+	s->pc = vals[PULL_PC];
+	s->pstate = vals[PULL_PSTATE];
+	s->sp_el0 = uses_sp_el0(s->pstate) ? vals[PULL_SP] : vals[PULL_SP_EL0];
+	c->pulled_sp = vals[PULL_SP];
+	c->v->regs = *s;
+	/* The block that trapped may go on after the exit (an emulated
+	 * MRS): what it writes is still to come. */
+	c->gpr_dirty = c->blk_writes;
 }
 
 uint64_t sim_read_sp_el1(struct sim_cpu *c)
@@ -162,9 +177,9 @@ static void rebuild_el(struct sim_cpu *c)
 void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 {
 	struct vcpu_regs *r = &c->v->regs, *s = &c->shadow;
-	int ids[PULL_COUNT + 2];
-	uint64_t vals[PULL_COUNT + 2];
-	void *ptrs[PULL_COUNT + 2];
+	static int ids[PULL_COUNT + 2];
+	static uint64_t vals[PULL_COUNT + 2];
+	static void *ptrs[PULL_COUNT + 2];
 	int n = 0;
 	bool el_change = false;
 
@@ -177,8 +192,10 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 	} while (0)
 
 	for (unsigned i = 0; i < PULL_X; i++)
-		if (r->x[i] != s->x[i])
+		if (r->x[i] != s->x[i]) {
 			PUSH(gpr_id(i), r->x[i]);
+			s->x[i] = r->x[i];
+		}
 	if (r->pstate != s->pstate || r->sp_el0 != s->sp_el0) {
 		uint64_t sp1 = sim_read_sp_el1(c);
 
@@ -196,7 +213,9 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 		uc_reg_write_batch(c->uc, ids, ptrs, n);
 	if (el_change)
 		rebuild_el(c);
-	*s = *r;
+	/* The shadow's X registers are r's now: only the rest is copied. */
+	s->sp_el0 = r->sp_el0;
+	s->pstate = r->pstate;
 	s->pc = natural_pc;
 }
 
@@ -213,6 +232,7 @@ void regs_push_all(struct sim_cpu *c)
 	uc_set(c, UC_ARM64_REG_PC, r->pc);
 	rebuild_el(c);
 	c->shadow = *r;
+	c->gpr_dirty = 0;
 }
 
 /*
@@ -252,6 +272,7 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 		return why ? (*why = "out of memory", -1) : -1;
 	c->v = v;
 	c->gic = gic;
+	c->code_gen = 1; /* every block cache entry (gen 0) is empty */
 	if (cfg)
 		c->cfg = *cfg;
 	c->scheduled = c->cfg.scheduled;

@@ -38,7 +38,7 @@
 #include "vtimer.h"
 
 #define SIM_MAX_REGIONS 512
-#define SIM_ERET_CACHE 1024
+#define SIM_BLOCK_CACHE 1024u
 #define SIM_MAX_STUCK_EXITS 10000u
 #define SIM_IC_FLUSHES_PER_TB_FLUSH 2048u
 #define SIM_MAX_IDLE_HOOKS 10000000u
@@ -115,6 +115,12 @@ struct sim_cpu {
 	 * writes only what the core changed relative to this. */
 	struct vcpu_regs shadow;
 	uint64_t shadow_sp_el1;
+	uint64_t pulled_sp; /* the SP in use, as the last pull read it */
+	/* Xn (bit n) that the blocks run since the last pull may have
+	 * written: a pull reads only these from Unicorn, the others are
+	 * still the shadow's. */
+	uint32_t gpr_dirty;
+	uint32_t blk_writes; /* ... of the block that runs now */
 
 	bool stop_requested;
 	bool ic_flush;	   /* the guest invalidated its instruction cache */
@@ -127,13 +133,22 @@ struct sim_cpu {
 	bool apply_pending; /* core's PC/PSTATE not yet in Unicorn */
 	uint64_t apply_at;  /* the MRS/MSR that asked for it */
 	struct vcpu_regs apply_regs;
-	/* Whether the blocks Unicorn ran end in an ERET (direct-mapped by
-	 * address): only after one can PSTATE.IL be set. */
-	struct {
+	/* What the sim knows of the blocks Unicorn ran (direct-mapped by
+	 * address; an entry of an older code_gen is empty): whether a block
+	 * ends in an ERET (only after one can PSTATE.IL be set) or a WFE
+	 * (which HCR_EL2.TWE may trap), and which
+	 * general registers it may write (a64_gpr_writes). code_gen moves
+	 * on whenever the code at an address may have changed: dropped
+	 * translations, a TLB flush, a new Stage-1 or Stage-2. */
+	struct sim_block_info {
 		uint64_t addr;
 		uint32_t size;
+		uint32_t gen;
+		uint32_t writes;
 		bool eret;
-	} eret_cache[SIM_ERET_CACHE];
+		bool wfe;
+	} blocks[SIM_BLOCK_CACHE];
+	uint32_t code_gen;
 	bool after_eret; /* the previous block ended in an ERET */
 	bool wfe_armed;	 /* a block ending in a trapped WFE runs */
 	bool wfe_trap;	 /* ... and the WFE has executed */
@@ -272,6 +287,9 @@ void sim_apply_remap(struct sim_cpu *c);
 void sim_unmap_all(struct sim_cpu *c);
 bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa);
 bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn);
+/* The n instructions at va in host memory, if one translation and one of
+ * Unicorn's regions hold them all; NULL otherwise. */
+const uint32_t *sim_code_words(struct sim_cpu *c, uint64_t va, unsigned n);
 bool sim_s1_regs(struct sim_cpu *c, struct s1w_regs *r);
 /* SCTLR/TCR/TTBR0/TTBR1_EL1: a write to one drops the cached copy. */
 bool sim_is_s1_reg(uint32_t enc);
@@ -286,6 +304,13 @@ void sim_drop_code(struct sim_cpu *c, uint64_t lo, uint64_t hi);
 void sim_drop_region_code(struct sim_cpu *c, bool exec_only);
 
 /* uc_hooks.c: the hooks on blocks, exceptions and memory faults */
+/* The code at some address may be different from now on (or run through
+ * another translation): forget what the block cache says of it. */
+static inline void sim_forget_code(struct sim_cpu *c)
+{
+	if (++c->code_gen == 0)
+		c->code_gen = 1; /* 0 is an empty entry's */
+}
 int sim_install_hooks(struct sim_cpu *c);
 int sim_install_code_hook(struct sim_cpu *c);
 /* Count a hook call; true (and the run is ending) once the calls made

@@ -31,27 +31,69 @@ static bool illegal_state(struct sim_cpu *c, uint64_t pc)
 	return true;
 }
 
-/* Does the block [addr, addr + size) end in an ERET? Read once per block
- * (ERET always ends one), then remembered. */
-static bool ends_in_eret(struct sim_cpu *c, uint64_t addr, uint32_t size)
-{
-	unsigned i = (unsigned)(addr >> 2) % SIM_ERET_CACHE;
-	uint32_t last = 0;
+#define ALL_GPRS 0x7fffffffu
 
-	if (c->eret_cache[i].addr != addr || c->eret_cache[i].size != size) {
-		c->eret_cache[i].addr = addr;
-		c->eret_cache[i].size = size;
-		c->eret_cache[i].eret =
-		    sim_read_insn(c, addr + size - 4, &last) &&
-		    last == A64_ERET;
+/* The general registers insn may write. An access the decoder does not
+ * know (none that a Cortex-A57 executes) may write any. */
+static uint32_t insn_writes(uint32_t insn)
+{
+	struct a64_ldst d;
+
+	if ((insn & 0x0a000000u) == 0x08000000u && !a64_decode_ldst(insn, &d))
+		return ALL_GPRS;
+	return a64_gpr_writes(insn) & ALL_GPRS; /* SP is always pulled */
+}
+
+/* Read the block's instructions: its last one (an ERET always ends a
+ * block, a WFE does in Unicorn) and every register one of them may
+ * write. Out of line: the block hook's own frame stays small. */
+static __attribute__((noinline)) void learn_block(struct sim_cpu *c,
+						  struct sim_block_info *b)
+{
+	unsigned n = b->size / 4;
+	const uint32_t *p = sim_code_words(c, b->addr, n);
+	uint32_t insn = 0, w = 0;
+
+	b->eret = false;
+	b->wfe = false;
+	for (unsigned i = 0; i < n; i++) {
+		if (p) {
+			insn = p[i];
+		} else if (!sim_read_insn(c, b->addr + 4ull * i, &insn)) {
+			b->writes = ALL_GPRS;
+			return;
+		}
+		w |= insn_writes(insn);
 	}
-	return c->eret_cache[i].eret;
+	b->writes = n ? w : ALL_GPRS;
+	b->eret = n && insn == A64_ERET;
+	b->wfe = n && insn == A64_WFE;
+}
+
+/* What the block [addr, addr + size) is: read once, then remembered
+ * until the code may have changed (sim_forget_code). */
+static const struct sim_block_info *block_info(struct sim_cpu *c, uint64_t addr,
+					       uint32_t size)
+{
+	/* Folded: code 4 KiB apart (a loop and the vector it traps to)
+	 * must not share a slot. */
+	unsigned h = (unsigned)((addr >> 2) ^ (addr >> 12) ^ (addr >> 22));
+	struct sim_block_info *b = &c->blocks[h % SIM_BLOCK_CACHE];
+
+	if (b->gen != c->code_gen || b->addr != addr || b->size != size) {
+		b->gen = c->code_gen;
+		b->addr = addr;
+		b->size = size;
+		learn_block(c, b);
+	}
+	return b;
 }
 
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 		       void *opaque)
 {
 	struct sim_cpu *c = opaque;
+	const struct sim_block_info *b;
 
 	(void)uc;
 	if (sim_pcpu.stop_flag && *sim_pcpu.stop_flag) {
@@ -104,20 +146,18 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size,
 			return;
 		}
 	}
-	c->after_eret = ends_in_eret(c, addr, size);
+	b = block_info(c, addr, size);
+	c->after_eret = b->eret;
+	c->blk_writes = b->writes;
+	c->gpr_dirty |= b->writes;
 	c->blk_start = addr;
 	c->blk_end = addr + size;
 	c->phantom = false;
 	if (!c->cfg.precise)
 		sim_pcpu.now += size >> 2;
-	if (el2_traps_wfe()) {
-		uint32_t last;
-
-		if (sim_read_insn(c, c->blk_end - 4, &last) &&
-		    last == A64_WFE) {
-			c->wfe_armed = true;
-			c->wfe_pc = c->blk_end - 4;
-		}
+	if (b->wfe && el2_traps_wfe()) {
+		c->wfe_armed = true;
+		c->wfe_pc = c->blk_end - 4;
 	}
 }
 
@@ -229,6 +269,20 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 	sim_guest_undef(c, pc);
 }
 
+/* Not trapped: the SMC reaches the (fake) EL3 firmware. Out of line:
+ * its frame would be the interrupt hook's on every exception. */
+static __attribute__((noinline)) void smc_to_firmware(struct sim_cpu *c,
+						      uint64_t next_pc)
+{
+	uint64_t a[18];
+
+	regs_pull(c);
+	memcpy(a, c->v->regs.x, sizeof(a));
+	hal_smc_forward(a);
+	memcpy(c->v->regs.x, a, sizeof(a));
+	regs_push(c, next_pc);
+}
+
 static void smc(struct sim_cpu *c, uint64_t next_pc)
 {
 	uint64_t pc = next_pc - 4;
@@ -246,16 +300,7 @@ static void smc(struct sim_cpu *c, uint64_t next_pc)
 		sim_finish_trap(c, act);
 		return;
 	}
-	/* Not trapped: the SMC reaches the (fake) EL3 firmware. */
-	{
-		uint64_t a[18];
-
-		regs_pull(c);
-		memcpy(a, c->v->regs.x, sizeof(a));
-		hal_smc_forward(a);
-		memcpy(c->v->regs.x, a, sizeof(a));
-		regs_push(c, next_pc);
-	}
+	smc_to_firmware(c, next_pc);
 }
 
 /*
@@ -286,7 +331,7 @@ static void alignment_fault(struct sim_cpu *c, uint64_t pc)
 
 	regs_pull(c);
 	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
-	x[31] = uc_get(c, UC_ARM64_REG_SP);
+	x[31] = c->pulled_sp;
 	if (!sim_read_insn(c, pc, &insn) || !a64_decode_ldst(insn, &d) ||
 	    !misaligned(&d, ea = a64_ldst_ea(&d, x, pc))) {
 		sim_fail(c,

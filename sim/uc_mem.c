@@ -14,6 +14,7 @@
 #include "uc_cpu_priv.h"
 
 #define PAGE 0x1000ull
+#define UC_PAGE 0x400ull /* Unicorn's TLB page for AArch64 */
 
 bool sim_load_s2_config(struct sim_cpu *c)
 {
@@ -171,6 +172,7 @@ void sim_apply_remap(struct sim_cpu *c)
 	/* Unicorn's TLB holds VA -> host translations through the old
 	 * Stage-2. */
 	uc_ctl_flush_tlb(c->uc);
+	sim_forget_code(c);
 }
 
 /*
@@ -236,16 +238,13 @@ enum s1w_status sim_s1_translate(struct sim_cpu *c, uint64_t va,
 	return s1w_translate(&regs, va, acc, el0, read_desc, c, res);
 }
 
-/* VA -> IPA at the current EL, whatever the access may do there: the
- * decode of an access that faulted needs the address it went to. */
-bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
+static __attribute__((noinline)) bool va_to_ipa_walk(struct sim_cpu *c,
+						     uint64_t va, uint64_t *ipa)
 {
 	struct s1w_regs regs;
 	struct s1w_result r;
 	enum s1w_status st;
 
-	/* With the MMU off, Stage 1 is flat for every EL: no walk, and no
-	 * read of PSTATE for the EL (most exits of a bare-metal guest). */
 	if (sim_s1_regs(c, &regs) && !(regs.sctlr & 1u)) {
 		*ipa = va;
 		return true;
@@ -256,6 +255,19 @@ bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
 		return false;
 	*ipa = r.ipa;
 	return true;
+}
+
+/* VA -> IPA at the current EL, whatever the access may do there: the
+ * decode of an access that faulted needs the address it went to. With the
+ * MMU off, Stage 1 is flat for every EL: no walk, no read of PSTATE for
+ * the EL, and no frame for one (most exits of a bare-metal guest). */
+bool sim_va_to_ipa(struct sim_cpu *c, uint64_t va, uint64_t *ipa)
+{
+	if (c->s1_cached && !(c->s1_regs.sctlr & 1u)) {
+		*ipa = va;
+		return true;
+	}
+	return va_to_ipa_walk(c, va, ipa);
 }
 
 static uint32_t s1_to_uc_prot(uint8_t perm)
@@ -286,7 +298,10 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type,
 	bool el0;
 
 	(void)uc;
-	if (c->fill_identity) {
+	/* Identity while sim_drop_code() runs; and with the MMU off, what
+	 * s1walk answers for either EL (no PSTATE read for the EL: every
+	 * MMIO access of a bare-metal guest comes here). */
+	if (c->fill_identity || (c->s1_cached && !(c->s1_regs.sctlr & 1u))) {
 		e->paddr = va;
 		e->perms = UC_PROT_ALL;
 		return true;
@@ -330,6 +345,7 @@ void sim_drop_code(struct sim_cpu *c, uint64_t lo, uint64_t hi)
 	uc_ctl_remove_cache(c->uc, lo, hi);
 	c->fill_identity = false;
 	uc_ctl_flush_tlb(c->uc);
+	sim_forget_code(c);
 }
 
 void sim_drop_region_code(struct sim_cpu *c, bool exec_only)
@@ -342,6 +358,7 @@ void sim_drop_region_code(struct sim_cpu *c, bool exec_only)
 						c->regions[i].size);
 	c->fill_identity = false;
 	uc_ctl_flush_tlb(c->uc);
+	sim_forget_code(c);
 }
 
 /*
@@ -366,6 +383,24 @@ static const uint32_t *mapped_insn(struct sim_cpu *c, uint64_t ipa)
 		r = &c->regions[i];
 	}
 	return (const uint32_t *)(r->host + (ipa - r->ipa));
+}
+
+/* A translated block never crosses one of Unicorn's 1 KiB pages (QEMU
+ * bounds a block's instructions to its page): one translation covers it. */
+const uint32_t *sim_code_words(struct sim_cpu *c, uint64_t va, unsigned n)
+{
+	uint64_t ipa, bytes = 4ull * n;
+	const uint32_t *p;
+	const struct uc_region *r;
+
+	if ((va & 3) || !n || ((va ^ (va + bytes - 1)) & ~(UC_PAGE - 1)) ||
+	    !sim_va_to_ipa(c, va, &ipa))
+		return NULL;
+	p = mapped_insn(c, ipa);
+	if (!p)
+		return NULL;
+	r = &c->regions[c->fetch_hint];
+	return ipa - r->ipa + bytes <= r->size ? p : NULL;
 }
 
 bool sim_read_insn(struct sim_cpu *c, uint64_t va, uint32_t *insn)

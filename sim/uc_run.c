@@ -79,13 +79,15 @@ static bool irqs_masked(struct sim_cpu *c)
 /*
  * Decide when the block hook has to look again. Returns true if something
  * must be handled before the next block (a physical IRQ, or a virtual one
- * the guest does not mask).
+ * the guest does not mask). 'lines_set': sim_update_lines() ran since
+ * anything the lines depend on (time, timers, list registers) changed.
  */
-static bool evaluate_events(struct sim_cpu *c)
+static bool evaluate_events(struct sim_cpu *c, bool lines_set)
 {
 	uint64_t t = sim_timer_deadline(c);
 
-	sim_update_lines(c);
+	if (!lines_set)
+		sim_update_lines(c);
 	if (fgic_irq_signaled(c->gic))
 		return true;
 	c->deadline = t < sim_pcpu.limit ? t : sim_pcpu.limit;
@@ -116,7 +118,7 @@ bool sim_block_event(struct sim_cpu *c)
 		c->next_event = sim_pcpu.now + 1;
 		return false;
 	}
-	return evaluate_events(c);
+	return evaluate_events(c, false);
 }
 
 static void take_irq(struct sim_cpu *c)
@@ -153,9 +155,10 @@ static void process_events(struct sim_cpu *c)
 		}
 		take_irq(c);
 	}
+	/* Taking a virtual IRQ changes neither the time nor a line. */
 	if (vcpuif_irq_signaled() && !irqs_masked(c))
 		sim_enter_el1(c, true, 0, false, 0, uc_get(c, UC_ARM64_REG_PC));
-	if (c->result == SIM_RUNNING && evaluate_events(c))
+	if (c->result == SIM_RUNNING && evaluate_events(c, true))
 		c->next_event = 0;
 }
 

@@ -16,6 +16,8 @@
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
 
+#define UC_PAGE 0x400ull /* Unicorn's TLB page for AArch64 */
+
 #define IC_IALLUIS SYSREG_ENC(1, 0, 7, 1, 0)
 #define IC_IALLU SYSREG_ENC(1, 0, 7, 5, 0)
 #define IC_IVAU SYSREG_ENC(1, 3, 7, 5, 1)
@@ -140,17 +142,29 @@ static uint64_t natural_next(struct sim_cpu *c, uint64_t pc)
 	return c->blk_end == pc + 4 ? pc : pc + 4;
 }
 
+/*
+ * A block also ends after pc for reasons of its own: at one of Unicorn's
+ * 1 KiB pages or at QEMU's 512 instructions, chained straight to the next
+ * block. If the register is one Unicorn implements, the PC write (needed
+ * for one it does not) then leaves that next block after its hook ran,
+ * and the block hook runs again when it really starts: the per-block
+ * clock counted the block twice. There, the access also stops emulation:
+ * the next block's hook sees the stop and neither counts nor runs it, and
+ * the run loop resumes at pc + 4 either way.
+ */
+#define QEMU_MAX_BLOCK_INSNS 512u
+static void end_at_block_end(struct sim_cpu *c, uint64_t pc)
+{
+	if (((pc + 4) & (UC_PAGE - 1)) == 0 ||
+	    c->blk_end - c->blk_start >= 4ull * QEMU_MAX_BLOCK_INSNS)
+		sim_request_stop(c);
+}
+
 static uint32_t emulated(struct sim_cpu *c, uint64_t pc)
 {
 	if (natural_next(c, pc) == pc) {
-		/* Unicorn leaves for the PC written, but where the next block
-		 * is already translated and chained it first calls that
-		 * block's hook, which would count the block once more than
-		 * it runs (the smp fixture's secondary entry, once its MRS
-		 * MPIDR_EL1 ended a 1 KiB page). That hook, or the next one,
-		 * stops the run instead, uncounted. */
 		uc_set(c, UC_ARM64_REG_PC, pc + 4);
-		sim_stop_before_next_block(c);
+		end_at_block_end(c, pc);
 	}
 	return 1;
 }
@@ -322,6 +336,8 @@ static uint32_t sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
 		return 1; /* the vCPU or VM is stopping */
 	if (c->v->regs.pc == pc + 4 && c->v->regs.pstate == c->shadow.pstate) {
 		regs_push(c, natural_next(c, pc));
+		if (natural_next(c, pc) == pc)
+			end_at_block_end(c, pc);
 		return 1;
 	}
 	return redirect_from_sysreg(c, pc);
@@ -351,6 +367,8 @@ static uint32_t dc_zva(struct sim_cpu *c, uc_arm64_reg reg, uint64_t pc)
 		return 1;
 	if (c->v->regs.pc == pc + 4 && c->v->regs.pstate == c->shadow.pstate) {
 		regs_push(c, natural_next(c, pc));
+		if (natural_next(c, pc) == pc)
+			end_at_block_end(c, pc);
 		return 1;
 	}
 	if (natural_next(c, pc) != pc)
@@ -436,7 +454,7 @@ void sim_ic_invalidate(struct sim_cpu *c)
 
 	c->ic_flush = false;
 	c->ic_flush_all = false;
-	memset(c->eret_cache, 0, sizeof(c->eret_cache)); /* code changed */
+	sim_forget_code(c); /* code changed */
 	/* Invalidated translations keep their space in Unicorn's code buffer;
 	 * when it fills up, Unicorn flushes it from inside the run, and 2.1.1
 	 * then crashed chaining blocks (hostile seeds of 10 M instructions,
@@ -484,14 +502,18 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 
 	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
 		ic_invalidate_later(c, enc, reg);
-	if (!is_read && sim_is_s1_reg(enc))
+	if (!is_read && sim_is_s1_reg(enc)) {
 		c->s1_cached = false;
+		sim_forget_code(c); /* VAs translate anew */
+	}
 	/* Unicorn's own TLBI by VA drops one 1 KiB TLB page: right when its
 	 * own walk filled the TLB (it tracks the real page size), not with
 	 * the fill hook, whose entries are all 1 KiB. Every TLBI drops the
 	 * whole TLB, which covers any page size and any TLBI scope. */
-	if (SYSREG_OP0(enc) == 1 && SYSREG_CRN(enc) == TLBI_CRN)
+	if (SYSREG_OP0(enc) == 1 && SYSREG_CRN(enc) == TLBI_CRN) {
 		uc_ctl_flush_tlb(c->uc);
+		sim_forget_code(c);
+	}
 	/* What EL0 may not do, Unicorn refuses itself (the access raises an
 	 * UNDEF that udef() turns into EC 0x18 where EL1 traps it): a
 	 * redirect from here would be late for a register Unicorn

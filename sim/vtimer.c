@@ -29,20 +29,3 @@ void vtimer_tval_write(struct vtimer *t, uint64_t count, uint64_t val)
 {
 	t->cval = count + (uint64_t)(int64_t)(int32_t)(uint32_t)val;
 }
-
-bool vtimer_output(const struct vtimer *t, uint64_t count)
-{
-	return (t->ctl & CNT_CTL_ENABLE) && !(t->ctl & CNT_CTL_IMASK) &&
-	       condition_met(t, count);
-}
-
-uint64_t vtimer_deadline(const struct vtimer *t, uint64_t offset)
-{
-	uint64_t phys = t->cval + offset;
-
-	if (!(t->ctl & CNT_CTL_ENABLE) || (t->ctl & CNT_CTL_IMASK))
-		return SIM_TIME_NEVER;
-	if (phys < t->cval || phys >> (64 - SIM_ICOUNT_SHIFT))
-		return SIM_TIME_NEVER; /* beyond the end of virtual time */
-	return phys << SIM_ICOUNT_SHIFT;
-}

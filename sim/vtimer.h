@@ -35,14 +35,28 @@ void vtimer_ctl_write(struct vtimer *t, uint64_t val);
 uint64_t vtimer_tval_read(const struct vtimer *t, uint64_t count);
 void vtimer_tval_write(struct vtimer *t, uint64_t count, uint64_t val);
 
-/* The timer's interrupt output: ENABLE, not IMASK, and count >= CVAL. */
-bool vtimer_output(const struct vtimer *t, uint64_t count);
+/* The timer's interrupt output: ENABLE, not IMASK, and count >= CVAL.
+ * Inline, as the next one: every event check asks both of each timer. */
+static inline bool vtimer_output(const struct vtimer *t, uint64_t count)
+{
+	return (t->ctl & CNT_CTL_ENABLE) && !(t->ctl & CNT_CTL_IMASK) &&
+	       count >= t->cval;
+}
 
 /* Earliest virtual time at which the output will be asserted given the
  * offset between the physical count and this timer's count
  * (count = physical - offset), or SIM_TIME_NEVER. Only meaningful while
  * the output is low. */
-uint64_t vtimer_deadline(const struct vtimer *t, uint64_t offset);
+static inline uint64_t vtimer_deadline(const struct vtimer *t, uint64_t offset)
+{
+	uint64_t phys = t->cval + offset;
+
+	if (!(t->ctl & CNT_CTL_ENABLE) || (t->ctl & CNT_CTL_IMASK))
+		return SIM_TIME_NEVER;
+	if (phys < t->cval || phys >> (64 - SIM_ICOUNT_SHIFT))
+		return SIM_TIME_NEVER; /* beyond the end of virtual time */
+	return phys << SIM_ICOUNT_SHIFT;
+}
 
 /* The EL2 physical timer (CNTHP): the hypervisor's own, on the physical
  * count, its registers in the HAL's register file (sim/hyp_timer.c). Its

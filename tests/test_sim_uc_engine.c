@@ -565,49 +565,6 @@ static void test_ic_iallu_after_smc_runs_once(void **state)
 	free(run);
 }
 
-/*
- * An MRS the sim emulates, the last instruction before a 1 KiB boundary
- * (where Unicorn ends its blocks): the sim writes the PC, and Unicorn,
- * once the next block is translated and chained, calls that block's hook
- * before it leaves for the PC written. Counted there, the block counted
- * twice: block mode ran 2 instructions ahead of precise mode on each
- * pass after the first (the smp fixture's secondary entry, when a code
- * layout put its MRS MPIDR_EL1 there).
- */
-static const uint32_t page_end_mrs_start[] = {
-    0xd2800063, /* 1 mov x3, #3 */
-    0x140000fe, /* 2 b 0x3fc */
-};
-
-static const uint32_t page_end_mrs_loop[] = {
-    0xd503201f, /*       nop (never runs) */
-    0xd53800a1, /* 0x3fc mrs x1, mpidr_el1   3 passes: 3 * 3 = 9 */
-    0xf1000463, /* 0x400 subs x3, x3, #1 */
-    0x54ffffc1, /* 0x404 b.ne 0x3fc */
-    0xaa0303e0, /* 12    mov x0, x3 */
-    0xd4000002, /* 13    hvc #0              report: 0 */
-    0xd2b08000, /* 14    mov x0, #0x84000000 */
-    0xf2800100, /* 15    movk x0, #8 */
-    0xd4000002, /* 16    hvc #0              SYSTEM_OFF */
-};
-
-static void test_emulated_mrs_at_page_end_counts_once(void **state)
-{
-	static const struct chunk img[] = {CHUNK(0, page_end_mrs_start),
-					   CHUNK(0x3f8, page_end_mrs_loop)};
-	struct run *run = malloc(sizeof(*run));
-
-	(void)state;
-	run_both(img, 2, run);
-	assert_int_equal(run->result, SIM_VM_OFF);
-	assert_int_equal(run->n, 2);
-	assert_int_equal(run->rec[0].vtime, 13);
-	assert_int_equal(run->rec[0].a, 0);
-	assert_int_equal(run->rec[1].vtime, 16);
-	assert_int_equal(run->st.vtime, 16);
-	free(run);
-}
-
 /* A guest whose vector table is unmapped loops between an abort and its
  * injection without executing anything: a guest error, not a hang. */
 static const uint32_t no_vectors_code[] = {
@@ -643,7 +600,6 @@ int main(void)
 	    cmocka_unit_test(test_wfe_smc_and_stage2_change),
 	    cmocka_unit_test(test_exception_loop_stops),
 	    cmocka_unit_test(test_ic_iallu_after_smc_runs_once),
-	    cmocka_unit_test(test_emulated_mrs_at_page_end_counts_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
