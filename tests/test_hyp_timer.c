@@ -56,6 +56,7 @@ static void rtc_alarm_through_intid_26(void **state)
 	(void)state;
 	test_vm_gic_enable(&tvm, 34, 0x80);
 	sim_sysreg_set(A64_SR_CNTPCT_EL0, 1000);
+	rtc_wr(0x008, 0); /* RTCLR: count from 0, not the time of day */
 	rtc_wr(0x004, 3); /* RTCMR */
 	rtc_wr(0x00c, 1); /* RTCCR: start at count 1000 */
 	rtc_wr(0x010, 1); /* RTCIMSC */
