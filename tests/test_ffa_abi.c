@@ -244,9 +244,10 @@ static void pig_descriptors(void **state)
 
 		assert_int_equal(d[0] | d[1] << 8, i + 1); /* ID */
 		assert_int_equal(d[2] | d[3] << 8, 1);	   /* 1 context */
-		/* properties: AArch64 (bit 8), no messaging */
+		/* properties: AArch64 (bit 8); receives (bit 0) and sends
+		 * (bit 1) direct requests */
 		assert_int_equal(d[4] | d[5] << 8 | d[6] << 16 | d[7] << 24,
-				 0x100);
+				 0x103);
 		assert_memory_equal(d + 8, zero, 16); /* nil UUID */
 	}
 }
@@ -276,14 +277,14 @@ static void pig_regs(void **state)
 	assert_int_equal(r[2], 2 | 2ull << 16 | 24ull << 48);
 	for (unsigned i = 0; i < 3; i++) {
 		assert_int_equal(r[3 + 3 * i],
-				 (i + 1) | 1ull << 16 | 0x100ull << 32);
+				 (i + 1) | 1ull << 16 | 0x103ull << 32);
 		assert_int_equal(r[4 + 3 * i], 0);
 		assert_int_equal(r[5 + 3 * i], 0);
 	}
 	for (unsigned k = 12; k < 18; k++)
 		assert_int_equal(r[k], 0);
 	r = CALL(0, 0xc400008b, 0, 0, 2, 0, 0); /* from index 2 */
-	assert_int_equal(r[3], 3 | 1ull << 16 | 0x100ull << 32);
+	assert_int_equal(r[3], 3 | 1ull << 16 | 0x103ull << 32);
 	assert_int_equal(r[6], 0);
 	ffa_fx_assert_err(CALL(0, 0xc400008b, 0, 0, 3, 0, 0), FX_INVALID);
 	ffa_fx_assert_err(CALL(0, 0xc400008b, 0, 0, 1u << 16, 0, 0),

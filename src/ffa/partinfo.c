@@ -10,9 +10,11 @@
 #define INFO_SIZE_V1_1 24u
 #define INFO_SIZE_V1_0 8u
 #define INFO_FLAG_COUNT_ONLY 1u
-/* Partition properties: bit 8, runs in AArch64. No messaging yet (bits
- * [3:0] clear); the ID is a PE endpoint ID (bits [5:4] = 0). */
-#define INFO_PROP_AARCH64 (1u << 8)
+/* Partition properties: bit 8, runs in AArch64; bits 0 and 1, receives
+ * and sends direct requests (msg.c: every VM may do both); the ID is a
+ * PE endpoint ID (bits [5:4] = 0). A guest's FF-A driver reads bit 0
+ * before it sends a partition a direct request. */
+#define INFO_PROPS (1u << 8 | 1u << 1 | 1u << 0)
 #define REGS_PER_CALL 5u
 
 /* The n-th live VM (0-based) or NULL. */
@@ -70,7 +72,7 @@ void ffa_partition_info_get(struct ffa_vm *f, struct smccc_call *c)
 
 		ffa_put16(d, ffa_id_of(p->vm));
 		ffa_put16(d + 2, p->vm->nvcpus);
-		ffa_put32(d + 4, INFO_PROP_AARCH64);
+		ffa_put32(d + 4, INFO_PROPS);
 		/* UUID (bytes 8..23, v1.1): nil. */
 	}
 	f->rx_full = true;
@@ -106,6 +108,6 @@ void ffa_partition_info_get_regs(struct ffa_vm *f, struct smccc_call *c)
 		 * then the UUID (nil) in two. */
 		c->res[3 + 3 * (i - start)] = ffa_id_of(p->vm) |
 					      (uint64_t)p->vm->nvcpus << 16 |
-					      (uint64_t)INFO_PROP_AARCH64 << 32;
+					      (uint64_t)INFO_PROPS << 32;
 	}
 }
