@@ -333,7 +333,7 @@ static enum hal_exit map(struct vcpu *v)
  * VM 2 sends VM 1, which waits in MSG_WAIT, an indirect message while an
  * interrupt for VM 1 is pending as well: the message ends the wait
  * (FFA_RUN), and the interrupt is not lost: VM 1's next MSG_WAIT returns
- * FFA_INTERRUPT at once.
+ * FFA_INTERRUPT at once, after which VM 1 takes no request.
  */
 static enum hal_exit indirect(struct vcpu *v, unsigned n)
 {
@@ -393,6 +393,19 @@ static enum hal_exit indirect(struct vcpu *v, unsigned n)
 		assert_ptr_equal(v, vm_vcpu(0));
 		assert_woken(v, INTERRUPT, 0);
 		sgi3_off(0);
+		/* VM 1 runs VM 2 out of its MSG_WAIT and gives it the CPU. */
+		return call(v, RUN, 0x00020000, 0, 0);
+	case 11:
+		assert_ptr_equal(v, vm_vcpu(1));
+		assert_woken(v, RUN, 0x00020000);
+		/* VM 1 left its wait for the interrupt: no request now. */
+		return call(v, DIRECT_REQ, 0x00020001, 0, 0);
+	case 12:
+		assert_status(v, 0xfffffffc); /* BUSY */
+		return call(v, SYSTEM_OFF, 0, 0, 0);
+	case 13:
+		assert_ptr_equal(v, vm_vcpu(0));
+		assert_int_equal(v->regs.x[0], SUCCESS); /* its RUN */
 		return call(v, SYSTEM_OFF, 0, 0, 0);
 	default:
 		fail_msg("step %u: entered after SYSTEM_OFF", n);
@@ -405,7 +418,8 @@ static void indirect_message_runs_waiting_receiver(void **state)
 	(void)state;
 	script_cpu.step = indirect;
 	assert_int_equal(sched_run(), SCHED_STOP_HOST);
-	assert_int_equal(script_cpu.enters, 11);
+	assert_int_equal(script_cpu.enters, 14);
+	assert_int_equal(fx.vm[1]->state, VM_OFF);
 	assert_int_equal(fx.vm[0]->state, VM_OFF);
 }
 

@@ -290,6 +290,21 @@ static void run_secure_forwarded(void **state)
 	assert_int_equal(r[1], 0x80010000);
 }
 
+/* Who can be run: not the hypervisor (ID 0); a VM that stopped, or a
+ * vCPU that is off, is not in a state to; a runnable one is busy. */
+static void run_states(void **state)
+{
+	(void)state;
+	ffa_fx_assert_err(CALL(0, RUN, 0x00000000, 0, 0, 0, 0), FX_INVALID);
+	ffa_fx_assert_err(CALL(0, RUN, 0x00020000, 0, 0, 0, 0), FX_BUSY);
+	fx.vm[1]->state = VM_OFF;
+	ffa_fx_assert_err(CALL(0, RUN, 0x00020000, 0, 0, 0, 0), FX_DENIED);
+	fx.vm[1]->state = VM_RUNNING;
+	atomic_store(&fx.vm[2]->vcpus[0].power, VCPU_POWER_OFF);
+	ffa_fx_assert_err(CALL(0, RUN, 0x00030000, 0, 0, 0, 0), FX_DENIED);
+	atomic_store(&fx.vm[2]->vcpus[0].power, VCPU_POWER_ON);
+}
+
 static enum exit_action hvc(unsigned i, uint64_t x0, uint64_t x1)
 {
 	struct vcpu *v = &fx.vm[i]->vcpus[0];
@@ -326,6 +341,7 @@ int main(void)
 	    T(send2_arguments),		  T(send2_header),
 	    T(send2_receiver_rx_smaller), T(features_and_rx_acquire),
 	    T(run_secure_forwarded),	  T(receiver_destroyed_aborts_request),
+	    T(run_states),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
