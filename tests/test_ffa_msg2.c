@@ -244,6 +244,24 @@ static void send2_receiver_rx_smaller(void **state)
 	assert_ok(send2(0));
 }
 
+/* The other way round: the message must fit the sender's TX, even when
+ * the receiver's RX is larger. */
+static void send2_sender_tx_smaller(void **state)
+{
+	uint8_t *tx = ffa_fx_tx(&fx, 0);
+
+	(void)state;
+	ffa_fx_map(&fx, 0);
+	assert_ok(CALL(1, 0x84000066, FX_RAM_IPA + 0x20000,
+		       FX_RAM_IPA + 0x22000, 2, 0, 0));
+	hdr(tx, 0, 0, 20, 1, 2, 4077);
+	ffa_fx_assert_err(send2(0), FX_INVALID);
+	hdr(tx, 0, 0, 4097, 1, 2, 0);
+	ffa_fx_assert_err(send2(0), FX_INVALID);
+	hdr(tx, 0, 0, 20, 1, 2, 4076);
+	assert_ok(send2(0));
+}
+
 static void features_and_rx_acquire(void **state)
 {
 	static const uint32_t ids[] = {0x84000062, 0x8400006c, 0x8400006d,
@@ -337,11 +355,16 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup3, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(send2_copies_and_owns_rx),  T(release_forgets_unseen),
-	    T(send2_arguments),		  T(send2_header),
-	    T(send2_receiver_rx_smaller), T(features_and_rx_acquire),
-	    T(run_secure_forwarded),	  T(receiver_destroyed_aborts_request),
+	    T(send2_copies_and_owns_rx),
+	    T(release_forgets_unseen),
+	    T(send2_arguments),
+	    T(send2_header),
+	    T(send2_receiver_rx_smaller),
+	    T(features_and_rx_acquire),
+	    T(run_secure_forwarded),
+	    T(receiver_destroyed_aborts_request),
 	    T(run_states),
+	    T(send2_sender_tx_smaller),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

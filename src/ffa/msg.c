@@ -284,13 +284,13 @@ enum exit_action ffa_run(struct ffa_vm *f, struct vcpu *v, struct smccc_call *c)
 		answer_now(c, f->answer[v->id]);
 		return EXIT_RESUME;
 	}
-	/* A vCPU waiting in MSG_WAIT is run: its call returns FFA_RUN, and
-	 * the caller gives it its turn. */
+	/* A vCPU waiting in MSG_WAIT is run: its call returns FFA_RUN. The
+	 * post's kick makes a CPU the caller shares with it pick again at
+	 * the caller's exit, so the caller gives it its turn. */
 	if (t->msg_ready[n]) {
 		t->msg_ready[n] = false;
 		wake_value(m, FFA_RUN, w1);
 		vcpu_post_msg(tv, m);
-		vcpu_yield_to(v, tv);
 		ffa_ok(c, 0);
 		return EXIT_RESUME;
 	}
