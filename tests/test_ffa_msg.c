@@ -19,6 +19,7 @@
 #include "sched/sched.h"
 #include "script_cpu.h"
 #include "sim_hal.h"
+#include "vcpu_req.h"
 
 #define ESR_HVC0 0x5a000000ull
 #define MSG_WAIT 0x8400006bull
@@ -85,19 +86,24 @@ static void assert_status(const struct vcpu *v, uint64_t status)
 	assert_int_equal(v->regs.x[2], status);
 }
 
-/* As VM i's own GIC driver and a write of its GICR_ISPENDR0 would: SGI 3
- * enabled, Group 1, priority 0x80, pending; its virtual CPU interface
- * (ICH_VMCR_EL2: VPMR 0xff, VENG1) would take it. */
-static void sgi3_pending(unsigned i)
+/* As VM i's own GIC driver would: an SGI enabled, Group 1, priority 0x80;
+ * its virtual CPU interface (ICH_VMCR_EL2: VPMR 0xff, VENG1) would take
+ * it. SGI 3 then pending, as a write of its GICR_ISPENDR0 would make it. */
+static void sgi_enable(unsigned i, unsigned sgi)
 {
 	struct mmio_bus *bus = &fx.vm[i]->bus;
 
-	bus_wr(bus, 0x08000000ull, 4, 0x2);	    /* GICD_CTLR.EnableGrp1 */
-	bus_wr(bus, 0x080b0000ull + 0x080, 4, 0x8); /* IGROUPR0 */
-	bus_wr(bus, 0x080b0000ull + 0x403, 1, 0x80);
-	bus_wr(bus, 0x080b0000ull + 0x100, 4, 0x8); /* ISENABLER0 */
+	bus_wr(bus, 0x08000000ull, 4, 0x2); /* GICD_CTLR.EnableGrp1 */
+	bus_wr(bus, 0x080b0000ull + 0x080, 4, 1u << sgi); /* IGROUPR0 */
+	bus_wr(bus, 0x080b0000ull + 0x400 + sgi, 1, 0x80);
+	bus_wr(bus, 0x080b0000ull + 0x100, 4, 1u << sgi); /* ISENABLER0 */
 	vm_vcpu(i)->vgic.vmcr = 0xff000002ull;
-	bus_wr(bus, 0x080b0000ull + 0x200, 4, 0x8); /* ISPENDR0 */
+}
+
+static void sgi3_pending(unsigned i)
+{
+	sgi_enable(i, 3);
+	bus_wr(&fx.vm[i]->bus, 0x080b0000ull + 0x200, 4, 0x8); /* ISPENDR0 */
 }
 
 /* As the guest masking it at its source once handled: GICR_ICENABLER0. */
@@ -402,15 +408,17 @@ static enum hal_exit indirect(struct vcpu *v, unsigned n)
 		sgi3_off(0);
 		return call(v, MSG_WAIT, 0, 0, 0);
 	case 12:
-		/* VM 1 waits; an interrupt comes for it while VM 3 runs. */
+		/* VM 1 waits; SGI 4 is posted to it while VM 3 runs (as a
+		 * sibling vCPU's ICC_SGI1R_EL1 write would post it). */
 		assert_ptr_equal(v, vm_vcpu(2));
 		assert_int_equal(v->regs.x[0], SUCCESS);
-		sgi3_pending(0);
+		sgi_enable(0, 4);
+		vcpu_post_sgi(vm_vcpu(0), 4);
 		return call(v, YIELD, 0, 0, 0);
 	case 13:
 		assert_ptr_equal(v, vm_vcpu(0));
 		assert_woken(v, INTERRUPT, 0);
-		sgi3_off(0);
+		bus_wr(&fx.vm[0]->bus, 0x080b0000ull + 0x180, 4, 0x10);
 		/* VM 1 runs VM 2 out of its MSG_WAIT and gives it the CPU. */
 		return call(v, RUN, 0x00020000, 0, 0);
 	case 14:

@@ -286,7 +286,8 @@ static bool can_run(const struct pcpu *p, struct vcpu *v)
 	/* An FF-A wait ends with a message (or a CPU_ON), or with an
 	 * interrupt, which FF-A turns into the call's FFA_INTERRUPT: the
 	 * vCPU must not be entered with its call unanswered. SGIs posted to
-	 * it go into its model first, to be seen. */
+	 * it go into its model first, to be seen (no message can be posted
+	 * meanwhile: posts are made under the scheduler's lock, as this). */
 	if (v->msg_wait) {
 		if (req & (VCPU_REQ_MSG | VCPU_REQ_CPU_ON))
 			return true;
