@@ -121,8 +121,9 @@ struct vcpu {
 	/* Scheduling (sched/), under the scheduler's lock. */
 	unsigned pcpu; /* home physical CPU */
 	bool blocked;  /* in WFI or CPU_SUSPEND until it can take an IRQ */
-	/* Waiting in an FF-A call for a message: only VCPU_REQ_MSG (or a
-	 * CPU_ON) ends the wait, not an interrupt. */
+	/* Waiting in an FF-A call for a message: VCPU_REQ_MSG (or a CPU_ON)
+	 * ends the wait; an interrupt ends it through FF-A, which posts the
+	 * call's FFA_INTERRUPT (sched.c can_run). */
 	bool msg_wait;
 	bool timer_wake;  /* a stand-in for its EL1 timers fired */
 	uint64_t wake_at; /* when they fire (counter), while it is put */

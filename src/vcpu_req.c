@@ -44,11 +44,16 @@ void vcpu_post_sgi(struct vcpu *t, unsigned intid)
 	vcpu_kick(t);
 }
 
-void vcpu_post_msg(struct vcpu *t, const uint64_t x[8])
+void vcpu_post_msg_here(struct vcpu *t, const uint64_t x[8])
 {
 	for (unsigned i = 0; i < 8; i++)
 		t->msg[i] = x[i];
 	atomic_fetch_or_explicit(&t->req, VCPU_REQ_MSG, memory_order_release);
+}
+
+void vcpu_post_msg(struct vcpu *t, const uint64_t x[8])
+{
+	vcpu_post_msg_here(t, x);
 	vcpu_kick(t);
 }
 

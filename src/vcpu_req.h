@@ -32,6 +32,9 @@ void vcpu_post_sgi(struct vcpu *t, unsigned intid);
  * returns them when it next runs. Posted, then t kicked. The caller makes
  * sure one message at most is in flight to t (FF-A's own state). */
 void vcpu_post_msg(struct vcpu *t, const uint64_t x[8]);
+/* The same, from the scheduler of the physical CPU that is about to run t
+ * (FF-A ending t's wait for an interrupt): nothing to kick. */
+void vcpu_post_msg_here(struct vcpu *t, const uint64_t x[8]);
 
 /*
  * Called for v by the run loop (on the physical CPU that will run it),

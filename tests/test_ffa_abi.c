@@ -100,8 +100,9 @@ static void routing_boundaries(void **state)
 	assert_int_equal(CALL(0, 0x8400005f, 0, 0, 0, 0, 0)[0],
 			 0xffffffffffffffffull);
 	/* Unimplemented FF-A functions answer FFA_ERROR(NOT_SUPPORTED). */
-	ffa_fx_assert_err(CALL(0, 0x8400006d /* RUN */, 0, 0, 0, 0, 0),
-			  FX_NOT_SUPPORTED);
+	ffa_fx_assert_err(
+	    CALL(0, 0x8400006e /* v1.0 MSG_SEND */, 0, 0, 0, 0, 0),
+	    FX_NOT_SUPPORTED);
 	ffa_fx_assert_err(CALL(0, 0x840000ef, 0, 0, 0, 0, 0), FX_NOT_SUPPORTED);
 }
 
@@ -135,7 +136,7 @@ static void abi_table_sorted(void **state)
 static void features_unknown(void **state)
 {
 	static const uint32_t ids[] = {
-	    0x8400006d, /* RUN */
+	    0x8400006e, /* MSG_SEND: v1.0's, gone in v1.1 */
 	    0x84000084, /* RX_ACQUIRE: the hypervisor's call */
 	    0x84000075, /* RETRIEVE_RESP is an answer */
 	    0x8400007a, /* FRAG_RX: responses fit one fragment */

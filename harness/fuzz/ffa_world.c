@@ -247,9 +247,12 @@ const uint64_t *fw_call(struct fw *w, unsigned i, const uint64_t x[8])
 	x0 = (uint32_t)v->regs.x[0];
 	if (ffa_owns_fid((uint32_t)x[0]) && (x[0] & (1u << 31)) &&
 	    (uint32_t)x[0] != FFA_VERSION) {
+		/* Also a wait's answers: FFA_RUN (MSG_WAIT after an
+		 * indirect message), FFA_INTERRUPT. */
 		FZ_CHECK(x0 == FFA_SUCCESS || x0 == FFA_SUCCESS_64 ||
 			     x0 == FFA_ERROR || x0 == FFA_MEM_RETRIEVE_RESP ||
-			     x0 == FFA_MEM_FRAG_RX,
+			     x0 == FFA_MEM_FRAG_RX || x0 == FFA_RUN ||
+			     x0 == FFA_INTERRUPT,
 			 "FF-A call 0x%x answered 0x%x", (unsigned)x[0], x0);
 		if (x0 == FFA_ERROR) {
 			int32_t e = (int32_t)v->regs.x[2];

@@ -1,7 +1,8 @@
 /*
  * Random sequences of FF-A calls from three live VMs: buffers mapped and
  * unmapped, memory shared, lent, donated, retrieved, relinquished and
- * reclaimed, VMs destroyed and created again. After every call the
+ * reclaimed, indirect messages sent and released, RUN, YIELD and
+ * MSG_WAIT, VMs destroyed and created again. After every call the
  * ownership table must agree with every VM's Stage-2 and the isolation
  * checker must hold (ffa_world.c). Descriptors are built well formed from
  * the input, then optionally corrupted one byte, so most calls get past
@@ -16,6 +17,7 @@
 #include "ffa/ffa_priv.h"
 #include "ffa_world.h"
 #include "fz.h"
+#include "sim_hal.h"
 
 #define MAX_STEPS 48
 #define HANDLES 8
@@ -24,7 +26,7 @@ struct state {
 	struct fw w;
 	uint64_t handles[HANDLES];
 	unsigned nh;
-	uint64_t tx_ipa[FW_VMS];
+	uint64_t tx_ipa[FW_VMS], rx_ipa[FW_VMS];
 	bool mapped[FW_VMS];
 };
 
@@ -197,7 +199,7 @@ static void step(struct state *s, struct fz_in *in)
 		check_notifications();
 		return;
 	}
-	switch ((sel / FW_VMS) % 15) {
+	switch ((sel / FW_VMS) % 17) {
 	case 0:
 		x[0] = FFA_VERSION;
 		x[1] = fz_u8(in) & 1 ? 0x00010000 : fz_u32(in);
@@ -229,7 +231,7 @@ static void step(struct state *s, struct fz_in *in)
 	case 7:
 	case 8: {
 		static const uint32_t fn[] = {0x73, 0x72, 0x71};
-		uint32_t f = fn[(sel / FW_VMS) % 15 - 6];
+		uint32_t f = fn[(sel / FW_VMS) % 17 - 6];
 		uint8_t hold;
 
 		if (!tx)
@@ -303,6 +305,42 @@ static void step(struct state *s, struct fz_in *in)
 		x[3] = 16u * (fz_u8(in) % 3);
 		break;
 	}
+	case 14: {
+		/* A v1.1 partition message header (DEN0077A: flags 0,
+		 * reserved 4, offset 8, sender/receiver 12, size 16), mostly
+		 * well formed, to another VM or any ID 0..4. */
+		uint8_t to = fz_u8(in);
+
+		if (!tx)
+			return;
+		memset(tx, 0, 20);
+		put(tx, 8, 20 + fz_u8(in) % 64, 4);
+		put(tx, 12,
+		    (i + 1) << 16 |
+			(to & 0x80 ? to % 5u : (i + 1 + (to & 1)) % FW_VMS + 1),
+		    4);
+		put(tx, 16, fz_u8(in) & 0x40 ? fz_u32(in) : fz_u8(in), 4);
+		if (fz_u8(in) & 1) /* corrupt one byte */
+			tx[fz_u8(in) % 20] = fz_u8(in);
+		x[0] = FFA_MSG_SEND2;
+		break;
+	}
+	case 15: {
+		/* CPU time: RUN of any VM's vCPU 0..1 (bit 7: any w1),
+		 * YIELD, MSG_WAIT. */
+		uint8_t k = fz_u8(in);
+
+		if (k % 3 == 0) {
+			x[0] = FFA_RUN;
+			x[1] = k & 0x80 ? fz_u32(in)
+					: (uint32_t)(fz_u8(in) % 5) << 16 |
+					      (fz_u8(in) & 1);
+		} else {
+			x[0] = k % 3 == 1 ? FFA_YIELD : FFA_MSG_WAIT;
+			x[2] = fz_u8(in);
+		}
+		break;
+	}
 	default:
 		fw_recreate(&s->w, i);
 		s->mapped[i] = false;
@@ -317,6 +355,7 @@ static void step(struct state *s, struct fz_in *in)
 		if (r[0] == FFA_SUCCESS) {
 			s->mapped[i] = true;
 			s->tx_ipa[i] = x[1];
+			s->rx_ipa[i] = x[2];
 		}
 	} else if ((uint32_t)x[0] == FFA_RXTX_UNMAP && r[0] == FFA_SUCCESS) {
 		s->mapped[i] = false;
@@ -324,9 +363,31 @@ static void step(struct state *s, struct fz_in *in)
 		   r[0] == FFA_SUCCESS && s->nh < HANDLES) {
 		s->handles[s->nh++] = r[2] | r[3] << 32;
 	}
+	/* A message sent is in the receiver's RX with the header checked. */
+	if ((uint32_t)x[0] == FFA_MSG_SEND2 && r[0] == FFA_SUCCESS && tx) {
+		uint32_t ids = (uint32_t)tx[12] | (uint32_t)tx[13] << 8 |
+			       (uint32_t)tx[14] << 16 | (uint32_t)tx[15] << 24;
+		unsigned to = (ids & 0xffffu) - 1;
+
+		FZ_CHECK(to < FW_VMS && to != i && s->mapped[to],
+			 "MSG_SEND2 to 0x%x accepted", ids & 0xffffu);
+		if (to < FW_VMS) {
+			const uint8_t *rx = fw_ram(to, s->rx_ipa[to]);
+
+			FZ_CHECK(memcmp(rx + 12, &ids, 4) == 0 && rx[0] == 0,
+				 "MSG_SEND2 header not in RX");
+		}
+	}
 	if (r[0] == FFA_MEM_FRAG_RX && s->nh < HANDLES)
 		s->handles[s->nh++] = r[1] | r[2] << 32;
 	check_notifications();
+}
+
+static void el3_none(uint64_t a[18])
+{
+	a[0] = FFA_ERROR;
+	a[1] = 0;
+	a[2] = (uint32_t)-2; /* INVALID_PARAMETERS */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -337,6 +398,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&s, 0, sizeof(s));
 	fw_setup(&s.w, FW_VMS);
+	/* Forwarded calls (a secure RUN target, say) meet an SPMC that
+	 * knows no such partition. */
+	sim_set_el3(el3_none);
 	for (unsigned n = 0; n < MAX_STEPS && in.left > 0; n++)
 		step(&s, &in);
 	fw_teardown(&s.w);

@@ -78,6 +78,7 @@ static inline bool fz_ffa_may_wait(uint32_t fid)
 {
 	switch (fid & ~0x40000000u) {
 	case 0x8400006bu:
+	case 0x8400006du: /* RUN resuming a request */
 	case 0x8400006fu:
 	case 0x84000070u:
 		return true;

@@ -120,8 +120,8 @@ static void id_get(struct ffa_vm *f, struct smccc_call *c)
 	ffa_ok(c, ffa_id_of(f->vm));
 }
 
-/* FFA_SUCCESS and FFA_ERROR are answers: FFA_FEATURES reports them, but
- * a VM has no call of its own to answer here. */
+/* FFA_SUCCESS, FFA_ERROR and FFA_INTERRUPT are answers: FFA_FEATURES
+ * reports them, but a VM has no call of its own to answer here. */
 static void answer(struct ffa_vm *f, struct smccc_call *c)
 {
 	(void)f;
@@ -164,6 +164,7 @@ struct ffa_abi {
 static const struct ffa_abi abis[] = {
     NOW(FFA_ERROR, answer),
     NOW(FFA_SUCCESS, answer),
+    NOW(FFA_INTERRUPT, answer),
     NOW(FFA_VERSION, version),
     NOW(FFA_FEATURES, features),
     NOW(FFA_RX_RELEASE, ffa_rx_release),
@@ -172,6 +173,8 @@ static const struct ffa_abi abis[] = {
     NOW(FFA_PARTITION_INFO_GET, ffa_partition_info_get),
     NOW(FFA_ID_GET, id_get),
     WAITS(FFA_MSG_WAIT, ffa_msg_wait),
+    WAITS(FFA_YIELD, ffa_yield),
+    WAITS(FFA_RUN, ffa_run),
     WAITS(FFA_MSG_SEND_DIRECT_REQ, direct_req),
     WAITS(FFA_MSG_SEND_DIRECT_RESP, ffa_direct_resp),
     NOW(FFA_MEM_DONATE, mem_donate),
@@ -186,6 +189,7 @@ static const struct ffa_abi abis[] = {
     NOW(FFA_NOTIFICATION_SET, ffa_notif_set),
     WAITS(FFA_NOTIFICATION_GET, ffa_notif_get), /* needs the vCPU */
     NOW(FFA_SPM_ID_GET, spm_id_get),
+    NOW(FFA_MSG_SEND2, ffa_msg_send2),
     NOW(FFA_SUCCESS_64, answer),
     NOW(FFA_RXTX_MAP_64, ffa_rxtx_map),
     WAITS(FFA_MSG_SEND_DIRECT_REQ_64, direct_req),
@@ -253,6 +257,16 @@ enum exit_action ffa_call(struct vcpu *v, struct smccc_call *c)
 	return act;
 }
 
+bool ffa_wait_interrupted(struct vcpu *v)
+{
+	bool ended;
+
+	spin_lock(&lock);
+	ended = ffa_msg_interrupted(ffa_vm_of(v->vm), v);
+	spin_unlock(&lock);
+	return ended;
+}
+
 void ffa_vm_attach(struct vm *vm)
 {
 	struct ffa_vm *f = &vms[vm->id];
@@ -278,11 +292,7 @@ void ffa_vm_detach(struct vm *vm)
 	ffa_mem_drop_vm(ffa_id_of(vm));
 	ffa_notif_drop_vm(ffa_id_of(vm));
 	ffa_rxtx_drop(f);
-	/* A request from the leaving VM can no longer be answered. */
-	for (unsigned k = 0; k < HV_MAX_VMS; k++)
-		for (unsigned c = 0; c < VM_MAX_VCPUS; c++)
-			if (vms[k].serving[c] && vms[k].serving[c]->vm == vm)
-				vms[k].serving[c] = NULL;
+	ffa_msg_drop_vm(vm);
 	if (f->registered)
 		ffa_owner_remove(vm);
 	memset(f, 0, sizeof(*f));

@@ -22,6 +22,7 @@
 #define FFA_ERROR 0x84000060u
 #define FFA_SUCCESS 0x84000061u
 #define FFA_SUCCESS_64 0xC4000061u
+#define FFA_INTERRUPT 0x84000062u
 #define FFA_VERSION 0x84000063u
 #define FFA_FEATURES 0x84000064u
 #define FFA_RX_RELEASE 0x84000065u
@@ -31,6 +32,8 @@
 #define FFA_PARTITION_INFO_GET 0x84000068u
 #define FFA_ID_GET 0x84000069u
 #define FFA_MSG_WAIT 0x8400006Bu
+#define FFA_YIELD 0x8400006Cu
+#define FFA_RUN 0x8400006Du
 #define FFA_MSG_SEND_DIRECT_REQ 0x8400006Fu
 #define FFA_MSG_SEND_DIRECT_REQ_64 0xC400006Fu
 #define FFA_MSG_SEND_DIRECT_RESP 0x84000070u
@@ -50,9 +53,11 @@
 #define FFA_MEM_FRAG_TX 0x8400007Bu
 #define FFA_RX_ACQUIRE 0x84000084u
 #define FFA_SPM_ID_GET 0x84000085u
+#define FFA_MSG_SEND2 0x84000086u
 #define FFA_PARTITION_INFO_GET_REGS 0xC400008Bu
 
 #define FFA_BUSY (-4)
+#define FFA_ABORTED (-8)
 
 #define FFA_VERSION_1_1 0x00010001u
 #define FFA_HYP_ID 0u
@@ -67,6 +72,15 @@ static inline bool ffa_owns_fid(uint32_t fid)
 }
 
 enum exit_action ffa_call(struct vcpu *v, struct smccc_call *c);
+
+/*
+ * For the scheduler, on the physical CPU about to run v, which waits in an
+ * FF-A call (v->msg_wait) and has an interrupt it could take: ends the
+ * wait so that the call returns FFA_INTERRUPT (posted to v), unless FF-A
+ * has already handed v a message, which then wins (the interrupt stays
+ * pending for the guest). Returns whether v may now be entered.
+ */
+bool ffa_wait_interrupted(struct vcpu *v);
 
 /*
  * VM lifecycle hooks (vm_create / vm_destroy). attach registers the VM's

@@ -30,6 +30,17 @@ struct ffa_vm {
 	uint64_t notif_per_vcpu;
 	uint64_t notif_pending;
 	uint64_t notif_vcpu_pending[VM_MAX_VCPUS];
+	/* The sender's side: the receiver's vCPU handling its request, and
+	 * whether its call (DIRECT_REQ, or RUN after FFA_INTERRUPT) waits
+	 * for the answer. An answer that comes while it does not wait (an
+	 * interrupt ended the wait) is kept until its FFA_RUN. */
+	struct vcpu *asked[VM_MAX_VCPUS];
+	bool answer_wait[VM_MAX_VCPUS];
+	bool answered[VM_MAX_VCPUS];
+	uint64_t answer[VM_MAX_VCPUS][8];
+	/* MSG_SEND2 filled RX while none of its vCPUs waited in MSG_WAIT:
+	 * the next MSG_WAIT returns at once (msg2.c, msg.c). */
+	bool rx_unseen;
 };
 
 extern struct owner_table ffa_owners;
@@ -108,6 +119,20 @@ enum exit_action ffa_direct_req(struct ffa_vm *f, struct vcpu *v,
 				struct smccc_call *c);
 enum exit_action ffa_direct_resp(struct ffa_vm *f, struct vcpu *v,
 				 struct smccc_call *c);
+/* FFA_RUN and FFA_YIELD (msg.c): CPU time given to a vCPU, or given up. */
+enum exit_action ffa_run(struct ffa_vm *f, struct vcpu *v,
+			 struct smccc_call *c);
+enum exit_action ffa_yield(struct ffa_vm *f, struct vcpu *v,
+			   struct smccc_call *c);
+/* r's RX holds a new message (msg2.c): a vCPU of r waiting in MSG_WAIT
+ * is run, or r's next MSG_WAIT returns at once. */
+void ffa_msg_wake(struct ffa_vm *r);
+/* The scheduler's ffa_wait_interrupted, under the FF-A lock (msg.c). */
+bool ffa_msg_interrupted(struct ffa_vm *f, struct vcpu *v);
+/* A VM leaves: requests it was handling end with ABORTED (msg.c). */
+void ffa_msg_drop_vm(const struct vm *vm);
+/* Indirect messaging (msg2.c). */
+void ffa_msg_send2(struct ffa_vm *f, struct smccc_call *c);
 
 /* Notifications (notify.c). BITMAP_CREATE/DESTROY and INFO_GET are not
  * a VM's calls (NOT_SUPPORTED, see notify.c). */

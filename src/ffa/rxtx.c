@@ -3,6 +3,13 @@
  * its own RAM that become the hypervisor's in the ownership table while
  * mapped (the VM keeps its mapping), so no memory transaction can name
  * them; they come back to the VM on unmap.
+ *
+ * RX ownership: the hypervisor is RX's only producer (partition info,
+ * retrieve responses, indirect messages); once it writes RX, RX is the
+ * VM's (rx_full) until FFA_RX_RELEASE. FFA_RX_ACQUIRE is the producer's
+ * call to the SPMC at the non-secure physical instance (Hafnium answers
+ * it only from the hypervisor), so a VM calling it gets NOT_SUPPORTED:
+ * it is not in the ABI table (ffa.c).
  */
 #include "ffa/ffa_priv.h"
 
@@ -111,6 +118,7 @@ void ffa_rxtx_unmap(struct ffa_vm *f, struct smccc_call *c)
 	}
 	f->mapped = false;
 	f->rx_full = false;
+	f->rx_unseen = false;
 	ffa_ok(c, 0);
 }
 
@@ -122,6 +130,8 @@ void ffa_rx_release(struct ffa_vm *f, struct smccc_call *c)
 		return;
 	}
 	f->rx_full = false;
+	/* A message read without a wait is not announced any more. */
+	f->rx_unseen = false;
 	ffa_ok(c, 0);
 }
 

@@ -3,6 +3,7 @@
  * switch to it, run it until it blocks, stops, or its CPU must pick again.
  */
 #include "sched/sched.h"
+#include "ffa/ffa.h"
 #include "hv_err.h"
 #include "lib/spinlock.h"
 #include "run.h"
@@ -262,6 +263,17 @@ static inline bool vm_running(const struct vcpu *v)
 	return v->vm->state == VM_RUNNING;
 }
 
+/* Has an interrupt v could take come (v blocked)? */
+static bool irq_wakes(const struct pcpu *p, struct vcpu *v)
+{
+	if (v->timer_wake || vgic_vcpu_has_deliverable(v->vm, v))
+		return true;
+	/* Loaded here, its timers are the physical ones: a condition met
+	 * with the interrupt not yet taken ends the wait too (see
+	 * handle_wfx). */
+	return p->loaded == v && vgic_timer_output_high(v);
+}
+
 /* May v be entered now? Requests first (a CPU_ON, an SGI), then: not
  * waiting, or waiting and something it can take has come. */
 static bool can_run(const struct pcpu *p, struct vcpu *v)
@@ -271,17 +283,21 @@ static bool can_run(const struct pcpu *p, struct vcpu *v)
 	if (!vm_running(v) || !vcpu_runnable(v))
 		return false;
 	req = atomic_load_explicit(&v->req, memory_order_acquire);
-	/* In an FF-A wait only a message (or a CPU_ON) ends it. */
-	if (v->msg_wait)
-		return (req & (VCPU_REQ_MSG | VCPU_REQ_CPU_ON)) != 0;
-	if (req || !v->blocked || v->timer_wake)
+	/* An FF-A wait ends with a message (or a CPU_ON), or with an
+	 * interrupt, which FF-A turns into the call's FFA_INTERRUPT: the
+	 * vCPU must not be entered with its call unanswered. SGIs posted to
+	 * it go into its model first, to be seen (no message can be posted
+	 * meanwhile: posts are made under the scheduler's lock, as this). */
+	if (v->msg_wait) {
+		if (req & (VCPU_REQ_MSG | VCPU_REQ_CPU_ON))
+			return true;
+		if (req & VCPU_REQ_SGI)
+			(void)vcpu_apply_requests(v);
+		return irq_wakes(p, v) && ffa_wait_interrupted(v);
+	}
+	if (req || !v->blocked)
 		return true;
-	if (vgic_vcpu_has_deliverable(v->vm, v))
-		return true;
-	/* Loaded here, its timers are the physical ones: a condition met
-	 * with the interrupt not yet taken ends the wait too (see
-	 * handle_wfx). */
-	return p->loaded == v && vgic_timer_output_high(v);
+	return irq_wakes(p, v);
 }
 
 static struct vcpu *pick(struct pcpu *p)
