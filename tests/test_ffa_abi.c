@@ -248,7 +248,7 @@ static void pig_descriptors(void **state)
 		/* properties: AArch64 (bit 8); receives (bit 0) and sends
 		 * (bit 1) direct requests */
 		assert_int_equal(d[4] | d[5] << 8 | d[6] << 16 | d[7] << 24,
-				 0x103);
+				 0x10f);
 		assert_memory_equal(d + 8, zero, 16); /* nil UUID */
 	}
 }
@@ -278,14 +278,14 @@ static void pig_regs(void **state)
 	assert_int_equal(r[2], 2 | 2ull << 16 | 24ull << 48);
 	for (unsigned i = 0; i < 3; i++) {
 		assert_int_equal(r[3 + 3 * i],
-				 (i + 1) | 1ull << 16 | 0x103ull << 32);
+				 (i + 1) | 1ull << 16 | 0x10full << 32);
 		assert_int_equal(r[4 + 3 * i], 0);
 		assert_int_equal(r[5 + 3 * i], 0);
 	}
 	for (unsigned k = 12; k < 18; k++)
 		assert_int_equal(r[k], 0);
 	r = CALL(0, 0xc400008b, 0, 0, 2, 0, 0); /* from index 2 */
-	assert_int_equal(r[3], 3 | 1ull << 16 | 0x103ull << 32);
+	assert_int_equal(r[3], 3 | 1ull << 16 | 0x10full << 32);
 	assert_int_equal(r[6], 0);
 	ffa_fx_assert_err(CALL(0, 0xc400008b, 0, 0, 3, 0, 0), FX_INVALID);
 	ffa_fx_assert_err(CALL(0, 0xc400008b, 0, 0, 1u << 16, 0, 0),

@@ -11,10 +11,11 @@
 #define INFO_SIZE_V1_0 8u
 #define INFO_FLAG_COUNT_ONLY 1u
 /* Partition properties: bit 8, runs in AArch64; bits 0 and 1, receives
- * and sends direct requests (msg.c: every VM may do both); the ID is a
- * PE endpoint ID (bits [5:4] = 0). A guest's FF-A driver reads bit 0
- * before it sends a partition a direct request. */
-#define INFO_PROPS (1u << 8 | 1u << 1 | 1u << 0)
+ * and sends direct requests (msg.c: every VM may do both); bit 2, sends
+ * and receives indirect messages (msg2.c); bit 3, receives notifications
+ * (notify.c); the ID is a PE endpoint ID (bits [5:4] = 0). A guest's FF-A
+ * driver reads these before it uses a partition's messaging. */
+#define INFO_PROPS (1u << 8 | 1u << 3 | 1u << 2 | 1u << 1 | 1u << 0)
 #define REGS_PER_CALL 5u
 
 /* The n-th live VM (0-based) or NULL. */
