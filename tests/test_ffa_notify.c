@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "exit.h"
+#include "ffa_fx.h"
 #include "hv.h"
 #include "sim_hal.h"
 #include "test_vm.h"
@@ -118,20 +119,7 @@ static int teardown(void **state)
 static const uint64_t *call(unsigned i, unsigned c, uint64_t x0, uint64_t x1,
 			    uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5)
 {
-	struct vcpu *v = &vms[i]->vcpus[c];
-
-	for (unsigned k = 6; k < 31; k++)
-		v->regs.x[k] = 0xdead000000000000ull | k;
-	v->regs.x[0] = x0;
-	v->regs.x[1] = x1;
-	v->regs.x[2] = x2;
-	v->regs.x[3] = x3;
-	v->regs.x[4] = x4;
-	v->regs.x[5] = x5;
-	v->regs.pc = RAM_IPA + 0x1004;
-	/* HVC #0 from AArch64: EC 0x16, IL. */
-	assert_int_equal(test_trap(v, 0x5a000000ull, 0, 0), EXIT_RESUME);
-	return v->regs.x;
+	return ffa_fx_hvc(&vms[i]->vcpus[c], x0, x1, x2, x3, x4, x5);
 }
 
 #define CALL(i, x0, x1, x2, x3, x4)                                            \

@@ -82,12 +82,9 @@ uint64_t ffa_fx_pa(unsigned i, uint64_t ipa)
 	return FX_RAM_PA(i) + (ipa - FX_RAM_IPA);
 }
 
-const uint64_t *ffa_fx_call(struct ffa_fx *x, unsigned i, uint64_t x0,
-			    uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
-			    uint64_t x5)
+const uint64_t *ffa_fx_hvc(struct vcpu *v, uint64_t x0, uint64_t x1,
+			   uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5)
 {
-	struct vcpu *v = &x->vm[i]->vcpus[0];
-
 	for (unsigned k = 6; k < 31; k++)
 		v->regs.x[k] = 0xdead000000000000ull | k;
 	v->regs.x[0] = x0;
@@ -100,6 +97,13 @@ const uint64_t *ffa_fx_call(struct ffa_fx *x, unsigned i, uint64_t x0,
 	/* HVC #0 from AArch64: EC 0x16, IL. */
 	assert_int_equal(test_trap(v, 0x5a000000ull, 0, 0), EXIT_RESUME);
 	return v->regs.x;
+}
+
+const uint64_t *ffa_fx_call(struct ffa_fx *x, unsigned i, uint64_t x0,
+			    uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
+			    uint64_t x5)
+{
+	return ffa_fx_hvc(&x->vm[i]->vcpus[0], x0, x1, x2, x3, x4, x5);
 }
 
 void ffa_fx_map(struct ffa_fx *x, unsigned i)

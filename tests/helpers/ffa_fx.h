@@ -36,6 +36,10 @@ void ffa_fx_setup(struct ffa_fx *x, unsigned nvms);
 void ffa_fx_teardown(struct ffa_fx *x);
 /* Host PA of VM i's RAM page at ipa. */
 uint64_t ffa_fx_pa(unsigned i, uint64_t ipa);
+/* HVC #0 from vCPU v (at guest RAM + 0x1004) with x0..x5, x6..x30 set to
+ * a marker; returns its x0..x30 afterwards. The exit must resume. */
+const uint64_t *ffa_fx_hvc(struct vcpu *v, uint64_t x0, uint64_t x1,
+			   uint64_t x2, uint64_t x3, uint64_t x4, uint64_t x5);
 /* HVC from VM i's vCPU 0 with x0..x5; returns its x0..x30 afterwards. */
 const uint64_t *ffa_fx_call(struct ffa_fx *x, unsigned i, uint64_t x0,
 			    uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
