@@ -245,7 +245,6 @@ static void share_held_by_secure_world(void **state)
 static void mixed_and_fragmented_refused(void **state)
 {
 	struct fx_recv rv[2] = {{2, RW}, {0x8001, RW}};
-	struct fx_range g = {PAGE_IPA, 1};
 	uint64_t pa = ffa_fx_pa(0, PAGE_IPA);
 	uint32_t len;
 
@@ -254,10 +253,16 @@ static void mixed_and_fragmented_refused(void **state)
 	rv[0].id = 0x8002;
 	rv[1].id = 2;
 	ffa_fx_assert_err(send(0, LEND, rv, 2, PAGE_IPA, 1), FX_INVALID);
-	/* All secure, but a first fragment (total above it). */
-	len =
-	    ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv[0], 1, &g, 1);
-	ffa_fx_assert_err(CALL(0, SHARE, len + 16, len, 0, 0, 0), FX_INVALID);
+	/* All secure, but a first fragment: two ranges, the second left
+	 * for a FRAG_TX. */
+	{
+		struct fx_range g2[2] = {{PAGE_IPA, 1}, {PAGE_IPA + 0x4000, 1}};
+
+		len = ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv[0],
+				  1, g2, 2);
+		ffa_fx_assert_err(CALL(0, SHARE, len, len - 16, 0, 0, 0),
+				  FX_INVALID);
+	}
 	assert_int_equal(nseen, 0);
 	assert_int_equal(st(1, pa), OWNER_ST_OWNED_EXCLUSIVE);
 	assert_true(mapped(0, PAGE_IPA, NULL, NULL));
