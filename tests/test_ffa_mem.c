@@ -172,12 +172,9 @@ static void unknown_receiver(void **state)
 
 	(void)state;
 	ffa_fx_assert_err(CALL(0, SHARE, len, len, 0, 0, 0), FX_INVALID);
-	/* A secure endpoint with no secure world: forwarded, and EL3's
-	 * unknown-function answer is NOT_SUPPORTED (test_ffa_secure has
-	 * the SPMC). */
-	rv.id = 0x8001;
+	rv.id = 0x8001; /* secure endpoint: not served */
 	len = ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv, 1, &g, 1);
-	ffa_fx_assert_err(CALL(0, SHARE, len, len, 0, 0, 0), FX_NOT_SUPPORTED);
+	ffa_fx_assert_err(CALL(0, SHARE, len, len, 0, 0, 0), FX_INVALID);
 	rv.id = 0; /* the hypervisor */
 	len = ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv, 1, &g, 1);
 	ffa_fx_assert_err(CALL(0, SHARE, len, len, 0, 0, 0), FX_INVALID);

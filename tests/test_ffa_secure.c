@@ -268,6 +268,20 @@ static void mixed_and_fragmented_refused(void **state)
 	assert_true(mapped(0, PAGE_IPA, NULL, NULL));
 }
 
+/* No secure world: EL3 answers SMCCC's unknown function (-1) to the
+ * hypervisor's RXTX_MAP, and a secure ID names no endpoint. */
+static void no_secure_world(void **state)
+{
+	struct fx_recv rv = {0x8001, RW};
+	uint64_t pa = ffa_fx_pa(0, PAGE_IPA);
+
+	(void)state;
+	sim_set_el3(NULL);
+	ffa_fx_assert_err(send(0, LEND, &rv, 1, PAGE_IPA, 1), FX_INVALID);
+	assert_int_equal(st(1, pa), OWNER_ST_OWNED_EXCLUSIVE);
+	assert_true(mapped(0, PAGE_IPA, NULL, NULL));
+}
+
 /* The SPMC refuses (its status returned) or the buffers cannot be mapped
  * with it: nothing changed. */
 static void spmc_error_changes_nothing(void **state)
@@ -407,6 +421,7 @@ int main(void)
 	    T(lend_forwarded_then_reclaimed),
 	    T(share_held_by_secure_world),
 	    T(mixed_and_fragmented_refused),
+	    T(no_secure_world),
 	    T(spmc_error_changes_nothing),
 	    T(reclaim_refused_by_spmc),
 	    T(leaving_sender_reclaims),

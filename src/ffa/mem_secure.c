@@ -67,15 +67,17 @@ static void smc(uint64_t a[18], uint64_t x0, uint64_t x1, uint64_t x2,
 	hal_smc_forward(a);
 }
 
-/* The SPMC's answer as a status: its FFA_ERROR's, or NOT_SUPPORTED for
- * anything else but SUCCESS (no SPMC: SMCCC's unknown function). */
+/* The SPMC's answer as a status: its FFA_ERROR's status. Anything else
+ * but SUCCESS means no SPMC (EL3 answers SMCCC's unknown function, -1):
+ * then a secure ID names no endpoint, INVALID_PARAMETERS as for any
+ * unknown receiver. */
 static int status(const uint64_t a[18])
 {
 	if ((uint32_t)a[0] == FFA_SUCCESS)
 		return FFA_OK;
 	if ((uint32_t)a[0] == FFA_ERROR)
 		return (int)(int32_t)(uint32_t)a[2];
-	return FFA_NOT_SUPPORTED;
+	return FFA_INVALID_PARAMETERS;
 }
 
 /* The descriptor for the SPMC, v1.1 layout (mem_desc.h): header,
