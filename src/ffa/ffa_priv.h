@@ -163,6 +163,28 @@ void ffa_mem_retrieve(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_relinquish(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_reclaim(struct ffa_vm *f, struct smccc_call *c);
 void ffa_mem_drop_vm(uint16_t id);
+
+/* Shared by mem.c and mem_secure.c: the sender's constituents as runs of
+ * physical pages (contiguous in both spaces, one permission each), and
+ * an ownership-table error as an FF-A status. */
+struct ffa_mem_runs {
+	size_t n;
+	struct owner_range r[OWNER_TX_MAX_RANGES]; /* ipa: the borrow window */
+	uint64_t sender_ipa[OWNER_TX_MAX_RANGES];
+	uint8_t sender_perm[OWNER_TX_MAX_RANGES];
+};
+int ffa_mem_to_runs(const struct ffa_vm *f, const struct ffa_mem_range *fr,
+		    uint32_t nfr, struct ffa_mem_runs *out);
+int ffa_mem_status_of(int owner_rc);
+/* Memory sent to the secure world (mem_secure.c): a send whose receivers
+ * are all secure IDs (m parsed, whole: one fragment), the reclaim of an
+ * SPMC-allocated handle, and a VM leaving with memory there. */
+void ffa_mem_secure_send(struct ffa_vm *f, struct smccc_call *c,
+			 enum ffa_mem_op op, const struct ffa_mem_txn *m,
+			 bool whole);
+void ffa_mem_secure_reclaim(struct ffa_vm *f, struct smccc_call *c,
+			    uint64_t handle, uint32_t flags);
+void ffa_mem_secure_drop_vm(uint16_t id);
 void ffa_mem_forget(void);
 
 void ffa_partition_info_get(struct ffa_vm *f, struct smccc_call *c);

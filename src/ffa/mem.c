@@ -75,7 +75,7 @@ struct txn {
 static struct txn txns[MAX_TXNS];
 static uint64_t generation;
 
-static int status_of(int owner_rc)
+int ffa_mem_status_of(int owner_rc)
 {
 	if (owner_rc == OWNER_E_DENIED)
 		return FFA_DENIED;
@@ -108,38 +108,50 @@ static uint8_t s2_of(uint8_t data)
 
 /* The sender's constituents (its IPAs) as runs of physical pages, each
  * contiguous in both spaces with one permission. */
-static int to_ranges(const struct ffa_vm *f, struct txn *t)
+int ffa_mem_to_runs(const struct ffa_vm *f, const struct ffa_mem_range *fr,
+		    uint32_t nfr, struct ffa_mem_runs *out)
 {
-	t->nranges = 0;
-	for (uint32_t i = 0; i < t->nfr; i++) {
-		for (uint32_t p = 0; p < t->fr[i].pages; p++) {
-			uint64_t ipa = t->fr[i].addr +
-				       (uint64_t)p * FFA_PAGE_SIZE,
+	out->n = 0;
+	for (uint32_t i = 0; i < nfr; i++) {
+		for (uint32_t p = 0; p < fr[i].pages; p++) {
+			uint64_t ipa = fr[i].addr + (uint64_t)p * FFA_PAGE_SIZE,
 				 pa;
 			struct s2_attrs a;
-			struct owner_range *last =
-			    t->nranges ? &t->r[t->nranges - 1] : NULL;
+			size_t k = out->n;
+			struct owner_range *last = k ? &out->r[k - 1] : NULL;
 
 			if (stage2_lookup(&f->vm->s2, ipa, &pa, &a, NULL) !=
 				0 ||
 			    pa >= WINDOW_LIMIT - FFA_PAGE_SIZE)
 				return FFA_DENIED;
 			if (last && last->pa + last->size == pa &&
-			    t->sender_ipa[t->nranges - 1] + last->size == ipa &&
-			    t->sender_perm[t->nranges - 1] == a.perm) {
+			    out->sender_ipa[k - 1] + last->size == ipa &&
+			    out->sender_perm[k - 1] == a.perm) {
 				last->size += FFA_PAGE_SIZE;
 				continue;
 			}
-			if (t->nranges == OWNER_TX_MAX_RANGES)
+			if (k == OWNER_TX_MAX_RANGES)
 				return FFA_NO_MEMORY;
-			t->r[t->nranges] = (struct owner_range){
+			out->r[k] = (struct owner_range){
 			    pa, FFA_PAGE_SIZE, FFA_BORROW_IPA_BASE + pa};
-			t->sender_ipa[t->nranges] = ipa;
-			t->sender_perm[t->nranges] = a.perm;
-			t->nranges++;
+			out->sender_ipa[k] = ipa;
+			out->sender_perm[k] = a.perm;
+			out->n++;
 		}
 	}
 	return FFA_OK;
+}
+
+static int to_ranges(const struct ffa_vm *f, struct txn *t)
+{
+	struct ffa_mem_runs runs;
+	int rc = ffa_mem_to_runs(f, t->fr, t->nfr, &runs);
+
+	t->nranges = runs.n;
+	memcpy(t->r, runs.r, sizeof(runs.r));
+	memcpy(t->sender_ipa, runs.sender_ipa, sizeof(runs.sender_ipa));
+	memcpy(t->sender_perm, runs.sender_perm, sizeof(runs.sender_perm));
+	return rc;
 }
 
 /* The receivers: VMs in the table, all granted one data access (the
@@ -208,7 +220,7 @@ static int complete(const struct ffa_vm *f, struct txn *t)
 	if (rc == FFA_OK) {
 		rc = commit_send(t);
 		if (rc != OWNER_OK)
-			rc = status_of(rc);
+			rc = ffa_mem_status_of(rc);
 	}
 	return rc;
 }
@@ -245,6 +257,24 @@ void ffa_mem_send(struct ffa_vm *f, struct smccc_call *c, enum ffa_mem_op op)
 				total, frag, ffa_id_of(f->vm), op, &m);
 	if (rc == FFA_OK && !f->registered)
 		rc = FFA_DENIED;
+	if (rc == FFA_OK) {
+		uint32_t secure = 0;
+
+		for (uint32_t i = 0; i < m.receiver_count; i++)
+			if (m.receivers[i].id & FFA_SECURE_BIT)
+				secure++;
+		if (secure == m.receiver_count) {
+			ffa_mem_secure_send(f, c, op, &m, total == frag);
+			return;
+		}
+		/* Normal-world and secure receivers in one transaction:
+		 * refused. Its handle would be both the hypervisor's (the
+		 * VMs' retrieves) and the SPMC's (the secure ones'), and a
+		 * reclaim would have to succeed at both relayers at once;
+		 * send twice instead. */
+		if (secure != 0)
+			rc = FFA_INVALID_PARAMETERS;
+	}
 	t = free_slot();
 	if (rc == FFA_OK && !t)
 		rc = FFA_NO_MEMORY;
@@ -491,7 +521,7 @@ void ffa_mem_retrieve(struct ffa_vm *f, struct smccc_call *c)
 		    owner_add_borrower(&ffa_owners, t->sender, ffa_id_of(f->vm),
 				       t->r, t->nranges, t->s2perm);
 	if (rc != OWNER_OK) {
-		ffa_err(c, status_of(rc));
+		ffa_err(c, ffa_mem_status_of(rc));
 		return;
 	}
 	t->retrieved_once = true;
@@ -544,7 +574,7 @@ void ffa_mem_relinquish(struct ffa_vm *f, struct smccc_call *c)
 		zero_pages(t);
 	rc = give_back(t, (uint32_t)ri);
 	if (rc != OWNER_OK) {
-		ffa_err(c, status_of(rc));
+		ffa_err(c, ffa_mem_status_of(rc));
 		return;
 	}
 	ffa_ok(c, 0);
@@ -583,9 +613,15 @@ void ffa_mem_reclaim(struct ffa_vm *f, struct smccc_call *c)
 	uint64_t handle = (uint32_t)smccc_arg(c, 1) |
 			  (uint64_t)(uint32_t)smccc_arg(c, 2) << 32;
 	uint32_t flags = (uint32_t)smccc_arg(c, 3);
-	struct txn *t = find(handle);
+	struct txn *t;
 	int rc;
 
+	/* Bit 63 clear: the SPMC allocated the handle (mem_secure.c). */
+	if (!(handle & HANDLE_HYP)) {
+		ffa_mem_secure_reclaim(f, c, handle, flags);
+		return;
+	}
+	t = find(handle);
 	if (!t || t->sender != ffa_id_of(f->vm) ||
 	    (flags & GIVE_BACK_FLAGS_MBZ) != 0) {
 		ffa_err(c, FFA_INVALID_PARAMETERS);
@@ -606,7 +642,7 @@ void ffa_mem_reclaim(struct ffa_vm *f, struct smccc_call *c)
 		zero_pages(t);
 	rc = take_back(t);
 	if (rc != OWNER_OK) {
-		ffa_err(c, status_of(rc));
+		ffa_err(c, ffa_mem_status_of(rc));
 		return;
 	}
 	ffa_ok(c, 0);
@@ -621,6 +657,7 @@ void ffa_mem_forget(void)
 
 void ffa_mem_drop_vm(uint16_t id)
 {
+	ffa_mem_secure_drop_vm(id);
 	for (unsigned k = 0; k < MAX_TXNS; k++) {
 		struct txn *t = &txns[k];
 

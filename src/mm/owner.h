@@ -140,6 +140,15 @@ int owner_relinquish(struct owner_table *t, unsigned borrower,
 int owner_reclaim(struct owner_table *t, unsigned owner,
 		  const struct owner_range *r, size_t n);
 
+/* Retires the hypervisor's own pages (exclusive, unborrowed) for good:
+ * their owner becomes OWNER_RETIRED, which no transaction names, and the
+ * region holding them is never removed, so nobody can be given them again.
+ * FF-A retires memory the secure world may still hold. No Stage-2 change
+ * (the hypervisor's pages are in no VM's). All or nothing, DENIED if a
+ * page is not the hypervisor's exclusively. */
+#define OWNER_RETIRED 0xffu
+int owner_retire(struct owner_table *t, const struct owner_range *r, size_t n);
+
 /* The entry of page pa (page aligned), or NULL if not registered. */
 const struct owner_entry *owner_entry_of(const struct owner_table *t,
 					 uint64_t pa);
