@@ -503,6 +503,31 @@ static void test_hyp_pages_and_donate_to_hyp(void **state)
 	assert_int_equal(owner_entry_of(&f->t, B_RAM_PA + 0x3000)->owner, 0);
 }
 
+/* Retiring (memory the secure world may still hold): only the
+ * hypervisor's own, idle pages; afterwards nobody owns them, so nothing
+ * can move them, the hypervisor included. */
+static void test_retire(void **state)
+{
+	struct fx *f = *state;
+	struct owner_range a_page = {0x80105000, 0x1000, 0};
+	struct owner_range odd = {B_RAM_PA + 0x3800, 0x1000, 0};
+	struct owner_range mine = {B_RAM_PA + 0x3000, 0x1000, 0};
+	struct owner_range to_a = {B_RAM_PA + 0x3000, 0x1000, WIN};
+
+	assert_int_equal(owner_retire(&f->t, &a_page, 1), OWNER_E_DENIED);
+	assert_int_equal(owner_retire(&f->t, &odd, 1), OWNER_E_INVALID);
+	assert_int_equal(owner_donate(&f->t, B, OWNER_HYP, &mine, 1, 0),
+			 OWNER_OK);
+	assert_int_equal(owner_retire(&f->t, &mine, 1), OWNER_OK);
+	assert_int_equal(owner_entry_of(&f->t, B_RAM_PA + 0x3000)->owner, 0xff);
+	assert_int_equal(owner_retire(&f->t, &mine, 1), OWNER_E_DENIED);
+	assert_int_equal(owner_donate(&f->t, OWNER_HYP, A, &to_a, 1, 3),
+			 OWNER_E_DENIED);
+	assert_int_equal(owner_state_of(&f->t, B, B_RAM_PA + 0x3000),
+			 OWNER_ST_NONE);
+	assert_int_equal(sim_iso_check_all(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +543,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_out_of_tables_rolls_back,
 					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_retire, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hyp_pages_and_donate_to_hyp,
 					    setup, teardown),
 	};

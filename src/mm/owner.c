@@ -701,25 +701,18 @@ int owner_add_borrower(struct owner_table *t, unsigned owner, unsigned borrower,
 
 int owner_retire(struct owner_table *t, const struct owner_range *r, size_t n)
 {
-	if (!t || !r || n == 0 || n > OWNER_TX_MAX_RANGES)
-		return OWNER_E_INVALID;
-	for (size_t i = 0; i < n; i++) {
-		if ((r[i].pa & (PAGE_SIZE - 1)) != 0 || r[i].size == 0 ||
-		    (r[i].size & (PAGE_SIZE - 1)) != 0 ||
-		    r[i].pa + r[i].size < r[i].pa)
-			return OWNER_E_INVALID;
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE) {
-			const struct owner_entry *e =
-			    entry_at(t, r[i].pa + off);
+	int rc = t ? check_ranges(t, r, n, false) : OWNER_E_INVALID;
 
-			if (!e || e->owner != OWNER_HYP ||
-			    e->state != OWNER_ST_OWNED_EXCLUSIVE ||
-			    e->borrowers != 0)
-				return OWNER_E_DENIED;
-		}
+	if (rc != OWNER_OK)
+		return rc;
+	for_each_page (r, n, i, off) {
+		const struct owner_entry *e = entry_at(t, r[i].pa + off);
+
+		if (e->owner != OWNER_HYP ||
+		    e->state != OWNER_ST_OWNED_EXCLUSIVE || e->borrowers != 0)
+			return OWNER_E_DENIED;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (uint64_t off = 0; off < r[i].size; off += PAGE_SIZE)
-			entry_at(t, r[i].pa + off)->owner = OWNER_RETIRED;
+	for_each_page (r, n, i, off)
+		entry_at(t, r[i].pa + off)->owner = OWNER_RETIRED;
 	return OWNER_OK;
 }
