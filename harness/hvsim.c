@@ -73,24 +73,12 @@ static enum sim_result run_slices(const struct hvsim_machine *m,
 		uint64_t slice = left < SLICE_INSNS ? left : SLICE_INSNS;
 
 		sim_machine_stats(&st);
-		sim_machine_set_limit(st.vtime + slice);
-		if (sched_run() == SCHED_STOP_DONE) {
-			res =
-			    m->vm->state == VM_OFF ? SIM_VM_OFF : SIM_VM_RESET;
-			break;
-		}
-		res = sim_machine_result(msg);
-		if (res == SIM_RUNNING) {
-			res = SIM_ERROR;
-			*msg = "the scheduler gave the CPU back for no reason "
-			       "the simulator knows";
-		}
+		res = sim_cpu_run(m->cpu, st.vtime + slice);
+		*msg = sim_cpu_message(m->cpu);
 		if (res != SIM_LIMIT)
 			break;
 		left -= slice;
 	}
-	/* The exit that ended the run was handled: it is recorded now. */
-	sim_machine_flush();
 	return res;
 }
 
@@ -249,7 +237,6 @@ static int parse_args(int argc, char **argv, struct hvsim_opts *o)
 	o->mem = MEM_DEFAULT;
 	o->max_insns = MAX_INSNS_DEFAULT;
 	o->vcpus = 1;
-	o->sched = true;
 	opterr = 0;
 	optind = 2;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

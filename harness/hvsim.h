@@ -38,10 +38,8 @@ struct hvsim_opts {
 	uint64_t max_insns;
 	bool quiet;
 	bool precise;
-	unsigned vcpus; /* 0 or 1: one */
-	/* The core's scheduler runs the vCPUs (sched_run), each on an
-	 * engine of its own; otherwise one vCPU runs under sim_cpu_run. */
-	bool sched;
+	unsigned vcpus; /* 0 or 1: one; the core's scheduler runs them all,
+			   each on an engine of its own */
 	/* --vm: VMs 1.. (hvsim_vms.h) */
 	struct hvsim_vm_spec extra[HVSIM_MAX_EXTRA_VMS];
 	unsigned nextra;

@@ -117,16 +117,14 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 	struct vm_config cfg = {0};
 	struct guest_boot_args args = {0};
 	struct guest_boot_info info;
-	struct sim_cpu_config ccfg = {.precise = o->precise,
-				      .scheduled = o->sched};
+	struct sim_cpu_config ccfg = {.precise = o->precise};
 	unsigned nvcpus = o->vcpus ? o->vcpus : 1;
 	const char *why = NULL;
 	int e;
 
-	if (nvcpus > VM_MAX_VCPUS || (nvcpus > 1 && !o->sched)) {
-		snprintf(err, errlen,
-			 "%u vCPUs: 1..%u, more than one under the scheduler",
-			 nvcpus, (unsigned)VM_MAX_VCPUS);
+	if (nvcpus > VM_MAX_VCPUS) {
+		snprintf(err, errlen, "%u vCPUs: 1..%u", nvcpus,
+			 (unsigned)VM_MAX_VCPUS);
 		return HVSIM_EXIT_USAGE;
 	}
 	sim_hal_reset();
@@ -193,15 +191,13 @@ int hvsim_machine_boot(struct hvsim_machine *m, const struct hvsim_opts *o,
 		m->ncpus = i + 1;
 	}
 	m->cpu = m->cpus[0];
-	if (o->sched) {
-		/* Every vCPU on physical CPU 0, round-robin. */
-		sched_init(0);
-		if (sched_add_vm(m->vm, SCHED_SHARED, 0) != HV_OK) {
-			snprintf(err, errlen, "the scheduler refused the VM");
-			return HVSIM_EXIT_GUEST;
-		}
-		m->sched = true;
+	/* Every vCPU on physical CPU 0, round-robin. */
+	sched_init(0);
+	if (sched_add_vm(m->vm, SCHED_SHARED, 0) != HV_OK) {
+		snprintf(err, errlen, "the scheduler refused the VM");
+		return HVSIM_EXIT_GUEST;
 	}
+	m->sched = true;
 	return 0;
 }
 

@@ -130,7 +130,7 @@ static int boot_extra(struct hvsim_machine *m, unsigned n,
 	struct vm_config cfg = {0};
 	struct guest_boot_args args = {0};
 	struct guest_boot_info info;
-	struct sim_cpu_config ccfg = {.precise = o->precise, .scheduled = true};
+	struct sim_cpu_config ccfg = {.precise = o->precise};
 	const char *why = NULL;
 	int e;
 
@@ -199,10 +199,6 @@ static int boot_extra(struct hvsim_machine *m, unsigned n,
 int hvsim_vms_setup(struct hvsim_machine *m, const struct hvsim_opts *o,
 		    char *err, size_t errlen)
 {
-	if (o->nextra && !m->sched) {
-		snprintf(err, errlen, "--vm needs the scheduler");
-		return HVSIM_EXIT_USAGE;
-	}
 	for (unsigned n = 1; n <= o->nextra; n++) {
 		int rc;
 

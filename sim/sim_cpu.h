@@ -3,10 +3,9 @@
  * hypervisor core. The engine plays the hardware: it maps guest memory from
  * the Stage-2 tables, turns what Unicorn reports into the exceptions an
  * AArch64 CPU with EL2 would take (ESR/FAR/HPFAR), reports them as exits to
- * the core's run loop (hv_run_vcpu calls hal_vcpu_enter), and applies the
- * vCPU state the core leaves. Time is
- * virtual: the number of guest instructions executed (plus time skipped
- * while idle in WFI).
+ * the core's run loop (the scheduler's sched_run calls hal_vcpu_enter), and
+ * applies the vCPU state the core leaves. Time is virtual: the number of guest
+ * instructions executed (plus time skipped while idle in WFI).
  */
 #ifndef SIM_SIM_CPU_H
 #define SIM_SIM_CPU_H
@@ -67,31 +66,28 @@ struct sim_cpu_config {
 	/* Track the PC of every instruction (UC_HOOK_CODE): several times
 	 * slower, used to cross-check the block-based default. */
 	bool precise;
-	/* The core's scheduler (src/sched) loads, runs and puts the vCPU
-	 * (sched_run instead of sim_cpu_run): the engine does not load it,
-	 * and an exit the core answers with a power-off is left open until
-	 * the vCPU is entered again (after a CPU_ON). */
-	bool scheduled;
 };
 
 /*
  * Build the engine for v (which must be vm->vcpus[n], reset by the core):
  * joins the simulated physical CPU (the first engine registers it as the
- * HAL CPU backend and starts its clock at 0), calls vm_activate_vcpu()
- * and, unless cfg->scheduled, makes v current and calls vcpu_load(); maps
- * Stage-2 and loads v's registers. One engine per vCPU, up to 8, all with
- * the same gic, which must outlive them. Returns 0, or -1 with *why set.
+ * HAL CPU backend and starts its clock at 0), calls vm_activate_vcpu();
+ * maps Stage-2 and loads v's registers. The core's scheduler loads, runs
+ * and puts the vCPU; an exit the core answers with a power-off is left
+ * open until the vCPU is entered again (after a CPU_ON). One engine per vCPU,
+ * up to 8, all with the same gic, which must outlive them. Returns 0, or -1
+ * with *why set.
  */
 int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 		   const struct sim_cpu_config *cfg, const char **why);
-/* vcpu_put() the state back into v (unless scheduled), leave the
- * physical CPU, free. */
+/* Leave the physical CPU, free. */
 void sim_cpu_destroy(struct sim_cpu *c);
 
-/* Run until a result other than SIM_RUNNING. The limit is a virtual time
- * that every stretch idle in WFI pushes back by its length, so it bounds
- * the guest instructions executed. May be called again after SIM_LIMIT to
- * continue. */
+/* Run the machine (sched_run, the core's run loop, over the VMs given to
+ * the scheduler) until a result other than SIM_RUNNING; c names the VM
+ * whose power-off or reset ends the run. The limit is a virtual time that
+ * every stretch idle in WFI pushes back by its length, so it bounds the
+ * guest instructions executed. May be called again after SIM_LIMIT. */
 enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit);
 
 /* A flag a signal handler sets: once non-zero, sim_cpu_run returns

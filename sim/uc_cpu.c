@@ -275,7 +275,6 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 	c->code_gen = 1; /* every block cache entry (gen 0) is empty */
 	if (cfg)
 		c->cfg = *cfg;
-	c->scheduled = c->cfg.scheduled;
 	if (sim_fiber_init(c) != 0)
 		return fail_create(c, why, "out of memory for the CPU's stack");
 	if (uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &c->uc) != UC_ERR_OK) {
@@ -294,8 +293,6 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 				   "the same GIC");
 	/* Its VM's Stage-2 is the one in the EL2 registers (vCPUs of one VM
 	 * share it); the scheduler activates it again when it loads v. */
-	if (!c->scheduled)
-		hal_set_current_vcpu(v);
 	vm_activate_vcpu(v);
 	c->remap = false;
 	if (!sim_load_s2_config(c))
@@ -310,8 +307,6 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 	if (!lower_els_aarch64(c))
 		return fail_create(c, why, "cannot set SCR_EL3.RW in Unicorn");
 	regs_push_all(c);
-	if (!c->scheduled)
-		vcpu_load(v);
 	c->next_event = 0;
 	*out = c;
 	return 0;
@@ -321,11 +316,6 @@ void sim_cpu_destroy(struct sim_cpu *c)
 {
 	if (!c)
 		return;
-	/* Without the scheduler the engine loaded v, and puts it back. */
-	if (!c->scheduled && sim_pcpu.cur == c) {
-		regs_pull(c);
-		vcpu_put(c->v);
-	}
 	sim_pcpu_detach(c);
 	/* uc_close() does not free the code bitmaps QEMU keeps for pages that
 	 * are both executed and written; invalidating their translations

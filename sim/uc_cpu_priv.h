@@ -192,8 +192,7 @@ struct sim_cpu {
 	uint64_t last_trap_pc, last_trap_vtime;
 	unsigned same_pc_exits;
 	struct sim_fiber fiber;
-	bool scheduled; /* cfg.scheduled: the core's scheduler runs it */
-	bool closing;	/* completing its last exit for the record only */
+	bool closing; /* completing its last exit for the record only */
 	/* The guest's Stage-1 controls as Unicorn holds them (sim_s1_regs). */
 	struct s1w_regs s1_regs;
 	bool s1_cached;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 
 #include "hal.h"
-#include "run.h"
+#include "sched/sched.h"
 #include "sim_hal.h"
 #include "uc_cpu_priv.h"
 
@@ -239,35 +239,33 @@ enum exit_action sim_exit_to_core(struct sim_cpu *c, enum hal_exit kind)
 		sim_pcpu.pending = c;
 	switch_out(c, kind, false);
 	act = (enum exit_action)c->v->exit.action;
-	if (c->scheduled && act != EXIT_RESUME && act != EXIT_WFI)
+	if (act != EXIT_RESUME && act != EXIT_WFI)
 		act = EXIT_RESUME;
 	return act;
 }
 
-/* Without the scheduler: the core's run loop for this one vCPU. */
+/* The machine's vCPUs under the core's scheduler, the one run loop, until
+ * virtual time vtime_limit (VM power-off or reset: VM_OFF / VM_RESET from
+ * c's VM; a stop of the simulated CPU or an engine: its result). */
 enum sim_result sim_cpu_run(struct sim_cpu *c, uint64_t vtime_limit)
 {
-	sim_pcpu.limit = vtime_limit;
-	if (c->result == SIM_LIMIT)
-		c->result = SIM_RUNNING;
-	if (sim_pcpu.result == SIM_LIMIT)
-		sim_pcpu.result = SIM_RUNNING;
-	if (c->result == SIM_RUNNING && sim_pcpu.result == SIM_RUNNING) {
-		enum exit_action act = hv_run_vcpu(c->v);
+	const char *msg = "";
+	enum sim_result res;
 
-		/* The core stopped the vCPU with its last exit still open on
-		 * the fiber: let the hook complete it, which ends the run with
-		 * the matching result. A CPU that went back to the host from
-		 * a wait leaves it open: the next run resumes there. */
-		while (c->fiber.live && act != EXIT_RESUME) {
-			c->v->exit.action = act;
-			(void)switch_in(c);
+	sim_machine_set_limit(vtime_limit);
+	if (sched_run() == SCHED_STOP_DONE) {
+		res = c->v->vm->state == VM_OFF ? SIM_VM_OFF : SIM_VM_RESET;
+	} else {
+		res = sim_machine_result(&msg);
+		if (res == SIM_RUNNING) {
+			res = SIM_ERROR;
+			msg = "the scheduler gave the CPU back for no reason "
+			      "the simulator knows";
 		}
 	}
+	if (msg != c->msg)
+		snprintf(c->msg, sizeof(c->msg), "%s", msg);
+	/* The exit that ended the run was handled: it is recorded now. */
 	sim_pcpu_flush_record();
-	if (c->result == SIM_RUNNING && sim_pcpu.result != SIM_RUNNING) {
-		snprintf(c->msg, sizeof(c->msg), "%s", sim_pcpu.msg);
-		return sim_pcpu.result;
-	}
-	return c->result;
+	return res;
 }

@@ -72,32 +72,3 @@ enum run_stop hv_run_vcpu_slice(struct vcpu *v, const atomic_bool *resched,
 			return RUN_ACTION;
 	}
 }
-
-enum exit_action hv_run_vcpu(struct vcpu *v)
-{
-	static const atomic_bool never;
-	enum exit_action act = EXIT_RESUME;
-
-	sched_lock();
-	vgic_flush(v);
-	for (;;) {
-		if (hv_run_vcpu_slice(v, &never, &act) == RUN_HOST) {
-			act = EXIT_RESUME;
-			break;
-		}
-		if (act != EXIT_WFI)
-			break;
-		/* The WFI handler already let the guest go on if it can
-		 * take something; otherwise only an interrupt can change
-		 * that, and entering the guest again takes it. */
-		sched_unlock();
-		if (!hal_wait_for_interrupt()) {
-			sched_lock();
-			act = EXIT_RESUME;
-			break;
-		}
-		sched_lock();
-	}
-	sched_unlock();
-	return act;
-}

@@ -31,12 +31,4 @@ enum run_stop {
 enum run_stop hv_run_vcpu_slice(struct vcpu *v, const atomic_bool *resched,
 				enum exit_action *act);
 
-/*
- * The same for a port that runs one vCPU and no scheduler (the unit
- * tests' scripted CPU): waits in hal_wait_for_interrupt on EXIT_WFI, and
- * returns EXIT_VCPU_OFF, EXIT_VM_OFF or EXIT_VM_RESET, or EXIT_RESUME if
- * the port took the CPU back.
- */
-enum exit_action hv_run_vcpu(struct vcpu *v);
-
 #endif

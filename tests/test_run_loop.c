@@ -1,5 +1,6 @@
 /*
- * The core's run loop (src/run.c) against a scripted world switch: each
+ * The core's run loop (src/run.c, driven by the scheduler, sched_run, as
+ * in both ports) against a scripted world switch: each
  * hal_vcpu_enter is one step of a script that checks what the core left in
  * the list registers and the vCPU, then plays the guest (changes LRs and
  * registers) and reports the next exit. This is what both ports do for real;
@@ -14,6 +15,7 @@
 #include "bus_access.h"
 #include "hal.h"
 #include "run.h"
+#include "sched/sched.h"
 #include "script_cpu.h"
 #include "sim_hal.h"
 #include "test_vm.h"
@@ -39,12 +41,14 @@ static int setup(void **state)
 	test_vm_setup(&tvm, 8 << 20, 1);
 	sim_sysreg_set(ICH_VTR_ENC, 3); /* four list registers */
 	script_cpu_attach(true);
-	return 0;
+	sched_init(1000);
+	return sched_add_vm(tvm.vm, SCHED_SHARED, 0) == 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	sched_remove_vm(tvm.vm);
 	sim_hal_set_cpu_backend(NULL);
 	test_vm_teardown(&tvm);
 	return 0;
@@ -99,7 +103,7 @@ static void loop_flushes_enters_syncs_and_handles(void **state)
 	test_vm_gic_enable(&tvm, 33, 0xa0);
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2); /* ISPENDR1: SPI 33 */
 	script_cpu.step = spi_script;
-	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_VM_OFF);
+	assert_int_equal(sched_run(), SCHED_STOP_DONE);
 	assert_int_equal(script_cpu.enters, 2);
 	assert_int_equal(tvm.v->exit.action, EXIT_VM_OFF);
 	assert_int_equal(gicd_rd(0x0304) & 0x2, 0); /* no longer active */
@@ -107,8 +111,8 @@ static void loop_flushes_enters_syncs_and_handles(void **state)
 	assert_int_equal(hal_sysreg_read(LR_ENC(0)), 0);
 }
 
-/* A WFI with nothing to take script_cpu.waits once, past the WFI, then the port
- * takes the CPU back with the vCPU still runnable. */
+/* A WFI with nothing to take blocks the vCPU past the WFI, and the CPU
+ * waits; the port takes it back from the wait. */
 static enum hal_exit wfi_script(struct vcpu *v, unsigned n)
 {
 	switch (n) {
@@ -116,13 +120,8 @@ static enum hal_exit wfi_script(struct vcpu *v, unsigned n)
 		v->regs.pc = 0x40001000;
 		v->exit.esr = ESR_WFI;
 		return HAL_EXIT_SYNC;
-	case 1:
-		assert_int_equal(script_cpu.waits, 1);
-		assert_int_equal(v->exit.action, EXIT_WFI);
-		assert_int_equal(v->regs.pc, 0x40001004);
-		return HAL_EXIT_HOST;
 	default:
-		fail_msg("entered again after the port took the CPU back");
+		fail_msg("entered again with nothing to take");
 		return HAL_EXIT_HOST;
 	}
 }
@@ -131,9 +130,12 @@ static void wfi_waits_and_host_exit_returns(void **state)
 {
 	(void)state;
 	script_cpu.step = wfi_script;
-	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_RESUME);
-	assert_int_equal(script_cpu.enters, 2);
+	script_cpu.wait_result = false;
+	assert_int_equal(sched_run(), SCHED_STOP_HOST);
+	assert_int_equal(script_cpu.enters, 1);
 	assert_int_equal(script_cpu.waits, 1);
+	assert_int_equal(tvm.v->exit.action, EXIT_WFI);
+	assert_int_equal(tvm.v->regs.pc, 0x40001004);
 }
 
 /* With an interrupt the guest can take already pending, WFI does not wait:
@@ -160,11 +162,12 @@ static void wfi_with_pending_interrupt_does_not_wait(void **state)
 {
 	(void)state;
 	test_vm_gic_enable(&tvm, 33, 0xa0);
-	/* VMCR.VENG1 [1] and VPMR [31:24] = 0xff: the guest takes it. */
-	hal_sysreg_write(SYSREG_ENC(3, 4, 12, 11, 7), 0xff000002);
+	/* VMCR.VENG1 [1] and VPMR [31:24] = 0xff: the guest takes it. The
+	 * vCPU's own copy, which loading it puts in ICH_VMCR_EL2. */
+	tvm.v->vgic.vmcr = 0xff000002;
 	script_cpu.step = wfi_pending_script;
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2);
-	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_RESUME);
+	assert_int_equal(sched_run(), SCHED_STOP_HOST);
 	assert_int_equal(script_cpu.enters, 2);
 }
 
@@ -193,9 +196,9 @@ static void resuming_keeps_what_the_guest_did(void **state)
 	test_vm_gic_enable(&tvm, 33, 0xa0);
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2);
 	script_cpu.step = ack_then_host_script;
-	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_RESUME);
+	assert_int_equal(sched_run(), SCHED_STOP_HOST);
 	script_cpu.step = resumed_script;
-	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_VM_OFF);
+	assert_int_equal(sched_run(), SCHED_STOP_DONE);
 	assert_int_equal(gicd_rd(0x0204) & 0x2, 0); /* not pending again */
 }
 
@@ -222,11 +225,11 @@ static void host_exit_syncs_the_list_registers(void **state)
 	test_vm_gic_enable(&tvm, 33, 0xa0);
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2);
 	script_cpu.step = eoi_then_host_script;
-	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_RESUME);
+	assert_int_equal(sched_run(), SCHED_STOP_HOST);
 	assert_int_equal(gicd_rd(0x0204) & 0x2, 0); /* taken and done */
 	bus_wr(&tvm.vm->bus, GICD + 0x0204, 4, 0x2);
 	script_cpu.step = pending_again_script;
-	assert_int_equal(hv_run_vcpu(tvm.v), EXIT_VM_OFF);
+	assert_int_equal(sched_run(), SCHED_STOP_DONE);
 }
 
 int main(void)

@@ -126,7 +126,7 @@ static void run_smp(bool precise, struct smp_run *run)
 {
 	uint8_t *image = calloc(1, IMAGE_SIZE);
 	struct hvsim_opts o = {
-	    .mem = 64ull << 20, .precise = precise, .vcpus = 2, .sched = true};
+	    .mem = 64ull << 20, .precise = precise, .vcpus = 2};
 	struct hvsim_machine m;
 	char err[256];
 
@@ -255,7 +255,7 @@ static void test_deterministic(void **state)
 static void boot_words(struct hvsim_machine *m, const uint32_t *words, size_t n)
 {
 	uint8_t *image = calloc(1, IMAGE_SIZE);
-	struct hvsim_opts o = {.mem = 64ull << 20, .vcpus = 2, .sched = true};
+	struct hvsim_opts o = {.mem = 64ull << 20, .vcpus = 2};
 	char err[256];
 
 	assert_non_null(image);
