@@ -454,6 +454,84 @@ static void indirect_message_runs_waiting_receiver(void **state)
 		assert_int_equal(fx.vm[i]->state, VM_OFF);
 }
 
+/*
+ * The sender (FF-A ID 1) on physical CPU 0, the receiver (ID 2) on CPU 1:
+ * the CPUs are played in turn (sim_hal_set_cpu_id). The request posted to
+ * the receiver must kick CPU 1, which sleeps with the receiver in
+ * MSG_WAIT; the answer posted back must kick CPU 0.
+ */
+static int setup_two_cpus(void **state)
+{
+	(void)state;
+	ffa_fx_setup(&fx, 2);
+	script_cpu_attach(false);
+	sched_init(1000);
+	assert_int_equal(sched_add_vm(fx.vm[0], SCHED_SHARED, 0), 0);
+	assert_int_equal(sched_add_vm(fx.vm[1], SCHED_SHARED, 1), 0);
+	return 0;
+}
+
+static int teardown_two_cpus(void **state)
+{
+	(void)state;
+	for (unsigned i = 0; i < 2; i++)
+		sched_remove_vm(fx.vm[i]);
+	sim_hal_set_cpu_id(0);
+	sim_hal_set_cpu_backend(NULL);
+	ffa_fx_teardown(&fx);
+	return 0;
+}
+
+static enum hal_exit two_cpus_script(struct vcpu *v, unsigned n)
+{
+	switch (n) {
+	case 0: /* CPU 1: the receiver waits */
+		assert_ptr_equal(v, vm_vcpu(1));
+		return call(v, MSG_WAIT, 0, 0, 0);
+	case 1: /* CPU 0: the sender asks */
+		assert_ptr_equal(v, vm_vcpu(0));
+		return call(v, DIRECT_REQ, 1u << 16 | 2, 0x1234, 0);
+	case 2: /* CPU 1: the request, then the answer */
+		assert_ptr_equal(v, vm_vcpu(1));
+		assert_int_equal(v->regs.x[0], DIRECT_REQ);
+		assert_int_equal(v->regs.x[1], 1u << 16 | 2);
+		assert_int_equal(v->regs.x[3], 0x1234);
+		return call(v, DIRECT_RESP, 2u << 16 | 1, 0x5678, 0);
+	case 3: /* CPU 0: the answer */
+		assert_ptr_equal(v, vm_vcpu(0));
+		assert_int_equal(v->regs.x[0], DIRECT_RESP);
+		assert_int_equal(v->regs.x[1], 2u << 16 | 1);
+		assert_int_equal(v->regs.x[3], 0x5678);
+		return call(v, SYSTEM_OFF, 0, 0, 0);
+	default:
+		fail_msg("step %u: nothing more to run", n);
+		return HAL_EXIT_HOST;
+	}
+}
+
+static void request_across_cpus_kicks_each_side(void **state)
+{
+	unsigned long kicks;
+
+	(void)state;
+	script_cpu.step = two_cpus_script;
+	sim_hal_set_cpu_id(1);
+	assert_int_equal(sched_run(), SCHED_STOP_HOST); /* waits */
+	kicks = sim_hal_stats()->kicks;
+	sim_hal_set_cpu_id(0);
+	assert_int_equal(sched_run(), SCHED_STOP_HOST); /* sender waits */
+	assert_int_equal(sim_hal_stats()->kicks - kicks, 1);
+	assert_int_equal(sim_hal_stats()->kicked_mask & 0x2, 0x2);
+	kicks = sim_hal_stats()->kicks;
+	sim_hal_set_cpu_id(1);
+	assert_int_equal(sched_run(), SCHED_STOP_HOST); /* waits again */
+	assert_int_equal(sim_hal_stats()->kicks - kicks, 1);
+	assert_int_equal(sim_hal_stats()->kicked_mask & 0x1, 0x1);
+	sim_hal_set_cpu_id(0);
+	assert_int_equal(sched_run(), SCHED_STOP_DONE);
+	assert_int_equal(script_cpu.enters, 4);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -461,6 +539,8 @@ int main(void)
 	    T(request_runs_receiver_and_returns_answer),
 	    T(interrupt_ends_request_run_resumes),
 	    T(indirect_message_runs_waiting_receiver),
+	    cmocka_unit_test_setup_teardown(request_across_cpus_kicks_each_side,
+					    setup_two_cpus, teardown_two_cpus),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
