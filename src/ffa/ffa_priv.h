@@ -106,6 +106,24 @@ static inline void ffa_put64(uint8_t *p, uint64_t v)
 	ffa_put32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* The composite memory region descriptor at b (total pages, range count)
+ * and its constituents, one per range: its PA (secure world) or its
+ * borrow-window IPA (a VM's retrieve response), and its page count. */
+static inline void ffa_put_composite(uint8_t *b, uint32_t total_pages,
+				     const struct owner_range *r, size_t n,
+				     bool pa)
+{
+	ffa_put32(b, total_pages);
+	ffa_put32(b + 4, (uint32_t)n);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t *c =
+		    b + FFA_MEM_COMPOSITE_SIZE + FFA_MEM_RANGE_SIZE * i;
+
+		ffa_put64(c, pa ? r[i].pa : r[i].ipa);
+		ffa_put32(c + 8, (uint32_t)(r[i].size / FFA_PAGE_SIZE));
+	}
+}
+
 /* owners.c: the VM's RAM in and out of the ownership table. */
 bool ffa_owner_add(struct vm *vm);
 void ffa_owner_remove(struct vm *vm);

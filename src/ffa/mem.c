@@ -422,15 +422,7 @@ static uint32_t write_resp(uint8_t *rx, const struct txn *t)
 						       << PERM_INSN_SHIFT);
 		ffa_put32(e + 4, comp);
 	}
-	ffa_put32(rx + comp, t->total_pages);
-	ffa_put32(rx + comp + 4, (uint32_t)t->nranges);
-	for (size_t i = 0; i < t->nranges; i++) {
-		uint8_t *r =
-		    rx + comp + FFA_MEM_COMPOSITE_SIZE + FFA_MEM_RANGE_SIZE * i;
-
-		ffa_put64(r, t->r[i].ipa);
-		ffa_put32(r + 8, (uint32_t)(t->r[i].size / FFA_PAGE_SIZE));
-	}
+	ffa_put_composite(rx + comp, t->total_pages, t->r, t->nranges, false);
 	return len;
 }
 

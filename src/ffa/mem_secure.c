@@ -106,15 +106,7 @@ static uint32_t write_desc(uint8_t *b, const struct ffa_mem_txn *m,
 		e[3] = m->receivers[i].flags;
 		ffa_put32(e + 4, comp);
 	}
-	ffa_put32(b + comp, m->total_pages);
-	ffa_put32(b + comp + 4, (uint32_t)runs->n);
-	for (size_t i = 0; i < runs->n; i++) {
-		uint8_t *r =
-		    b + comp + FFA_MEM_COMPOSITE_SIZE + FFA_MEM_RANGE_SIZE * i;
-
-		ffa_put64(r, runs->r[i].pa);
-		ffa_put32(r + 8, (uint32_t)(runs->r[i].size / FFA_PAGE_SIZE));
-	}
+	ffa_put_composite(b + comp, m->total_pages, runs->r, runs->n, true);
 	return len;
 }
 
