@@ -53,30 +53,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Where VM i maps ipa: its PA and permissions, or false. */
-static bool mapped(unsigned i, uint64_t ipa, uint64_t *pa, uint8_t *perm)
-{
-	struct s2_attrs a;
-	uint64_t p;
-
-	if (stage2_lookup(&fx.vm[i]->s2, ipa, &p, &a, NULL) != 0)
-		return false;
-	if (pa)
-		*pa = p;
-	if (perm)
-		*perm = a.perm;
-	return true;
-}
-
-static uint64_t rd(const uint8_t *b, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)b[i] << (8 * i);
-	return v;
-}
-
 /* ---- sending ---- */
 
 static void share_maps_receiver(void **state)
@@ -89,16 +65,16 @@ static void share_maps_receiver(void **state)
 	h = ffa_fx_send(&fx, 0, SHARE, 2, RO, PAGE_IPA, 2);
 	assert_true(h >> 63); /* allocated by the hypervisor */
 	/* Nothing for the receiver until it retrieves. */
-	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
 	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
 	/* The sender keeps it (RWX); the receiver reads it at the window. */
-	assert_true(mapped(0, PAGE_IPA, &got, &perm));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, &got, &perm));
 	assert_int_equal(got, pa);
 	assert_int_equal(perm, 7);
-	assert_true(mapped(1, WINDOW(pa) + 0x1000, &got, &perm));
+	assert_true(ffa_fx_mapped(&fx, 1, WINDOW(pa) + 0x1000, &got, &perm));
 	assert_int_equal(got, pa + 0x1000);
 	assert_int_equal(perm, 1); /* read only, not executable */
-	assert_false(mapped(2, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 2, WINDOW(pa), NULL, NULL));
 }
 
 static void lend_unmaps_sender(void **state)
@@ -112,10 +88,10 @@ static void lend_unmaps_sender(void **state)
 	h = ffa_fx_send(&fx, 0, LEND, 2, RW, PAGE_IPA, 1);
 	/* The lender loses it at once; the borrower has it from its
 	 * retrieve. */
-	assert_false(mapped(0, PAGE_IPA, NULL, NULL));
-	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
 	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
-	assert_true(mapped(1, WINDOW(pa), &got, &perm));
+	assert_true(ffa_fx_mapped(&fx, 1, WINDOW(pa), &got, &perm));
 	assert_int_equal(perm, 3);
 }
 
@@ -134,8 +110,8 @@ static void lend_to_two(void **state)
 	assert_int_equal(r[0], FX_SUCCESS);
 	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
 	assert_int_equal(ffa_fx_retrieve(&fx, 2, 1, h, 0)[0], 0x84000075);
-	assert_true(mapped(1, WINDOW(pa), NULL, NULL));
-	assert_true(mapped(2, WINDOW(pa), NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 2, WINDOW(pa), NULL, NULL));
 	/* Two receivers asking different access: one permission per page
 	 * in the table, so refused. */
 	rv[1].perms = RO;
@@ -204,8 +180,8 @@ static void not_senders_page(void **state)
 	len = ffa_fx_desc(ffa_fx_tx(&fx, 0), 1, 0x2f, 0, 0, 0, &rv, 1, &g, 1);
 	ffa_fx_assert_err(CALL(0, LEND, len, len, 0, 0, 0), FX_DENIED);
 	/* The first page was not lent: it is still VM 0's alone. */
-	assert_true(mapped(0, PAGE_IPA - 0x1000, NULL, NULL));
-	assert_false(mapped(2, WINDOW(pa - 0x1000), NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA - 0x1000, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 2, WINDOW(pa - 0x1000), NULL, NULL));
 }
 
 /* More physical runs than a transaction holds (8): out of memory. */
@@ -244,7 +220,8 @@ static void out_of_handles(void **state)
 	len = ffa_fx_desc(ffa_fx_tx(&fx, 1), 2, 0x2f, 0, 0, 0, &rv, 1, &g, 1);
 	ffa_fx_assert_err(CALL(1, SHARE, len, len, 0, 0, 0), FX_NO_MEMORY);
 	/* The refusal changed nothing. */
-	assert_false(mapped(0, WINDOW(ffa_fx_pa(1, g.addr)), NULL, NULL));
+	assert_false(
+	    ffa_fx_mapped(&fx, 0, WINDOW(ffa_fx_pa(1, g.addr)), NULL, NULL));
 }
 
 /* The receiver's window needs new table pages and there are none: its
@@ -260,12 +237,12 @@ static void retrieve_out_of_memory(void **state)
 	while (n < 128 && page_pool_alloc(&fx.pool, &taken[n]))
 		n++;
 	ffa_fx_assert_err(ffa_fx_retrieve(&fx, 1, 1, h, 0), FX_NO_MEMORY);
-	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
-	assert_false(mapped(1, WINDOW(pa) + 0x1000, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 1, WINDOW(pa) + 0x1000, NULL, NULL));
 	while (n > 0)
 		page_pool_free(&fx.pool, taken[--n]);
 	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
-	assert_true(mapped(1, WINDOW(pa) + 0x1000, NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 1, WINDOW(pa) + 0x1000, NULL, NULL));
 }
 
 #define FRAG_TX 0x8400007bull
@@ -310,16 +287,16 @@ static void fragments_share(void **state)
 	(void)state;
 	/* Nothing moves before the last fragment. */
 	pa = ffa_fx_pa(0, PAGE_IPA);
-	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
 	ffa_fx_assert_err(ffa_fx_retrieve(&fx, 1, 1, h, 0), FX_INVALID);
 	put_range(PAGE_IPA + 0x4000, 2, 0);
 	r = CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0);
 	assert_int_equal(r[0], FX_SUCCESS);
 	assert_int_equal(r[2] | r[3] << 32, h);
 	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
-	assert_true(mapped(1, WINDOW(pa), NULL, NULL));
-	assert_true(mapped(1, WINDOW(pa) + 0x5000, NULL, NULL));
-	assert_int_equal(rd(ffa_fx_rx(&fx, 1) + 64, 4), 3); /* pages */
+	assert_true(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 1, WINDOW(pa) + 0x5000, NULL, NULL));
+	assert_int_equal(ffa_fx_rd(ffa_fx_rx(&fx, 1) + 64, 4), 3); /* pages */
 	/* Complete: no more fragments. */
 	ffa_fx_assert_err(CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0),
 			  FX_INVALID);
@@ -360,7 +337,8 @@ static void fragments_refused(void **state)
 		ffa_fx_assert_err(
 		    CALL(0, FRAG_TX, (uint32_t)h, h >> 32, 16, 0, 0),
 		    FX_INVALID);
-		assert_true(mapped(0, PAGE_IPA, NULL, NULL)); /* not lent */
+		assert_true(
+		    ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL)); /* not lent */
 	}
 }
 
@@ -412,20 +390,20 @@ static void retrieve_response(void **state)
 	assert_int_equal(r[0], 0x84000075); /* MEM_RETRIEVE_RESP */
 	assert_int_equal(r[1], 48 + 16 + 16 + 16);
 	assert_int_equal(r[2], r[1]);
-	assert_int_equal(rd(rx, 2), 1);		 /* sender */
-	assert_int_equal(rd(rx + 2, 2), 0x2f);	 /* attributes */
-	assert_int_equal(rd(rx + 4, 4), 2 << 3); /* type: lend */
-	assert_int_equal(rd(rx + 8, 8), h);
-	assert_int_equal(rd(rx + 24, 4), 16);
-	assert_int_equal(rd(rx + 28, 4), 1);
-	assert_int_equal(rd(rx + 32, 4), 48);
-	assert_int_equal(rd(rx + 48, 2), 2);
+	assert_int_equal(ffa_fx_rd(rx, 2), 1);		/* sender */
+	assert_int_equal(ffa_fx_rd(rx + 2, 2), 0x2f);	/* attributes */
+	assert_int_equal(ffa_fx_rd(rx + 4, 4), 2 << 3); /* type: lend */
+	assert_int_equal(ffa_fx_rd(rx + 8, 8), h);
+	assert_int_equal(ffa_fx_rd(rx + 24, 4), 16);
+	assert_int_equal(ffa_fx_rd(rx + 28, 4), 1);
+	assert_int_equal(ffa_fx_rd(rx + 32, 4), 48);
+	assert_int_equal(ffa_fx_rd(rx + 48, 2), 2);
 	assert_int_equal(rx[50], 2 | 1 << 2); /* RW, NX */
-	assert_int_equal(rd(rx + 52, 4), 64);
-	assert_int_equal(rd(rx + 64, 4), 3); /* total pages */
-	assert_int_equal(rd(rx + 68, 4), 1); /* one range */
-	assert_int_equal(rd(rx + 80, 8), WINDOW(pa));
-	assert_int_equal(rd(rx + 88, 4), 3);
+	assert_int_equal(ffa_fx_rd(rx + 52, 4), 64);
+	assert_int_equal(ffa_fx_rd(rx + 64, 4), 3); /* total pages */
+	assert_int_equal(ffa_fx_rd(rx + 68, 4), 1); /* one range */
+	assert_int_equal(ffa_fx_rd(rx + 80, 8), WINDOW(pa));
+	assert_int_equal(ffa_fx_rd(rx + 88, 4), 3);
 	/* RX is the VM's until released. */
 	ffa_fx_assert_err(ffa_fx_retrieve(&fx, 1, 1, h, 0), FX_BUSY);
 }
@@ -548,13 +526,13 @@ static void relinquish_checks(void **state)
 	ffa_fx_assert_err(CALL(2, RELINQUISH, 0, 0, 0, 0, 0), FX_DENIED);
 	ffa_fx_relinquish_desc(tx, h, 0, 2);
 	assert_int_equal(CALL(1, RELINQUISH, 0, 0, 0, 0, 0)[0], FX_SUCCESS);
-	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
 	/* Twice. */
 	ffa_fx_assert_err(CALL(1, RELINQUISH, 0, 0, 0, 0, 0), FX_DENIED);
 	/* Until the sender reclaims, the receiver may retrieve again. */
 	assert_int_equal(CALL(1, 0x84000065, 0, 0, 0, 0, 0)[0], FX_SUCCESS);
 	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
-	assert_true(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
 }
 
 static void reclaim_rules(void **state)
@@ -582,7 +560,7 @@ static void reclaim_rules(void **state)
 	assert_int_equal(CALL(1, RELINQUISH, 0, 0, 0, 0, 0)[0], FX_SUCCESS);
 	assert_int_equal(CALL(0, RECLAIM, (uint32_t)h, h >> 32, 0, 0, 0)[0],
 			 FX_SUCCESS);
-	assert_true(mapped(0, PAGE_IPA, &got, &perm));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, &got, &perm));
 	assert_int_equal(got, pa);
 	assert_int_equal(perm, 7);
 	/* The handle is gone. */
@@ -601,7 +579,7 @@ static void reclaim_before_retrieve(void **state)
 	(void)state;
 	assert_int_equal(CALL(0, RECLAIM, (uint32_t)h, h >> 32, 0, 0, 0)[0],
 			 FX_SUCCESS);
-	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
 	ffa_fx_assert_err(ffa_fx_retrieve(&fx, 1, 1, h, 0), FX_INVALID);
 }
 
@@ -611,7 +589,7 @@ static void donate_moves_ownership(void **state)
 	uint64_t h = ffa_fx_send(&fx, 0, DONATE, 3, 0, PAGE_IPA, 1), h2;
 
 	(void)state;
-	assert_false(mapped(0, PAGE_IPA, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL));
 	assert_int_equal(ffa_fx_retrieve(&fx, 2, 1, h, 0)[0], 0x84000075);
 	assert_int_equal(ffa_fx_rx(&fx, 2)[4], 3 << 3); /* type: donate */
 	/* Done: no handle to reclaim; the donor cannot give it again. */
@@ -630,9 +608,9 @@ static void donate_reclaimed_before_retrieve(void **state)
 	(void)state;
 	assert_int_equal(CALL(0, RECLAIM, (uint32_t)h, h >> 32, 0, 0, 0)[0],
 			 FX_SUCCESS);
-	assert_true(mapped(0, PAGE_IPA, &got, NULL));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, &got, NULL));
 	assert_int_equal(got, pa);
-	assert_false(mapped(1, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 1, WINDOW(pa), NULL, NULL));
 }
 
 /* A v1.0 caller's descriptors are not v1.1's. */
@@ -654,7 +632,7 @@ static void destroy_receiver_gives_back(void **state)
 	assert_int_equal(ffa_fx_retrieve(&fx, 1, 1, h, 0)[0], 0x84000075);
 	vm_destroy(fx.vm[1]);
 	fx.vm[1] = NULL;
-	assert_true(mapped(0, PAGE_IPA, &got, NULL));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, &got, NULL));
 	assert_int_equal(got, pa);
 	ffa_fx_assert_err(CALL(0, RECLAIM, (uint32_t)h, h >> 32, 0, 0, 0),
 			  FX_INVALID);
@@ -679,7 +657,7 @@ static void destroy_sender_unmaps_borrower(void **state)
 	assert_int_equal(ffa_fx_retrieve(&fx, 2, 1, h, 0)[0], 0x84000075);
 	vm_destroy(fx.vm[0]);
 	fx.vm[0] = NULL;
-	assert_false(mapped(2, WINDOW(pa), NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 2, WINDOW(pa), NULL, NULL));
 }
 
 /* The middle VM leaves: the table closes the gap, and the pages of the
@@ -693,9 +671,9 @@ static void middle_vm_leaves_table_compacted(void **state)
 	fx.vm[1] = NULL;
 	assert_int_equal(sim_iso_add_shared(pa, 4096, 5), 0);
 	h = ffa_fx_send(&fx, 2, LEND, 1, RW, FX_RAM_IPA + 0x30000, 1);
-	assert_false(mapped(2, FX_RAM_IPA + 0x30000, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 2, FX_RAM_IPA + 0x30000, NULL, NULL));
 	assert_int_equal(ffa_fx_retrieve(&fx, 0, 3, h, 0)[0], 0x84000075);
-	assert_true(mapped(0, WINDOW(pa), NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 0, WINDOW(pa), NULL, NULL));
 	/* And a VM created again in the freed slot is registered anew. */
 	{
 		struct vm_config cfg = {0x81000000ull, FX_RAM_SIZE, 1, false};

@@ -91,29 +91,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static bool mapped(unsigned i, uint64_t ipa, uint64_t *pa, uint8_t *perm)
-{
-	struct s2_attrs a;
-	uint64_t p;
-
-	if (stage2_lookup(&fx.vm[i]->s2, ipa, &p, &a, NULL) != 0)
-		return false;
-	if (pa)
-		*pa = p;
-	if (perm)
-		*perm = a.perm;
-	return true;
-}
-
-static uint64_t rd(const uint8_t *b, unsigned n)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < n; i++)
-		v |= (uint64_t)b[i] << (8 * i);
-	return v;
-}
-
 static const uint64_t *send(unsigned from, uint64_t fid,
 			    const struct fx_recv *rv, unsigned nr, uint64_t ipa,
 			    uint32_t pages)
@@ -160,25 +137,25 @@ static void lend_forwarded_then_reclaimed(void **state)
 	assert_int_equal(seen[2][1], 0);
 	/* The descriptor: the VM's header, its receiver, and the pages as
 	 * one physical constituent. */
-	assert_int_equal(rd(desc, 2), 1);
-	assert_int_equal(rd(desc + 2, 2), 0x2f);
-	assert_int_equal(rd(desc + 8, 8), 0);
-	assert_int_equal(rd(desc + 24, 4), 16);
-	assert_int_equal(rd(desc + 28, 4), 1);
-	assert_int_equal(rd(desc + 32, 4), 48);
-	assert_int_equal(rd(desc + 48, 2), 0x8001);
+	assert_int_equal(ffa_fx_rd(desc, 2), 1);
+	assert_int_equal(ffa_fx_rd(desc + 2, 2), 0x2f);
+	assert_int_equal(ffa_fx_rd(desc + 8, 8), 0);
+	assert_int_equal(ffa_fx_rd(desc + 24, 4), 16);
+	assert_int_equal(ffa_fx_rd(desc + 28, 4), 1);
+	assert_int_equal(ffa_fx_rd(desc + 32, 4), 48);
+	assert_int_equal(ffa_fx_rd(desc + 48, 2), 0x8001);
 	assert_int_equal(desc[50], RW);
-	assert_int_equal(rd(desc + 52, 4), 64);
-	assert_int_equal(rd(desc + 64, 4), 2);
-	assert_int_equal(rd(desc + 68, 4), 1);
-	assert_int_equal(rd(desc + 80, 8), pa);
-	assert_int_equal(rd(desc + 88, 4), 2);
+	assert_int_equal(ffa_fx_rd(desc + 52, 4), 64);
+	assert_int_equal(ffa_fx_rd(desc + 64, 4), 2);
+	assert_int_equal(ffa_fx_rd(desc + 68, 4), 1);
+	assert_int_equal(ffa_fx_rd(desc + 80, 8), pa);
+	assert_int_equal(ffa_fx_rd(desc + 88, 4), 2);
 	/* Lent: gone from the sender, no VM borrows it. */
 	assert_int_equal(st(1, pa), OWNER_ST_LENT);
 	assert_int_equal(st(1, pa + 0x1000), OWNER_ST_LENT);
 	assert_int_equal(owner_entry_of(ffa_owner_table(), pa)->borrowers, 0);
-	assert_false(mapped(0, PAGE_IPA, NULL, NULL));
-	assert_false(mapped(0, PAGE_IPA + 0x1000, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 0, PAGE_IPA + 0x1000, NULL, NULL));
 
 	/* Reclaim by another VM: refused here, not forwarded. */
 	nseen = 0;
@@ -194,7 +171,7 @@ static void lend_forwarded_then_reclaimed(void **state)
 	assert_int_equal(seen[0][2], 0x01234567);
 	assert_int_equal(seen[0][3], 0);
 	assert_int_equal(st(1, pa), OWNER_ST_OWNED_EXCLUSIVE);
-	assert_true(mapped(0, PAGE_IPA + 0x1000, &got, &perm));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA + 0x1000, &got, &perm));
 	assert_int_equal(got, pa + 0x1000);
 	assert_int_equal(perm, 7);
 	/* Twice: the handle is gone. */
@@ -217,11 +194,11 @@ static void share_held_by_secure_world(void **state)
 	r = send(0, SHARE, rv, 2, PAGE_IPA, 1);
 	assert_int_equal(r[0], 0x84000061);
 	assert_int_equal(seen[1][0], 0x84000073);
-	assert_int_equal(rd(desc + 28, 4), 2);
-	assert_int_equal(rd(desc + 64, 2), 0x8002);
-	assert_int_equal(rd(desc + 96, 8), pa); /* composite at 80 */
+	assert_int_equal(ffa_fx_rd(desc + 28, 4), 2);
+	assert_int_equal(ffa_fx_rd(desc + 64, 2), 0x8002);
+	assert_int_equal(ffa_fx_rd(desc + 96, 8), pa); /* composite at 80 */
 	assert_int_equal(st(1, pa), OWNER_ST_OWNED_SHARED);
-	assert_true(mapped(0, PAGE_IPA, &got, &perm));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, &got, &perm));
 	assert_int_equal(got, pa);
 	assert_int_equal(perm, 7);
 	nseen = 0;
@@ -265,7 +242,7 @@ static void mixed_and_fragmented_refused(void **state)
 	}
 	assert_int_equal(nseen, 0);
 	assert_int_equal(st(1, pa), OWNER_ST_OWNED_EXCLUSIVE);
-	assert_true(mapped(0, PAGE_IPA, NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL));
 }
 
 /* No secure world: EL3 answers SMCCC's unknown function (-1) to the
@@ -279,7 +256,7 @@ static void no_secure_world(void **state)
 	sim_set_el3(NULL);
 	ffa_fx_assert_err(send(0, LEND, &rv, 1, PAGE_IPA, 1), FX_INVALID);
 	assert_int_equal(st(1, pa), OWNER_ST_OWNED_EXCLUSIVE);
-	assert_true(mapped(0, PAGE_IPA, NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL));
 }
 
 /* The SPMC refuses (its status returned) or the buffers cannot be mapped
@@ -308,7 +285,7 @@ static void spmc_error_changes_nothing(void **state)
 	assert_int_equal(nseen, 1); /* no send without the buffers */
 	assert_int_equal(st(1, pa), OWNER_ST_OWNED_EXCLUSIVE);
 	assert_int_equal(st(0, pa), OWNER_ST_NONE);
-	assert_true(mapped(0, PAGE_IPA, &got, &perm));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, &got, &perm));
 	assert_int_equal(got, pa);
 	assert_int_equal(perm, 7);
 	/* And the page can go to a VM afterwards. */
@@ -327,7 +304,7 @@ static void reclaim_refused_by_spmc(void **state)
 	ffa_fx_assert_err(CALL(0, RECLAIM, 0x89abcdef, 0x01234567, 0, 0, 0),
 			  FX_DENIED);
 	assert_int_equal(st(1, pa), OWNER_ST_LENT);
-	assert_false(mapped(0, PAGE_IPA, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL));
 	/* Flags [31:2] are MBZ: refused before the SPMC. */
 	nseen = 0;
 	ffa_fx_assert_err(CALL(0, RECLAIM, 0x89abcdef, 0x01234567, 4, 0, 0),
@@ -336,7 +313,7 @@ static void reclaim_refused_by_spmc(void **state)
 	fail_fid = 0;
 	assert_int_equal(CALL(0, RECLAIM, 0x89abcdef, 0x01234567, 0, 0, 0)[0],
 			 0x84000061);
-	assert_true(mapped(0, PAGE_IPA, NULL, NULL));
+	assert_true(ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL));
 }
 
 /* ---- a sender leaving ---- */
@@ -375,7 +352,7 @@ static void secure_world_keeps_pages(void **state)
 	assert_int_equal(st(1, pa), OWNER_ST_NONE);
 	assert_int_equal(st(0, pa), OWNER_ST_NONE);
 	assert_int_equal(owner_entry_of(ffa_owner_table(), pa)->owner, 0xff);
-	assert_false(mapped(0, PAGE_IPA, NULL, NULL));
+	assert_false(ffa_fx_mapped(&fx, 0, PAGE_IPA, NULL, NULL));
 	/* A donation is never reclaimed. */
 	nseen = 0;
 	ffa_fx_assert_err(CALL(0, RECLAIM, 0x89abcdef, 0x01234567, 0, 0, 0),

@@ -206,3 +206,27 @@ const uint64_t *ffa_fx_retrieve(struct ffa_fx *x, unsigned i, uint16_t sender,
 	return ffa_fx_call(x, i, 0x84000074 /* MEM_RETRIEVE_REQ */, len, len, 0,
 			   0, 0);
 }
+
+bool ffa_fx_mapped(const struct ffa_fx *x, unsigned i, uint64_t ipa,
+		   uint64_t *pa, uint8_t *perm)
+{
+	struct s2_attrs a;
+	uint64_t p;
+
+	if (stage2_lookup(&x->vm[i]->s2, ipa, &p, &a, NULL) != 0)
+		return false;
+	if (pa)
+		*pa = p;
+	if (perm)
+		*perm = a.perm;
+	return true;
+}
+
+uint64_t ffa_fx_rd(const uint8_t *b, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)b[i] << (8 * i);
+	return v;
+}

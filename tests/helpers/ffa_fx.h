@@ -44,6 +44,12 @@ const uint64_t *ffa_fx_hvc(struct vcpu *v, uint64_t x0, uint64_t x1,
 const uint64_t *ffa_fx_call(struct ffa_fx *x, unsigned i, uint64_t x0,
 			    uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4,
 			    uint64_t x5);
+/* Where VM i maps ipa (the core's Stage-2 lookup): its PA and
+ * permissions, or false. */
+bool ffa_fx_mapped(const struct ffa_fx *x, unsigned i, uint64_t ipa,
+		   uint64_t *pa, uint8_t *perm);
+/* The n-byte little-endian value at b. */
+uint64_t ffa_fx_rd(const uint8_t *b, unsigned n);
 /* RXTX_MAP of one page each at RAM + FX_TX_OFF / FX_RX_OFF; must succeed. */
 void ffa_fx_map(struct ffa_fx *x, unsigned i);
 uint8_t *ffa_fx_tx(struct ffa_fx *x, unsigned i);
