@@ -122,7 +122,8 @@ static inline uint32_t a64_esr_iss(uint64_t esr)
 #define A64_VEC_FIQ 0x100u
 #define A64_VEC_SERROR 0x180u
 
-/* SCR_EL3: lower ELs are AArch64. */
+/* SCR_EL3: HVC enabled at EL1 and EL2; lower ELs are AArch64. */
+#define A64_SCR_HCE (1ull << 8)
 #define A64_SCR_RW (1ull << 10)
 
 /* HCR_EL2 (E2H = 0). */

@@ -23,13 +23,6 @@
 /* What every pull reads, ahead of the general registers. */
 enum { PULL_SP, PULL_SP_EL0, PULL_PC, PULL_PSTATE, PULL_FIXED };
 
-static int gpr_id(unsigned n)
-{
-	if (n <= 28)
-		return UC_ARM64_REG_X0 + (int)n;
-	return n == 29 ? UC_ARM64_REG_X29 : UC_ARM64_REG_X30;
-}
-
 uint64_t uc_get(struct sim_cpu *c, int reg)
 {
 	uint64_t v = 0;
@@ -100,36 +93,56 @@ static unsigned pstate_el(uint64_t pstate)
 	return (unsigned)(pstate >> 2) & 3u;
 }
 
+/* Unicorn's ids of X0..X30 (X29 and X30 are not after X28). */
+static const int gpr_ids[PULL_X] = {
+    UC_ARM64_REG_X0,  UC_ARM64_REG_X1,	UC_ARM64_REG_X2,  UC_ARM64_REG_X3,
+    UC_ARM64_REG_X4,  UC_ARM64_REG_X5,	UC_ARM64_REG_X6,  UC_ARM64_REG_X7,
+    UC_ARM64_REG_X8,  UC_ARM64_REG_X9,	UC_ARM64_REG_X10, UC_ARM64_REG_X11,
+    UC_ARM64_REG_X12, UC_ARM64_REG_X13, UC_ARM64_REG_X14, UC_ARM64_REG_X15,
+    UC_ARM64_REG_X16, UC_ARM64_REG_X17, UC_ARM64_REG_X18, UC_ARM64_REG_X19,
+    UC_ARM64_REG_X20, UC_ARM64_REG_X21, UC_ARM64_REG_X22, UC_ARM64_REG_X23,
+    UC_ARM64_REG_X24, UC_ARM64_REG_X25, UC_ARM64_REG_X26, UC_ARM64_REG_X27,
+    UC_ARM64_REG_X28, UC_ARM64_REG_X29, UC_ARM64_REG_X30,
+};
+
 /*
  * The exception entry to EL2 as the core sees it: every general register,
  * SP_EL0, PC and PSTATE in c->v->regs. Reading a register out of Unicorn
  * is a call each (most of an exit's cost when all 31 were read): only
  * those a block run since the last pull may have written (c->gpr_dirty,
  * from the block hook) are read, the others are still the shadow's.
+ *
+ * Between a push and the next pull only the guest runs (the core changes
+ * another vCPU's registers by posting work to it), so v->regs still equals
+ * the shadow but for what the guest wrote: only that is copied.
  */
 /* The argument arrays of the two below are static: the sim is
  * single-threaded, neither can be re-entered, and a frame of this size
  * costs valgrind a range of stack permissions at every call. */
 void regs_pull(struct sim_cpu *c)
 {
-	static int ids[PULL_COUNT];
-	static void *ptrs[PULL_COUNT];
+	static int ids[PULL_COUNT] = {
+	    [PULL_SP] = UC_ARM64_REG_SP,
+	    [PULL_SP_EL0] = UC_ARM64_REG_SP_EL0,
+	    [PULL_PC] = UC_ARM64_REG_PC,
+	    [PULL_PSTATE] = UC_ARM64_REG_PSTATE,
+	};
 	static uint64_t vals[PULL_FIXED];
-	struct vcpu_regs *s = &c->shadow;
-	uint32_t dirty = c->gpr_dirty & ((1u << PULL_X) - 1);
+	static void *ptrs[PULL_COUNT] = {
+	    [PULL_SP] = &vals[PULL_SP],
+	    [PULL_SP_EL0] = &vals[PULL_SP_EL0],
+	    [PULL_PC] = &vals[PULL_PC],
+	    [PULL_PSTATE] = &vals[PULL_PSTATE],
+	};
+	struct vcpu_regs *s = &c->shadow, *r = &c->v->regs;
+	const uint32_t dirty = c->gpr_dirty & ((1u << PULL_X) - 1);
 	int n = PULL_FIXED;
 
-	ids[PULL_SP] = UC_ARM64_REG_SP;
-	ids[PULL_SP_EL0] = UC_ARM64_REG_SP_EL0;
-	ids[PULL_PC] = UC_ARM64_REG_PC;
-	ids[PULL_PSTATE] = UC_ARM64_REG_PSTATE;
-	for (unsigned i = 0; i < PULL_FIXED; i++)
-		ptrs[i] = &vals[i];
 	vals[PULL_PSTATE] = 0; /* PSTATE is read as 32 bits */
-	for (; dirty; dirty &= dirty - 1) {
-		unsigned i = (unsigned)__builtin_ctz(dirty);
+	for (uint32_t d = dirty; d; d &= d - 1) {
+		unsigned i = (unsigned)__builtin_ctz(d);
 
-		ids[n] = gpr_id(i);
+		ids[n] = gpr_ids[i];
 		ptrs[n++] = &s->x[i];
 	}
 	uc_reg_read_batch(c->uc, ids, ptrs, n);
@@ -137,7 +150,14 @@ void regs_pull(struct sim_cpu *c)
 	s->pstate = vals[PULL_PSTATE];
 	s->sp_el0 = uses_sp_el0(s->pstate) ? vals[PULL_SP] : vals[PULL_SP_EL0];
 	c->pulled_sp = vals[PULL_SP];
-	c->v->regs = *s;
+	for (uint32_t d = dirty; d; d &= d - 1) {
+		unsigned i = (unsigned)__builtin_ctz(d);
+
+		r->x[i] = s->x[i];
+	}
+	r->sp_el0 = s->sp_el0;
+	r->pc = s->pc;
+	r->pstate = s->pstate;
 	/* The block that trapped may go on after the exit (an emulated
 	 * MRS): what it writes is still to come. */
 	c->gpr_dirty = c->blk_writes;
@@ -193,7 +213,7 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 
 	for (unsigned i = 0; i < PULL_X; i++)
 		if (r->x[i] != s->x[i]) {
-			PUSH(gpr_id(i), r->x[i]);
+			PUSH(gpr_ids[i], r->x[i]);
 			s->x[i] = r->x[i];
 		}
 	if (r->pstate != s->pstate || r->sp_el0 != s->sp_el0) {
@@ -224,7 +244,7 @@ void regs_push_all(struct sim_cpu *c)
 	struct vcpu_regs *r = &c->v->regs;
 
 	for (unsigned i = 0; i < PULL_X; i++)
-		uc_set(c, gpr_id(i), r->x[i]);
+		uc_set(c, gpr_ids[i], r->x[i]);
 	uc_set(c, UC_ARM64_REG_PSTATE, r->pstate);
 	uc_set(c, UC_ARM64_REG_SP_EL0, r->sp_el0);
 	if (uses_sp_el0(r->pstate))
@@ -240,14 +260,15 @@ void regs_push_all(struct sim_cpu *c)
  * then takes EL1 for AArch32 and treats every ERET to AArch64 EL1 as an
  * illegal exception return (PSTATE.IL set, mode and SP unchanged), which
  * left a guest returning to EL1t on SP_EL1. The firmware the sim stands
- * for runs the lower ELs in AArch64.
+ * for runs the lower ELs in AArch64, and enables HVC (SCR_EL3.HCE): with
+ * HCE clear, Unicorn raises an EL1 HVC as UNDEFINED at the HVC itself.
  */
 static bool lower_els_aarch64(struct sim_cpu *c)
 {
 	uint64_t scr = 0;
 
 	return uc_cp_read(c, A64_SR_SCR_EL3, &scr) &&
-	       uc_cp_write(c, A64_SR_SCR_EL3, scr | A64_SCR_RW);
+	       uc_cp_write(c, A64_SR_SCR_EL3, scr | A64_SCR_RW | A64_SCR_HCE);
 }
 
 static int fail_create(struct sim_cpu *c, const char **why, const char *msg)
@@ -305,7 +326,8 @@ int sim_cpu_create(struct sim_cpu **out, struct vcpu *v, struct fake_gic *gic,
 	if (sim_install_hooks(c) != 0)
 		return fail_create(c, why, "cannot install Unicorn hooks");
 	if (!lower_els_aarch64(c))
-		return fail_create(c, why, "cannot set SCR_EL3.RW in Unicorn");
+		return fail_create(c, why,
+				   "cannot set SCR_EL3.RW and HCE in Unicorn");
 	regs_push_all(c);
 	c->next_event = 0;
 	*out = c;

@@ -50,6 +50,7 @@
 #define UC_EXCP_PREFETCH_ABORT 3u
 #define UC_EXCP_DATA_ABORT 4u
 #define UC_EXCP_BKPT 7u
+#define UC_EXCP_HVC 11u
 #define UC_EXCP_SMC 13u
 
 struct uc_region {

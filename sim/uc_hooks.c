@@ -250,14 +250,12 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 	}
 	if (el0 && el0_sys_insn(c, insn, pc))
 		return;
-	/* HVC is UNDEFINED at EL0. */
+	/* HVC is UNDEFINED at EL0; at EL1 Unicorn raises it as an HVC
+	 * (SCR_EL3.HCE is set, see sim_cpu_create), except under
+	 * HCR_EL2.HCD, which only the sim models (hvc()). */
 	if (a64_is_hvc(insn, &imm) && !el0 && !el2_hvc_disabled()) {
-		enum exit_action act;
-
-		act =
-		    sim_sync_exit(c, a64_esr(A64_EC_HVC64, imm), 0, 0, pc + 4);
-		regs_push(c, pc);
-		sim_finish_trap(c, act);
+		sim_fail(c, "Unicorn raised an EL1 HVC at %#llx as UNDEFINED",
+			 (unsigned long long)pc);
 		return;
 	}
 	if (a64_is_fpsimd(insn) && fp_trapped_to_el1(c, el0)) {
@@ -269,6 +267,32 @@ static void udef(struct sim_cpu *c, uint64_t pc)
 	sim_guest_undef(c, pc);
 }
 
+/*
+ * An HVC at EL1, registers pulled (Unicorn leaves the PC past it, the
+ * preferred return address): EC 0x16 to the hypervisor, or UNDEFINED under
+ * HCR_EL2.HCD.
+ * Raised as its own exception rather than as an UNDEFINED instruction,
+ * the return needs no PC write, which would make Unicorn leave its
+ * execution loop.
+ */
+static void hvc(struct sim_cpu *c, uint64_t next_pc)
+{
+	uint64_t pc = next_pc - 4;
+	uint32_t insn = 0;
+	uint16_t imm = 0;
+	enum exit_action act;
+
+	if (el2_hvc_disabled()) {
+		sim_guest_undef(c, pc);
+		return;
+	}
+	if (sim_read_insn(c, pc, &insn))
+		a64_is_hvc(insn, &imm);
+	act = sim_core_exit(c, a64_esr(A64_EC_HVC64, imm), 0, 0, next_pc);
+	regs_push(c, next_pc);
+	sim_finish_trap(c, act);
+}
+
 /* Not trapped: the SMC reaches the (fake) EL3 firmware. Out of line:
  * its frame would be the interrupt hook's on every exception. */
 static __attribute__((noinline)) void smc_to_firmware(struct sim_cpu *c,
@@ -276,13 +300,13 @@ static __attribute__((noinline)) void smc_to_firmware(struct sim_cpu *c,
 {
 	uint64_t a[18];
 
-	regs_pull(c);
 	memcpy(a, c->v->regs.x, sizeof(a));
 	hal_smc_forward(a);
 	memcpy(c->v->regs.x, a, sizeof(a));
 	regs_push(c, next_pc);
 }
 
+/* An SMC at EL1, registers pulled (the PC is past it). */
 static void smc(struct sim_cpu *c, uint64_t next_pc)
 {
 	uint64_t pc = next_pc - 4;
@@ -295,7 +319,7 @@ static void smc(struct sim_cpu *c, uint64_t next_pc)
 		enum exit_action act;
 
 		/* A trapped SMC reports the SMC itself in ELR_EL2. */
-		act = sim_sync_exit(c, a64_esr(A64_EC_SMC64, imm), 0, 0, pc);
+		act = sim_core_exit(c, a64_esr(A64_EC_SMC64, imm), 0, 0, pc);
 		regs_push(c, next_pc);
 		sim_finish_trap(c, act);
 		return;
@@ -389,7 +413,7 @@ bool sim_hook_budget(struct sim_cpu *c)
 static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 {
 	struct sim_cpu *c = opaque;
-	uint64_t pc = uc_get(c, UC_ARM64_REG_PC);
+	uint64_t pc;
 	uint32_t insn = 0;
 	uint16_t imm = 0;
 
@@ -397,6 +421,14 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 	if (sim_hook_budget(c))
 		return;
 	c->ctx = IN_INTR;
+	if (intno == UC_EXCP_HVC || intno == UC_EXCP_SMC) {
+		/* Their exit to the hypervisor needs every register: the
+		 * same read gives the PC. */
+		regs_pull(c);
+		pc = c->shadow.pc;
+	} else {
+		pc = uc_get(c, UC_ARM64_REG_PC);
+	}
 	switch (intno) {
 	case UC_EXCP_UDEF:
 		sim_give_back_time(c, pc);
@@ -415,6 +447,10 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
 			a64_is_brk(insn, &imm);
 		sim_enter_el1(c, false, a64_esr(A64_EC_BRK64, imm), false, 0,
 			      pc);
+		break;
+	case UC_EXCP_HVC: /* PC is past the HVC */
+		sim_give_back_time(c, pc - 4);
+		hvc(c, pc);
 		break;
 	case UC_EXCP_SMC: /* PC is past the SMC */
 		sim_give_back_time(c, pc - 4);

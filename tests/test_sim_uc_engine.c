@@ -523,6 +523,50 @@ static void test_wfe_smc_and_stage2_change(void **state)
 }
 
 /*
+ * HCR_EL2.HCD makes HVC UNDEFINED at EL1 (Arm ARM, HCR_EL2.HCD): the HVC
+ * never reaches the hypervisor, the guest takes EC 0x00 (IL set) at its
+ * own vector with ELR_EL1 at the HVC, and reports the syndrome with an SMC.
+ */
+static const uint32_t hcd_code[] = {
+    0x10004000, /* 1 adr x0, vec */
+    0xd518c000, /* 2 msr vbar_el1, x0 */
+    0xd2b08000, /* 3 mov x0, #0x84000000 */
+    0xd4000002, /* 4 hvc #0 (UNDEFINED: skip_vector) */
+    0xaa0a03e0, /* mov x0, x10 */
+    0xd4000003, /* smc #0                    report: ESR_EL1 */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #8 */
+    0xd4000003, /* smc #0: SYSTEM_OFF */
+};
+
+#define HCR_HCD (1ull << 29)
+
+static void disable_hvc(struct hvsim_machine *m)
+{
+	(void)m;
+	sim_sysreg_set(SYSREG_HCR_EL2,
+		       sim_sysreg_get(SYSREG_HCR_EL2) | HCR_HCD);
+}
+
+static void test_hvc_undefined_under_hcd(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, hcd_code),
+					   CHUNK(VEC_SYNC, skip_vector)};
+	struct run *run = malloc(sizeof(*run));
+
+	(void)state;
+	for (int precise = 0; precise < 2; precise++) {
+		run_prepared(img, 2, precise, disable_hvc, run);
+		assert_int_equal(run->result, SIM_VM_OFF);
+		assert_int_equal(run->st.traps.count[EC_HVC64], 0);
+		assert_int_equal(run->st.guest_exceptions, 1);
+		assert_int_equal(run->rec[0].ec, EC_SMC64);
+		assert_int_equal(run->rec[0].a, 0x02000000); /* EC 0, IL */
+	}
+	free(run);
+}
+
+/*
  * IC IALLU in a block entered straight from an exception the sim handled
  * in its interrupt hook (the SMC), the block ending at an UNDEF: the sim
  * stops the run to drop its translations and must go on after the IC. It
@@ -605,6 +649,7 @@ int main(void)
 	    cmocka_unit_test(test_undecidable_fault_is_counted),
 	    cmocka_unit_test(test_fault_size_decides),
 	    cmocka_unit_test(test_wfe_smc_and_stage2_change),
+	    cmocka_unit_test(test_hvc_undefined_under_hcd),
 	    cmocka_unit_test(test_exception_loop_stops),
 	    cmocka_unit_test(test_ic_iallu_after_smc_runs_once),
 	};
