@@ -115,11 +115,110 @@ static void test_rewritten_code_writes_reach_the_exit(void **state)
 	free(run);
 }
 
+/*
+ * Each of X0..X30 as the destination of a trapped MRS: the hypervisor
+ * writes the value into its copy of the register, and the simulated CPU
+ * must hand every one of them back to Unicorn at the return. The guest
+ * ANDs all 31 together and reports the result next to the value one MRS
+ * gave: a register left behind would still hold 0.
+ */
+static const uint32_t all_regs_code[] = {
+    0xd5380400, /* mrs x0, id_aa64pfr0_el1 (trapped) */
+    0xd4000002, /* hvc #0                 report the value, V */
+    0xd5380400, /* mrs x0, id_aa64pfr0_el1 */
+    0xd5380401, /* mrs x1, id_aa64pfr0_el1 */
+    0xd5380402, /* mrs x2, id_aa64pfr0_el1 */
+    0xd5380403, /* mrs x3, id_aa64pfr0_el1 */
+    0xd5380404, /* mrs x4, id_aa64pfr0_el1 */
+    0xd5380405, /* mrs x5, id_aa64pfr0_el1 */
+    0xd5380406, /* mrs x6, id_aa64pfr0_el1 */
+    0xd5380407, /* mrs x7, id_aa64pfr0_el1 */
+    0xd5380408, /* mrs x8, id_aa64pfr0_el1 */
+    0xd5380409, /* mrs x9, id_aa64pfr0_el1 */
+    0xd538040a, /* mrs x10, id_aa64pfr0_el1 */
+    0xd538040b, /* mrs x11, id_aa64pfr0_el1 */
+    0xd538040c, /* mrs x12, id_aa64pfr0_el1 */
+    0xd538040d, /* mrs x13, id_aa64pfr0_el1 */
+    0xd538040e, /* mrs x14, id_aa64pfr0_el1 */
+    0xd538040f, /* mrs x15, id_aa64pfr0_el1 */
+    0xd5380410, /* mrs x16, id_aa64pfr0_el1 */
+    0xd5380411, /* mrs x17, id_aa64pfr0_el1 */
+    0xd5380412, /* mrs x18, id_aa64pfr0_el1 */
+    0xd5380413, /* mrs x19, id_aa64pfr0_el1 */
+    0xd5380414, /* mrs x20, id_aa64pfr0_el1 */
+    0xd5380415, /* mrs x21, id_aa64pfr0_el1 */
+    0xd5380416, /* mrs x22, id_aa64pfr0_el1 */
+    0xd5380417, /* mrs x23, id_aa64pfr0_el1 */
+    0xd5380418, /* mrs x24, id_aa64pfr0_el1 */
+    0xd5380419, /* mrs x25, id_aa64pfr0_el1 */
+    0xd538041a, /* mrs x26, id_aa64pfr0_el1 */
+    0xd538041b, /* mrs x27, id_aa64pfr0_el1 */
+    0xd538041c, /* mrs x28, id_aa64pfr0_el1 */
+    0xd538041d, /* mrs x29, id_aa64pfr0_el1 */
+    0xd538041e, /* mrs x30, id_aa64pfr0_el1 */
+    0x8a010000, /* and x0, x0, x1 */
+    0x8a020000, /* and x0, x0, x2 */
+    0x8a030000, /* and x0, x0, x3 */
+    0x8a040000, /* and x0, x0, x4 */
+    0x8a050000, /* and x0, x0, x5 */
+    0x8a060000, /* and x0, x0, x6 */
+    0x8a070000, /* and x0, x0, x7 */
+    0x8a080000, /* and x0, x0, x8 */
+    0x8a090000, /* and x0, x0, x9 */
+    0x8a0a0000, /* and x0, x0, x10 */
+    0x8a0b0000, /* and x0, x0, x11 */
+    0x8a0c0000, /* and x0, x0, x12 */
+    0x8a0d0000, /* and x0, x0, x13 */
+    0x8a0e0000, /* and x0, x0, x14 */
+    0x8a0f0000, /* and x0, x0, x15 */
+    0x8a100000, /* and x0, x0, x16 */
+    0x8a110000, /* and x0, x0, x17 */
+    0x8a120000, /* and x0, x0, x18 */
+    0x8a130000, /* and x0, x0, x19 */
+    0x8a140000, /* and x0, x0, x20 */
+    0x8a150000, /* and x0, x0, x21 */
+    0x8a160000, /* and x0, x0, x22 */
+    0x8a170000, /* and x0, x0, x23 */
+    0x8a180000, /* and x0, x0, x24 */
+    0x8a190000, /* and x0, x0, x25 */
+    0x8a1a0000, /* and x0, x0, x26 */
+    0x8a1b0000, /* and x0, x0, x27 */
+    0x8a1c0000, /* and x0, x0, x28 */
+    0x8a1d0000, /* and x0, x0, x29 */
+    0x8a1e0000, /* and x0, x0, x30 */
+    0xd4000002, /* hvc #0                 report V if all were V */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                 SYSTEM_OFF */
+};
+
+static void
+test_every_register_the_hypervisor_writes_reaches_the_guest(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, all_regs_code)};
+	uint64_t got[2];
+	unsigned n = 0;
+	struct run *run;
+
+	(void)state;
+	run = run_both(img, 1);
+	for (unsigned i = 0; i < run->n && n < 2; i++)
+		if (run->rec[i].ec == 0x16) /* HVC64 */
+			got[n++] = run->rec[i].a;
+	assert_int_equal(n, 2);
+	/* ID_AA64PFR0_EL1.EL0 and .EL1 (bits [7:0]): AArch64, so nonzero. */
+	assert_true((got[0] & 0xff) != 0);
+	assert_int_equal(got[1], got[0]);
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_exit_sees_every_form_of_register_write),
 	    cmocka_unit_test(test_rewritten_code_writes_reach_the_exit),
+	    cmocka_unit_test(
+		test_every_register_the_hypervisor_writes_reaches_the_guest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

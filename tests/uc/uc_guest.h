@@ -15,7 +15,7 @@
 #include "hvsim.h"
 #include "sim_cpu.h"
 
-#define MAX_RECORDS 32
+#define MAX_RECORDS 80
 #define IMAGE_SIZE 0xc00
 #define GUEST_PC(off) (0x40080000ull + (off)) /* RAM base + 0x80000 */
 
