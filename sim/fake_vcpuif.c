@@ -595,7 +595,7 @@ uint64_t vcpuif_misr(void)
  * of the simulated CPU, so it stops at the first condition that holds and
  * reads the list registers only if none of ICH_HCR/ICH_VMCR's does.
  */
-bool vcpuif_maint_level(void)
+static bool maint_level_now(void)
 {
 	uint64_t hcr = sim_sysreg_get(A64_SR_ICH_HCR_EL2);
 	uint64_t vmcr, vtr;
@@ -626,6 +626,28 @@ bool vcpuif_maint_level(void)
 	}
 	return ((hcr & A64_ICH_HCR_UIE) && valid <= 1) ||
 	       ((hcr & A64_ICH_HCR_NPIE) && !pending);
+}
+
+/*
+ * The level depends on the register file alone (ICH_HCR, ICH_VMCR,
+ * ICH_VTR and the list registers), which most event checks find as the
+ * last one did: the answer is kept until the next write to the file
+ * (sim_sysreg_writes counts them all), which invalidates it.
+ */
+static struct {
+	bool known;
+	bool level;
+	uint64_t writes; /* sim_sysreg_writes when level was computed */
+} maint_memo;
+
+bool vcpuif_maint_level(void)
+{
+	if (!maint_memo.known || maint_memo.writes != sim_sysreg_writes) {
+		maint_memo.level = maint_level_now();
+		maint_memo.writes = sim_sysreg_writes;
+		maint_memo.known = true;
+	}
+	return maint_memo.level;
 }
 
 bool vcpuif_computed_reg(uint32_t enc, uint64_t *val)

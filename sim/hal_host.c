@@ -31,6 +31,7 @@ struct capture {
 
 /* Read on every event check and trap: inline (sim_hal.h). */
 uint64_t sim_sysreg_file[1u << 16];
+uint64_t sim_sysreg_writes;
 static struct phys_region phys[SIM_PHYS_MAX];
 static size_t nphys;
 static struct capture console, uart[SIM_UART_VMS];
@@ -80,6 +81,7 @@ void sim_capture_clear(void)
 void sim_hal_reset(void)
 {
 	memset(sim_sysreg_file, 0, sizeof(sim_sysreg_file));
+	sim_sysreg_writes++;
 	memset(phys, 0, sizeof(phys));
 	nphys = 0;
 	sim_capture_clear();
@@ -135,6 +137,7 @@ void hal_sysreg_write(uint32_t enc, uint64_t val)
 	if (have_cpu && cpu.sysreg_write && cpu.sysreg_write(cpu.ctx, enc, val))
 		return;
 	sim_sysreg_file[enc & 0xffffu] = val;
+	sim_sysreg_writes++;
 }
 
 /* The core publishes every Stage-2 change with a DSB (a new mapping needs

@@ -59,6 +59,11 @@ void sim_hal_set_gic_backend(const struct sim_gic_backend *b);
 /* The register file, bypassing any backend (for tests and the fake layer),
  * indexed by the low 16 bits of the encoding. */
 extern uint64_t sim_sysreg_file[1u << 16];
+/* Counts the writes to the register file: this, hal_sysreg_write (when no
+ * backend takes the register) and sim_hal_reset are its only writers. A
+ * value computed from the file alone stays right while the count is
+ * unchanged (fake_vcpuif.c keeps the maintenance interrupt's level so). */
+extern uint64_t sim_sysreg_writes;
 static inline uint64_t sim_sysreg_get(uint32_t enc)
 {
 	return sim_sysreg_file[enc & 0xffffu];
@@ -66,6 +71,7 @@ static inline uint64_t sim_sysreg_get(uint32_t enc)
 static inline void sim_sysreg_set(uint32_t enc, uint64_t val)
 {
 	sim_sysreg_file[enc & 0xffffu] = val;
+	sim_sysreg_writes++;
 }
 
 /* Host memory standing in for physical memory [pa, pa+size). */

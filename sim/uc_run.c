@@ -79,17 +79,20 @@ static bool irqs_masked(struct sim_cpu *c)
 /*
  * Decide when the block hook has to look again. Returns true if something
  * must be handled before the next block (a physical IRQ, or a virtual one
- * the guest does not mask). 'lines_set': sim_update_lines() ran since
- * anything the lines depend on (time, timers, list registers) changed.
+ * the guest does not mask). 'quiet': the caller has just set the lines
+ * (sim_update_lines) and found no physical IRQ signaled, and nothing the
+ * lines depend on (time, timers, list registers) nor the GIC has changed
+ * since.
  */
-static bool evaluate_events(struct sim_cpu *c, bool lines_set)
+static bool evaluate_events(struct sim_cpu *c, bool quiet)
 {
 	uint64_t t = sim_timer_deadline(c);
 
-	if (!lines_set)
+	if (!quiet) {
 		sim_update_lines(c);
-	if (fgic_irq_signaled(c->gic))
-		return true;
+		if (fgic_irq_signaled(c->gic))
+			return true;
+	}
 	c->deadline = t < sim_pcpu.limit ? t : sim_pcpu.limit;
 	c->poll_virq = vcpuif_irq_signaled();
 	if (c->poll_virq) {
@@ -155,7 +158,8 @@ static void process_events(struct sim_cpu *c)
 		}
 		take_irq(c);
 	}
-	/* Taking a virtual IRQ changes neither the time nor a line. */
+	/* Taking a virtual IRQ changes neither the time nor a line, nor the
+	 * physical GIC: the loop's last look (no IRQ signaled) still holds. */
 	if (vcpuif_irq_signaled() && !irqs_masked(c))
 		sim_enter_el1(c, true, 0, false, 0, uc_get(c, UC_ARM64_REG_PC));
 	if (c->result == SIM_RUNNING && evaluate_events(c, true))

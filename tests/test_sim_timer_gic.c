@@ -14,6 +14,7 @@
 #include "arch/sysreg_enc.h"
 #include "fake_gic.h"
 #include "fake_vcpuif.h"
+#include "hal.h"
 #include "sim_hal.h"
 #include "vtimer.h"
 
@@ -319,6 +320,24 @@ static void test_vif_maintenance(void **state)
 	assert_false(vcpuif_computed_reg(SYSREG_ICH_LR(0), &v));
 }
 
+/* The level follows every writer of the register file: the core's list
+ * register and ICH_HCR_EL2 writes through the HAL, and a reset. */
+static void test_vif_maintenance_follows_hal_writes(void **state)
+{
+	(void)state;
+	vif_enable();
+	assert_false(vcpuif_maint_level());	  /* no list register in use */
+	hal_gic_lr_write(0, LR_G1 | LR_EOI | 30); /* EOI'd, HW = 0 */
+	assert_true(vcpuif_maint_level());
+	hal_sysreg_write(SYSREG_ICH_LR(0), 0);
+	assert_false(vcpuif_maint_level());
+	/* En and NPIE, with nothing pending */
+	hal_sysreg_write(SYSREG_ICH_HCR_EL2, 1 | 8);
+	assert_true(vcpuif_maint_level());
+	sim_hal_reset(); /* ICH_HCR_EL2.En clear */
+	assert_false(vcpuif_maint_level());
+}
+
 static void test_physical_route_when_imo_clear(void **state)
 {
 	struct fake_gic g;
@@ -347,6 +366,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_vif_registers, reset),
 	    cmocka_unit_test_setup(test_vif_unimplemented_registers, reset),
 	    cmocka_unit_test_setup(test_vif_maintenance, reset),
+	    cmocka_unit_test_setup(test_vif_maintenance_follows_hal_writes,
+				   reset),
 	    cmocka_unit_test_setup(test_physical_route_when_imo_clear, reset),
 	};
 
