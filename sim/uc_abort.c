@@ -158,6 +158,27 @@ static void load_writes(struct block_insns *b)
 	b->have_writes = true;
 }
 
+/*
+ * The Stage-2 walk of the IPA that faulted, made once per data abort. A
+ * walk that faults gives the same answer for every IPA of its range
+ * [leaf_ipa, leaf_ipa + leaf_size) (the descriptors read are the same),
+ * and the tables cannot change while an abort is analysed: the core, their
+ * only writer, runs at the exit. So the analysis's other lookups in that
+ * range (the accesses of the block to the same device) take it from here.
+ * sim_data_abort() walks it before its search, the only user of
+ * s2_lookup().
+ */
+static struct s2w_result fault_walk;
+
+static void s2_lookup(struct sim_cpu *c, uint64_t ipa, struct s2w_result *r)
+{
+	if (fault_walk.status != S2W_OK &&
+	    ipa - fault_walk.leaf_ipa < fault_walk.leaf_size)
+		*r = fault_walk;
+	else
+		s2w_lookup(&c->s2, ipa, r);
+}
+
 static bool guest_read(struct sim_cpu *c, uint64_t va, unsigned bytes,
 		       uint64_t *val)
 {
@@ -167,7 +188,7 @@ static bool guest_read(struct sim_cpu *c, uint64_t va, unsigned bytes,
 
 	if (!sim_va_to_ipa(c, va, &ipa))
 		return false;
-	s2w_lookup(&c->s2, ipa, &r);
+	s2_lookup(c, ipa, &r);
 	if (r.status != S2W_OK || !(r.perm & S2W_R))
 		return false;
 	p = hal_pa_to_va(r.pa, bytes);
@@ -186,7 +207,7 @@ static bool guest_accessible(struct sim_cpu *c, uint64_t va, bool write)
 
 	if (!sim_va_to_ipa(c, va, &ipa))
 		return false;
-	s2w_lookup(&c->s2, ipa, &r);
+	s2_lookup(c, ipa, &r);
 	return r.status == S2W_OK && (r.perm & (write ? S2W_W : S2W_R)) &&
 	       hal_pa_to_va(r.pa, 1);
 }
@@ -319,22 +340,29 @@ void sim_go_precise(struct sim_cpu *c)
 		sim_fail(c, "cannot switch to per-instruction PC tracking");
 }
 
+/* What Stage-2 walk r makes of an access of size bytes needing need. */
+static unsigned classify_walk(const struct s2w_result *r, unsigned size,
+			      uint8_t need, bool *refill)
+{
+	*refill = false;
+	if (r->status != S2W_OK)
+		return s2w_fsc(r);
+	if ((r->perm & need) != need)
+		return s2w_fsc(r); /* permission fault at the leaf level */
+	if (!hal_pa_to_va(r->pa, size ? size : 1))
+		return A64_FSC_SEA; /* no memory behind the output address */
+	/* Mapped and allowed: Unicorn just had no translation loaded. */
+	*refill = true;
+	return 0;
+}
+
 static unsigned classify(struct sim_cpu *c, uint64_t ipa, unsigned size,
 			 uint8_t need, bool *refill)
 {
 	struct s2w_result r;
 
-	*refill = false;
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.status != S2W_OK)
-		return s2w_fsc(&r);
-	if ((r.perm & need) != need)
-		return s2w_fsc(&r); /* permission fault at the leaf level */
-	if (!hal_pa_to_va(r.pa, size ? size : 1))
-		return A64_FSC_SEA; /* no memory behind the output address */
-	/* Mapped and allowed: Unicorn just had no translation loaded. */
-	*refill = true;
-	return 0;
+	return classify_walk(&r, size, need, refill);
 }
 
 static void refill(struct sim_cpu *c, uint64_t ipa)
@@ -399,6 +427,7 @@ void sim_data_abort(struct sim_cpu *c)
 	unsigned fsc;
 	enum exit_action act;
 
+	s2w_lookup(&c->s2, ipa, &fault_walk);
 	regs_pull(c);
 	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
 	x[31] = c->pulled_sp;
@@ -420,8 +449,8 @@ void sim_data_abort(struct sim_cpu *c)
 			sim_go_precise(c);
 	}
 	c->wfe_armed = false;
-	fsc = classify(c, ipa, (unsigned)c->fault.size, write ? S2W_W : S2W_R,
-		       &need_refill);
+	fsc = classify_walk(&fault_walk, (unsigned)c->fault.size,
+			    write ? S2W_W : S2W_R, &need_refill);
 	if (need_refill) {
 		sim_pcpu.now--; /* the access is retried, not trapped */
 		c->v->regs.pc = pc;

@@ -321,6 +321,59 @@ static void test_code_rewritten_after_a_search(void **state)
 	free(run);
 }
 
+/*
+ * Two stores of one block to the read-only DTB page (the last 2 MiB of
+ * RAM) cover the faulting IPA with the registers Unicorn leaves; the
+ * second one did not fault, as the load between them has not run: x5
+ * still holds the DTB's first doubleword, not the one at +0x10 the load
+ * would have read. The PC search must tell that from the memory the load
+ * reads (no guess), and report the first store.
+ */
+static const uint32_t ro_pair_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0xd2a87c0a, /* mov x10, #0x43e00000    (the DTB, read-only) */
+    0x9100414d, /* add x13, x10, #0x10 */
+    0xd2800021, /* mov x1, #1 */
+    0xf9400145, /* ldr x5, [x10] */
+    0xf9000141, /* str x1, [x10]           (0x18: faults) */
+    0xaa0a03ea, /* mov x10, x10 */
+    0xf94001a5, /* ldr x5, [x13] */
+    0xf9000141, /* str x1, [x10]           (0x24: faults after the eret) */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  exceptions taken */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
+static void test_two_stores_to_read_only_memory(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, ro_pair_code),
+					   CHUNK(0xa00, report_vector)};
+	struct run *run;
+
+	(void)state;
+	run = run_both(img, 2);
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->n, 8);
+	for (unsigned i = 0; i < 2; i++) {
+		const struct sim_trap_record *abt = &run->rec[3 * i];
+
+		/* ISV, SAS 3, SRT 1, SF, WnR, DFSC 0x0f (level-3
+		 * permission fault). */
+		assert_int_equal(abt->ec, 0x24);
+		assert_int_equal(abt->iss, 0x1c1804f);
+		assert_int_equal(abt->pc, GUEST_PC(0x18 + 12 * i));
+		assert_int_equal(abt->a, 0x43e00000);
+		assert_int_equal(run->rec[3 * i + 1].a, 0x96000050);
+		assert_int_equal(run->rec[3 * i + 2].a, 0x43e00000);
+	}
+	assert_int_equal(run->rec[6].a, 2);
+	assert_int_equal(run->st.pc_guesses, 0);
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(test_pair_and_writeback_to_mmio),
 	    cmocka_unit_test(test_code_rewritten_under_translation),
 	    cmocka_unit_test(test_code_rewritten_after_a_search),
+	    cmocka_unit_test(test_two_stores_to_read_only_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
