@@ -24,14 +24,23 @@ static bool is_write_fault(int type)
 	return type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
 }
 
+/* Does d, at pc with registers x, access IPA ipa? *ea_ipa: the IPA of
+ * its first byte. */
 static bool covers(struct sim_cpu *c, const struct a64_ldst *d,
-		   const uint64_t x[32], uint64_t pc, uint64_t ipa)
+		   const uint64_t x[32], uint64_t pc, uint64_t ipa,
+		   uint64_t *ea_ipa)
 {
-	uint64_t ea = a64_ldst_ea(d, x, pc), ea_ipa;
+	uint64_t ea = a64_ldst_ea(d, x, pc);
 
-	if (!sim_va_to_ipa(c, ea, &ea_ipa))
+	/* Stage 1 keeps a VA's offset in its 4 KiB page (a page or block
+	 * of any granule is made of whole ones): an access whose bytes do
+	 * not reach ipa's offset does not cover it, and needs no walk (one
+	 * is a Stage-1 walk with the MMU on). */
+	if (((ipa - ea) & (PAGE - 1)) >= d->bytes)
 		return false;
-	return ipa >= ea_ipa && ipa - ea_ipa < d->bytes;
+	if (!sim_va_to_ipa(c, ea, ea_ipa))
+		return false;
+	return ipa >= *ea_ipa && ipa - *ea_ipa < d->bytes;
 }
 
 /* Registers the address of d is computed from (bit 31: SP). */
@@ -277,10 +286,12 @@ static bool could_be_faulting(struct sim_cpu *c, const struct block_insns *b,
  */
 static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 			       uint64_t ipa, bool write, uint64_t *pc_out,
-			       const struct a64_ldst **d_out)
+			       const struct a64_ldst **d_out,
+			       uint64_t *ea_ipa_out)
 {
 	/* Static for the size, as above. */
 	static unsigned cand[MAX_CANDIDATES];
+	static uint64_t cand_ea_ipa[MAX_CANDIDATES];
 	struct block_insns *b = load_block(c);
 	unsigned n = 0, found = 0;
 	bool have = false;
@@ -289,9 +300,10 @@ static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 		return false;
 	for (unsigned i = 0; i < b->n; i++) {
 		const struct a64_ldst *d = &b->d[i];
+		uint64_t ea_ipa;
 
 		if (!b->is_ldst[i] || (write ? !d->is_store : !d->is_load) ||
-		    !covers(c, d, x, b->start + 4 * i, ipa))
+		    !covers(c, d, x, b->start + 4 * i, ipa, &ea_ipa))
 			continue;
 		/* A single-register access faults with its own size:
 		 * `strb w1, [x0]` and `str w2, [x0]` are told apart even
@@ -299,12 +311,15 @@ static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 		if (!d->pair && !d->simd && c->fault.size > 0 &&
 		    (unsigned)c->fault.size != d->bytes)
 			continue;
-		if (n < MAX_CANDIDATES)
+		if (n < MAX_CANDIDATES) {
+			cand_ea_ipa[n] = ea_ipa;
 			cand[n++] = i;
+		}
 	}
 	if (n == 1) {
 		*pc_out = b->start + 4 * cand[0];
 		*d_out = &b->d[cand[0]];
+		*ea_ipa_out = cand_ea_ipa[0];
 		return true;
 	}
 	load_writes(b);
@@ -316,16 +331,17 @@ static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 			break;
 		}
 		have = true;
-		found = cand[k];
+		found = k;
 	}
 	if (!have && n) {
 		c->st.pc_guesses++; /* no consistent reading: take the first */
-		found = cand[0];
+		found = 0;
 		have = true;
 	}
 	if (have) {
-		*pc_out = b->start + 4 * found;
-		*d_out = &b->d[found];
+		*pc_out = b->start + 4 * cand[found];
+		*d_out = &b->d[cand[found]];
+		*ea_ipa_out = cand_ea_ipa[found];
 	}
 	return have;
 }
@@ -420,8 +436,9 @@ void sim_data_abort(struct sim_cpu *c)
 	static uint64_t x[32];
 	static struct a64_ldst precise_d;
 	bool write = is_write_fault(c->fault.type);
-	uint64_t ipa = c->fault.addr, pc = 0, far = ipa, ea_ipa;
+	uint64_t ipa = c->fault.addr, pc = 0, far = ipa, ea_ipa = 0;
 	const struct a64_ldst *d = NULL; /* the access, if decoded */
+	bool have_ea_ipa;		 /* ... and the IPA of its first byte */
 	uint32_t insn = 0, iss = 0;
 	bool need_refill, was_precise = c->cfg.precise;
 	unsigned fsc;
@@ -438,7 +455,7 @@ void sim_data_abort(struct sim_cpu *c)
 
 		/* Not stale: the block's decode is that of the words memory
 		 * holds now, the faulting one's included. */
-		if (!find_faulting_insn(c, x, ipa, write, &pc, &d) &&
+		if (!find_faulting_insn(c, x, ipa, write, &pc, &d, &ea_ipa) &&
 		    !stale_block(c, &pc))
 			return;
 		/* The time of the block's unexecuted rest goes back first:
@@ -458,15 +475,19 @@ void sim_data_abort(struct sim_cpu *c)
 		refill(c, ipa);
 		return;
 	}
+	/* The search translated the access it found. */
+	have_ea_ipa = d != NULL;
 	if (was_precise && sim_read_insn(c, pc, &insn) &&
-	    a64_decode_ldst(insn, &precise_d))
+	    a64_decode_ldst(insn, &precise_d)) {
 		d = &precise_d;
+		have_ea_ipa = sim_va_to_ipa(c, a64_ldst_ea(d, x, pc), &ea_ipa);
+	}
 	if (d) {
 		uint64_t ea = a64_ldst_ea(d, x, pc);
 
 		iss = a64_ldst_iss(d) & ~(uint32_t)A64_ISS_DABT_WNR;
 		far = ea;
-		if (sim_va_to_ipa(c, ea, &ea_ipa) &&
+		if (have_ea_ipa &&
 		    (ea_ipa & ~(PAGE - 1)) != (ipa & ~(PAGE - 1)))
 			far = ((ea + PAGE) & ~(PAGE - 1)) | (ipa & (PAGE - 1));
 	}

@@ -374,6 +374,49 @@ static void test_two_stores_to_read_only_memory(void **state)
 	free(run);
 }
 
+/*
+ * An access that starts in memory Stage-2 lets it read (the last word of
+ * RAM, in the read-only DTB page) and runs on into an IPA nothing maps
+ * faults on its second part: FAR and HPFAR give the first byte that
+ * faults, the start of the next page, not the address in the register.
+ * An LDP has no syndrome (ISV = 0); the hypervisor injects an external
+ * abort with that FAR.
+ */
+static const uint32_t crossing_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0xd2a88004, /* mov x4, #0x44000000     (the end of RAM) */
+    0xd1001084, /* sub x4, x4, #4 */
+    0x29401885, /* ldp w5, w6, [x4]        (0x10) */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  exceptions taken */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
+static void test_access_crossing_into_unmapped_ipa(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, crossing_code),
+					   CHUNK(0xa00, report_vector)};
+	struct run *run;
+
+	(void)state;
+	run = run_both(img, 2);
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->n, 5);
+	assert_int_equal(run->rec[0].ec, 0x24);
+	/* ISV = 0, WnR = 0, DFSC 0x06 (level-2 translation fault). */
+	assert_int_equal(run->rec[0].iss, 0x06);
+	assert_int_equal(run->rec[0].pc, GUEST_PC(0x10));
+	assert_int_equal(run->rec[0].a, 0x44000000);
+	assert_int_equal(run->rec[1].a, 0x96000010); /* ESR_EL1: read */
+	assert_int_equal(run->rec[2].a, 0x44000000); /* FAR_EL1 */
+	assert_int_equal(run->rec[3].a, 1);
+	assert_int_equal(run->st.pc_guesses, 0);
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +425,7 @@ int main(void)
 	    cmocka_unit_test(test_code_rewritten_under_translation),
 	    cmocka_unit_test(test_code_rewritten_after_a_search),
 	    cmocka_unit_test(test_two_stores_to_read_only_memory),
+	    cmocka_unit_test(test_access_crossing_into_unmapped_ipa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
