@@ -17,21 +17,30 @@
 #define PAGE 0x1000ull
 #define UC_PAGE 0x400ull /* Unicorn's TLB page for AArch64 */
 #define MAX_CANDIDATES 64
-#define MAX_BLOCK_INSNS 1024 /* QEMU stops a block at 512 */
+#define MAX_BLOCK_INSNS 512 /* QEMU stops a block at 512 (TCG_MAX_INSNS) */
 
 static bool is_write_fault(int type)
 {
 	return type == UC_MEM_WRITE_UNMAPPED || type == UC_MEM_WRITE_PROT;
 }
 
+/* Does d, at pc with registers x, access IPA ipa? *ea_ipa: the IPA of
+ * its first byte. */
 static bool covers(struct sim_cpu *c, const struct a64_ldst *d,
-		   const uint64_t x[32], uint64_t pc, uint64_t ipa)
+		   const uint64_t x[32], uint64_t pc, uint64_t ipa,
+		   uint64_t *ea_ipa)
 {
-	uint64_t ea = a64_ldst_ea(d, x, pc), ea_ipa;
+	uint64_t ea = a64_ldst_ea(d, x, pc);
 
-	if (!sim_va_to_ipa(c, ea, &ea_ipa))
+	/* Stage 1 keeps a VA's offset in its 4 KiB page (a page or block
+	 * of any granule is made of whole ones): an access whose bytes do
+	 * not reach ipa's offset does not cover it, and needs no walk (one
+	 * is a Stage-1 walk with the MMU on). */
+	if (((ipa - ea) & (PAGE - 1)) >= d->bytes)
 		return false;
-	return ipa >= ea_ipa && ipa - ea_ipa < d->bytes;
+	if (!sim_va_to_ipa(c, ea, ea_ipa))
+		return false;
+	return ipa >= *ea_ipa && ipa - *ea_ipa < d->bytes;
 }
 
 /* Registers the address of d is computed from (bit 31: SP). */
@@ -46,41 +55,137 @@ static uint32_t address_regs(const struct a64_ldst *d)
 	return m;
 }
 
-/* The block being searched, read and decoded once. */
+/*
+ * The block being searched, read and decoded once. The decode is a pure
+ * function of the instruction words, so a block searched before is not
+ * decoded again: it is kept with the words it was decoded from and reused
+ * only while memory at its address still holds those words (nothing to
+ * invalidate: a rewritten block, noticed by Unicorn or not, no longer
+ * matches). Blocks of up to CACHED_INSNS instructions are kept, by
+ * address; a longer one is decoded each time into the spare entry.
+ */
 struct block_insns {
 	unsigned n;
 	uint64_t start;
-	uint32_t insn[MAX_BLOCK_INSNS];
-	uint32_t writes[MAX_BLOCK_INSNS]; /* a64_gpr_writes() */
-	bool is_ldst[MAX_BLOCK_INSNS];
-	struct a64_ldst d[MAX_BLOCK_INSNS];
+	bool have_writes; /* writes[] filled (load_writes) */
+	uint32_t *insn;
+	uint32_t *writes; /* a64_gpr_writes() */
+	bool *is_ldst;
+	struct a64_ldst *d;
 };
 
-static bool load_block(struct sim_cpu *c, struct block_insns *b)
-{
-	const uint32_t *words;
+#define DECODED_BLOCKS 32u
+#define CACHED_INSNS 64u
 
-	b->start = c->blk_start;
-	b->n = (unsigned)((c->blk_end - c->blk_start) / 4);
-	if (b->n > MAX_BLOCK_INSNS)
-		return false;
-	words = sim_code_words(c, b->start, b->n);
-	for (unsigned i = 0; i < b->n; i++) {
-		if (words)
-			b->insn[i] = words[i];
-		else if (!sim_read_insn(c, b->start + 4 * i, &b->insn[i]))
-			return false;
-		b->is_ldst[i] = a64_decode_ldst(b->insn[i], &b->d[i]);
+/* Static for the size, as the sim is single-threaded (valgrind pays for
+ * every byte of a frame at each call); shared by every engine, which is
+ * safe as an entry depends only on the words it holds. The last entry is
+ * the spare, with room for the longest block. */
+static struct block_insns decoded[DECODED_BLOCKS + 1];
+static uint32_t cached_insn[DECODED_BLOCKS][CACHED_INSNS];
+static uint32_t cached_writes[DECODED_BLOCKS][CACHED_INSNS];
+static bool cached_is_ldst[DECODED_BLOCKS][CACHED_INSNS];
+static struct a64_ldst cached_d[DECODED_BLOCKS][CACHED_INSNS];
+static uint32_t spare_insn[MAX_BLOCK_INSNS];
+static uint32_t spare_writes[MAX_BLOCK_INSNS];
+static bool spare_is_ldst[MAX_BLOCK_INSNS];
+static struct a64_ldst spare_d[MAX_BLOCK_INSNS];
+
+static struct block_insns *decode_entry(uint64_t start, unsigned n)
+{
+	static bool ready;
+	/* Folded as the block cache's hash (uc_hooks.c): blocks next to
+	 * each other and 4 KiB apart take different entries. */
+	unsigned h = (unsigned)((start >> 2) ^ (start >> 12) ^ (start >> 22));
+
+	if (!ready) {
+		for (unsigned k = 0; k < DECODED_BLOCKS; k++)
+			decoded[k] =
+			    (struct block_insns){.insn = cached_insn[k],
+						 .writes = cached_writes[k],
+						 .is_ldst = cached_is_ldst[k],
+						 .d = cached_d[k]};
+		decoded[DECODED_BLOCKS] =
+		    (struct block_insns){.insn = spare_insn,
+					 .writes = spare_writes,
+					 .is_ldst = spare_is_ldst,
+					 .d = spare_d};
+		ready = true;
 	}
+	return &decoded[n <= CACHED_INSNS ? h % DECODED_BLOCKS
+					  : DECODED_BLOCKS];
+}
+
+/* The words of the block: in place if one region holds them all, else
+ * read one by one into buf. False if one cannot be read. */
+static bool read_block(struct sim_cpu *c, uint64_t start, unsigned n,
+		       const uint32_t **w)
+{
+	static uint32_t buf[MAX_BLOCK_INSNS];
+	const uint32_t *words = sim_code_words(c, start, n);
+
+	if (!words) {
+		for (unsigned i = 0; i < n; i++)
+			if (!sim_read_insn(c, start + 4 * i, &buf[i]))
+				return false;
+		words = buf;
+	}
+	*w = words;
 	return true;
+}
+
+static struct block_insns *load_block(struct sim_cpu *c)
+{
+	uint64_t start = c->blk_start;
+	unsigned n = (unsigned)((c->blk_end - c->blk_start) / 4);
+	const uint32_t *words;
+	struct block_insns *b;
+
+	if (n > MAX_BLOCK_INSNS || !read_block(c, start, n, &words))
+		return NULL;
+	b = decode_entry(start, n);
+	if (b->n == n && b->start == start &&
+	    memcmp(b->insn, words, 4ull * n) == 0)
+		return b; /* the same words: the same decode */
+	b->start = start;
+	b->n = n;
+	b->have_writes = false;
+	memcpy(b->insn, words, 4ull * n);
+	for (unsigned i = 0; i < n; i++)
+		b->is_ldst[i] = a64_decode_ldst(b->insn[i], &b->d[i]);
+	return b;
 }
 
 /* What could_be_faulting() needs beyond the decode: only asked when two
  * accesses of the block could have made the one that faulted. */
 static void load_writes(struct block_insns *b)
 {
+	if (b->have_writes)
+		return;
 	for (unsigned i = 0; i < b->n; i++)
 		b->writes[i] = a64_gpr_writes(b->insn[i]);
+	b->have_writes = true;
+}
+
+/*
+ * The Stage-2 walk of the IPA that faulted, made once per data abort. A
+ * walk that faults gives the same answer for every IPA of its range
+ * [leaf_ipa, leaf_ipa + leaf_size) (the descriptors read are the same),
+ * and the tables cannot change while an abort is analysed: the core, their
+ * only writer, runs at the exit. So the analysis's other lookups in that
+ * range (the accesses of the block to the same device) take it from here.
+ * sim_data_abort() walks it before its search, the only user of
+ * s2_lookup().
+ */
+static struct s2w_result fault_walk;
+
+static void s2_lookup(struct sim_cpu *c, uint64_t ipa, struct s2w_result *r)
+{
+	if (fault_walk.status != S2W_OK &&
+	    ipa - fault_walk.leaf_ipa < fault_walk.leaf_size)
+		*r = fault_walk;
+	else
+		s2w_lookup(&c->s2, ipa, r);
 }
 
 static bool guest_read(struct sim_cpu *c, uint64_t va, unsigned bytes,
@@ -92,7 +197,7 @@ static bool guest_read(struct sim_cpu *c, uint64_t va, unsigned bytes,
 
 	if (!sim_va_to_ipa(c, va, &ipa))
 		return false;
-	s2w_lookup(&c->s2, ipa, &r);
+	s2_lookup(c, ipa, &r);
 	if (r.status != S2W_OK || !(r.perm & S2W_R))
 		return false;
 	p = hal_pa_to_va(r.pa, bytes);
@@ -111,7 +216,7 @@ static bool guest_accessible(struct sim_cpu *c, uint64_t va, bool write)
 
 	if (!sim_va_to_ipa(c, va, &ipa))
 		return false;
-	s2w_lookup(&c->s2, ipa, &r);
+	s2_lookup(c, ipa, &r);
 	return r.status == S2W_OK && (r.perm & (write ? S2W_W : S2W_R)) &&
 	       hal_pa_to_va(r.pa, 1);
 }
@@ -180,22 +285,25 @@ static bool could_be_faulting(struct sim_cpu *c, const struct block_insns *b,
  * as well, nothing decides: the first is taken and counted in pc_guesses.
  */
 static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
-			       uint64_t ipa, bool write, uint64_t *pc_out)
+			       uint64_t ipa, bool write, uint64_t *pc_out,
+			       const struct a64_ldst **d_out,
+			       uint64_t *ea_ipa_out)
 {
-	/* Large: static, as the sim is single-threaded (valgrind pays for
-	 * every byte of a frame at each call). */
-	static struct block_insns b;
+	/* Static for the size, as above. */
 	static unsigned cand[MAX_CANDIDATES];
+	static uint64_t cand_ea_ipa[MAX_CANDIDATES];
+	struct block_insns *b = load_block(c);
 	unsigned n = 0, found = 0;
 	bool have = false;
 
-	if (!load_block(c, &b))
+	if (!b)
 		return false;
-	for (unsigned i = 0; i < b.n; i++) {
-		const struct a64_ldst *d = &b.d[i];
+	for (unsigned i = 0; i < b->n; i++) {
+		const struct a64_ldst *d = &b->d[i];
+		uint64_t ea_ipa;
 
-		if (!b.is_ldst[i] || (write ? !d->is_store : !d->is_load) ||
-		    !covers(c, d, x, b.start + 4 * i, ipa))
+		if (!b->is_ldst[i] || (write ? !d->is_store : !d->is_load) ||
+		    !covers(c, d, x, b->start + 4 * i, ipa, &ea_ipa))
 			continue;
 		/* A single-register access faults with its own size:
 		 * `strb w1, [x0]` and `str w2, [x0]` are told apart even
@@ -203,31 +311,38 @@ static bool find_faulting_insn(struct sim_cpu *c, const uint64_t x[32],
 		if (!d->pair && !d->simd && c->fault.size > 0 &&
 		    (unsigned)c->fault.size != d->bytes)
 			continue;
-		if (n < MAX_CANDIDATES)
+		if (n < MAX_CANDIDATES) {
+			cand_ea_ipa[n] = ea_ipa;
 			cand[n++] = i;
+		}
 	}
 	if (n == 1) {
-		*pc_out = b.start + 4 * cand[0];
+		*pc_out = b->start + 4 * cand[0];
+		*d_out = &b->d[cand[0]];
+		*ea_ipa_out = cand_ea_ipa[0];
 		return true;
 	}
-	load_writes(&b);
+	load_writes(b);
 	for (unsigned k = 0; k < n; k++) {
-		if (!could_be_faulting(c, &b, x, cand[k]))
+		if (!could_be_faulting(c, b, x, cand[k]))
 			continue;
 		if (have) {
 			c->st.pc_guesses++;
 			break;
 		}
 		have = true;
-		found = cand[k];
+		found = k;
 	}
 	if (!have && n) {
 		c->st.pc_guesses++; /* no consistent reading: take the first */
-		found = cand[0];
+		found = 0;
 		have = true;
 	}
-	if (have)
-		*pc_out = b.start + 4 * found;
+	if (have) {
+		*pc_out = b->start + 4 * cand[found];
+		*d_out = &b->d[cand[found]];
+		*ea_ipa_out = cand_ea_ipa[found];
+	}
 	return have;
 }
 
@@ -241,22 +356,29 @@ void sim_go_precise(struct sim_cpu *c)
 		sim_fail(c, "cannot switch to per-instruction PC tracking");
 }
 
+/* What Stage-2 walk r makes of an access of size bytes needing need. */
+static unsigned classify_walk(const struct s2w_result *r, unsigned size,
+			      uint8_t need, bool *refill)
+{
+	*refill = false;
+	if (r->status != S2W_OK)
+		return s2w_fsc(r);
+	if ((r->perm & need) != need)
+		return s2w_fsc(r); /* permission fault at the leaf level */
+	if (!hal_pa_to_va(r->pa, size ? size : 1))
+		return A64_FSC_SEA; /* no memory behind the output address */
+	/* Mapped and allowed: Unicorn just had no translation loaded. */
+	*refill = true;
+	return 0;
+}
+
 static unsigned classify(struct sim_cpu *c, uint64_t ipa, unsigned size,
 			 uint8_t need, bool *refill)
 {
 	struct s2w_result r;
 
-	*refill = false;
 	s2w_lookup(&c->s2, ipa, &r);
-	if (r.status != S2W_OK)
-		return s2w_fsc(&r);
-	if ((r.perm & need) != need)
-		return s2w_fsc(&r); /* permission fault at the leaf level */
-	if (!hal_pa_to_va(r.pa, size ? size : 1))
-		return A64_FSC_SEA; /* no memory behind the output address */
-	/* Mapped and allowed: Unicorn just had no translation loaded. */
-	*refill = true;
-	return 0;
+	return classify_walk(&r, size, need, refill);
 }
 
 static void refill(struct sim_cpu *c, uint64_t ipa)
@@ -312,27 +434,30 @@ void sim_data_abort(struct sim_cpu *c)
 	/* Static for the frame's size, as above: used only before the exit
 	 * to the core (another engine's abort may reuse it meanwhile). */
 	static uint64_t x[32];
+	static struct a64_ldst precise_d;
 	bool write = is_write_fault(c->fault.type);
-	uint64_t ipa = c->fault.addr, pc = 0, far = ipa, ea_ipa;
-	struct a64_ldst d;
+	uint64_t ipa = c->fault.addr, pc = 0, far = ipa, ea_ipa = 0;
+	const struct a64_ldst *d = NULL; /* the access, if decoded */
+	bool have_ea_ipa;		 /* ... and the IPA of its first byte */
 	uint32_t insn = 0, iss = 0;
-	bool decoded = false, stale = false, need_refill;
+	bool need_refill, was_precise = c->cfg.precise;
 	unsigned fsc;
 	enum exit_action act;
 
+	s2w_lookup(&c->s2, ipa, &fault_walk);
 	regs_pull(c);
 	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
 	x[31] = c->pulled_sp;
-	if (c->cfg.precise) {
+	if (was_precise) {
 		pc = c->cur_pc;
 	} else {
 		uint64_t guesses = c->st.pc_guesses;
 
-		if (!find_faulting_insn(c, x, ipa, write, &pc)) {
-			if (!stale_block(c, &pc))
-				return;
-			stale = true;
-		}
+		/* Not stale: the block's decode is that of the words memory
+		 * holds now, the faulting one's included. */
+		if (!find_faulting_insn(c, x, ipa, write, &pc, &d, &ea_ipa) &&
+		    !stale_block(c, &pc))
+			return;
 		/* The time of the block's unexecuted rest goes back first:
 		 * in precise mode there is none to give back, so switching
 		 * before would leave it counted. */
@@ -341,8 +466,8 @@ void sim_data_abort(struct sim_cpu *c)
 			sim_go_precise(c);
 	}
 	c->wfe_armed = false;
-	fsc = classify(c, ipa, (unsigned)c->fault.size, write ? S2W_W : S2W_R,
-		       &need_refill);
+	fsc = classify_walk(&fault_walk, (unsigned)c->fault.size,
+			    write ? S2W_W : S2W_R, &need_refill);
 	if (need_refill) {
 		sim_pcpu.now--; /* the access is retried, not trapped */
 		c->v->regs.pc = pc;
@@ -350,18 +475,22 @@ void sim_data_abort(struct sim_cpu *c)
 		refill(c, ipa);
 		return;
 	}
-	if (!stale && sim_read_insn(c, pc, &insn) &&
-	    a64_decode_ldst(insn, &d)) {
-		uint64_t ea = a64_ldst_ea(&d, x, pc);
+	/* The search translated the access it found. */
+	have_ea_ipa = d != NULL;
+	if (was_precise && sim_read_insn(c, pc, &insn) &&
+	    a64_decode_ldst(insn, &precise_d)) {
+		d = &precise_d;
+		have_ea_ipa = sim_va_to_ipa(c, a64_ldst_ea(d, x, pc), &ea_ipa);
+	}
+	if (d) {
+		uint64_t ea = a64_ldst_ea(d, x, pc);
 
-		decoded = true;
-		iss = a64_ldst_iss(&d) & ~(uint32_t)A64_ISS_DABT_WNR;
+		iss = a64_ldst_iss(d) & ~(uint32_t)A64_ISS_DABT_WNR;
 		far = ea;
-		if (sim_va_to_ipa(c, ea, &ea_ipa) &&
+		if (have_ea_ipa &&
 		    (ea_ipa & ~(PAGE - 1)) != (ipa & ~(PAGE - 1)))
 			far = ((ea + PAGE) & ~(PAGE - 1)) | (ipa & (PAGE - 1));
 	}
-	(void)decoded;
 	iss |= (write ? A64_ISS_DABT_WNR : 0) | fsc;
 	act = sim_core_exit(c, a64_esr(A64_EC_DABT_LOW, iss), far,
 			    (ipa >> 12) << 4, pc);

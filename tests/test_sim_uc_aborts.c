@@ -245,12 +245,187 @@ static void test_code_rewritten_under_translation(void **state)
 	free(run);
 }
 
+/*
+ * The same after an abort the PC search already took in that block: the
+ * block's first pass stores to the scratch device (an abort with a
+ * syndrome, ISV = 1, which the hypervisor emulates), then the test
+ * rewrites it to NOPs behind Unicorn's back and the old translation runs
+ * again. The second abort must be found stale like the first time the
+ * block is searched (ISV = 0 at the block start, a counted guess), not
+ * from what the first search read there.
+ */
+static const uint32_t researched_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0xd2a16004, /* mov x4, #0xb000000      (scratch device) */
+    0xd2800021, /* mov x1, #1 */
+    0x94000014, /* bl blk                  (its store aborts) */
+    0xd4000002, /* hvc #0                  t = 10: the run pauses */
+    0x94000012, /* bl blk                  (the stale translation) */
+    0xaa0703e0, /* mov x0, x7 */
+    0xd4000002, /* hvc #0                  report x7 */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  report x12 */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
+static const uint32_t researched_blk[] = {
+    0x910004e7, /* blk: add x7, x7, #1     (0x60) */
+    0xf9000081, /* str x1, [x4] */
+    0x910004e7, /* add x7, x7, #1 */
+    0xd65f03c0, /* ret */
+};
+
+static void test_code_rewritten_after_a_search(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, researched_code),
+					   CHUNK(0x60, researched_blk),
+					   CHUNK(0xa00, report_vector)};
+	struct run *run = malloc(sizeof(*run));
+	struct hvsim_machine m;
+	struct s2_attrs attrs;
+	uint64_t pa = 0;
+	uint32_t *code;
+
+	(void)state;
+	assert_non_null(run);
+	guest_boot(&m, img, 3, false, run);
+	assert_int_equal(sim_cpu_run(m.cpu, 10), SIM_LIMIT);
+	assert_int_equal(run->n, 2);
+	/* ISV, SAS 3 (doubleword), SRT 1, SF, WnR, DFSC 0x05 (level-1
+	 * translation fault); the PC of the STR. */
+	assert_int_equal(run->rec[0].ec, 0x24);
+	assert_int_equal(run->rec[0].iss, 0x1c18045);
+	assert_int_equal(run->rec[0].pc, GUEST_PC(0x64));
+	/* add, str, add -> nop, nop, nop (0xd503201f) */
+	assert_int_equal(
+	    stage2_lookup(&m.vm->s2, GUEST_PC(0x60), &pa, &attrs, NULL), 0);
+	code = hal_pa_to_va(pa, 12);
+	assert_non_null(code);
+	for (unsigned i = 0; i < 3; i++)
+		code[i] = 0xd503201f;
+	guest_finish(&m, run, 100000);
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->n, 8);
+	assert_int_equal(run->rec[2].ec, 0x24);
+	assert_int_equal(run->rec[2].iss, 0x45); /* ISV = 0, WnR */
+	assert_int_equal(run->rec[2].pc, GUEST_PC(0x60));
+	assert_int_equal(run->rec[3].a, 0x96000050); /* ESR_EL1 */
+	assert_int_equal(run->rec[4].a, 0xb000000);  /* FAR_EL1 */
+	/* Both adds of the first pass and the stale block's first one. */
+	assert_int_equal(run->rec[5].a, 3);
+	assert_int_equal(run->rec[6].a, 1);
+	assert_int_equal(run->st.pc_guesses, 1);
+	free(run);
+}
+
+/*
+ * Two stores of one block to the read-only DTB page (the last 2 MiB of
+ * RAM) cover the faulting IPA with the registers Unicorn leaves; the
+ * second one did not fault, as the load between them has not run: x5
+ * still holds the DTB's first doubleword, not the one at +0x10 the load
+ * would have read. The PC search must tell that from the memory the load
+ * reads (no guess), and report the first store.
+ */
+static const uint32_t ro_pair_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0xd2a87c0a, /* mov x10, #0x43e00000    (the DTB, read-only) */
+    0x9100414d, /* add x13, x10, #0x10 */
+    0xd2800021, /* mov x1, #1 */
+    0xf9400145, /* ldr x5, [x10] */
+    0xf9000141, /* str x1, [x10]           (0x18: faults) */
+    0xaa0a03ea, /* mov x10, x10 */
+    0xf94001a5, /* ldr x5, [x13] */
+    0xf9000141, /* str x1, [x10]           (0x24: faults after the eret) */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  exceptions taken */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
+static void test_two_stores_to_read_only_memory(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, ro_pair_code),
+					   CHUNK(0xa00, report_vector)};
+	struct run *run;
+
+	(void)state;
+	run = run_both(img, 2);
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->n, 8);
+	for (unsigned i = 0; i < 2; i++) {
+		const struct sim_trap_record *abt = &run->rec[3 * i];
+
+		/* ISV, SAS 3, SRT 1, SF, WnR, DFSC 0x0f (level-3
+		 * permission fault). */
+		assert_int_equal(abt->ec, 0x24);
+		assert_int_equal(abt->iss, 0x1c1804f);
+		assert_int_equal(abt->pc, GUEST_PC(0x18 + 12 * i));
+		assert_int_equal(abt->a, 0x43e00000);
+		assert_int_equal(run->rec[3 * i + 1].a, 0x96000050);
+		assert_int_equal(run->rec[3 * i + 2].a, 0x43e00000);
+	}
+	assert_int_equal(run->rec[6].a, 2);
+	assert_int_equal(run->st.pc_guesses, 0);
+	free(run);
+}
+
+/*
+ * An access that starts in memory Stage-2 lets it read (the last word of
+ * RAM, in the read-only DTB page) and runs on into an IPA nothing maps
+ * faults on its second part: FAR and HPFAR give the first byte that
+ * faults, the start of the next page, not the address in the register.
+ * An LDP has no syndrome (ISV = 0); the hypervisor injects an external
+ * abort with that FAR.
+ */
+static const uint32_t crossing_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0xd2a88004, /* mov x4, #0x44000000     (the end of RAM) */
+    0xd1001084, /* sub x4, x4, #4 */
+    0x29401885, /* ldp w5, w6, [x4]        (0x10) */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  exceptions taken */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
+static void test_access_crossing_into_unmapped_ipa(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, crossing_code),
+					   CHUNK(0xa00, report_vector)};
+	struct run *run;
+
+	(void)state;
+	run = run_both(img, 2);
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->n, 5);
+	assert_int_equal(run->rec[0].ec, 0x24);
+	/* ISV = 0, WnR = 0, DFSC 0x06 (level-2 translation fault). */
+	assert_int_equal(run->rec[0].iss, 0x06);
+	assert_int_equal(run->rec[0].pc, GUEST_PC(0x10));
+	assert_int_equal(run->rec[0].a, 0x44000000);
+	assert_int_equal(run->rec[1].a, 0x96000010); /* ESR_EL1: read */
+	assert_int_equal(run->rec[2].a, 0x44000000); /* FAR_EL1 */
+	assert_int_equal(run->rec[3].a, 1);
+	assert_int_equal(run->st.pc_guesses, 0);
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_dc_zva_stage2_aborts),
 	    cmocka_unit_test(test_pair_and_writeback_to_mmio),
 	    cmocka_unit_test(test_code_rewritten_under_translation),
+	    cmocka_unit_test(test_code_rewritten_after_a_search),
+	    cmocka_unit_test(test_two_stores_to_read_only_memory),
+	    cmocka_unit_test(test_access_crossing_into_unmapped_ipa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
