@@ -429,6 +429,15 @@ static bool stale_block(struct sim_cpu *c, uint64_t *pc)
 	return true;
 }
 
+/* The IPA of the first byte of access d (at ea) in the refused page of
+ * Unicorn's at page_va, IPA page_ipa: the access may have started in the
+ * page before and crossed into it. */
+static uint64_t refused_byte_ipa(uint64_t ea, uint64_t page_va,
+				 uint64_t page_ipa)
+{
+	return ea - page_va < UC_PAGE ? page_ipa + (ea - page_va) : page_ipa;
+}
+
 void sim_data_abort(struct sim_cpu *c)
 {
 	/* Static for the frame's size, as above: used only before the exit
@@ -436,23 +445,27 @@ void sim_data_abort(struct sim_cpu *c)
 	static uint64_t x[32];
 	static struct a64_ldst precise_d;
 	bool write = is_write_fault(c->fault.type);
-	uint64_t ipa = c->fault.addr, pc = 0, far = ipa, ea_ipa = 0;
+	bool at_insn = c->fault.at_insn, was_precise = c->cfg.precise;
+	uint64_t ipa = c->fault.addr, pc = 0, far, ea_ipa = 0;
 	const struct a64_ldst *d = NULL; /* the access, if decoded */
 	bool have_ea_ipa;		 /* ... and the IPA of its first byte */
 	uint32_t insn = 0, iss = 0;
-	bool need_refill, was_precise = c->cfg.precise;
+	bool need_refill;
 	unsigned fsc;
 	enum exit_action act;
 
-	s2w_lookup(&c->s2, ipa, &fault_walk);
 	regs_pull(c);
 	memcpy(x, c->v->regs.x, sizeof(c->v->regs.x));
 	x[31] = c->pulled_sp;
 	if (was_precise) {
 		pc = c->cur_pc;
+	} else if (at_insn) {
+		pc = c->shadow.pc;
+		sim_give_back_time(c, pc);
 	} else {
 		uint64_t guesses = c->st.pc_guesses;
 
+		s2w_lookup(&c->s2, ipa, &fault_walk);
 		/* Not stale: the block's decode is that of the words memory
 		 * holds now, the faulting one's included. */
 		if (!find_faulting_insn(c, x, ipa, write, &pc, &d, &ea_ipa) &&
@@ -465,6 +478,19 @@ void sim_data_abort(struct sim_cpu *c)
 		if (c->st.pc_guesses != guesses)
 			sim_go_precise(c);
 	}
+	/* The search translated the access it found. */
+	have_ea_ipa = d != NULL;
+	if ((was_precise || at_insn) && sim_read_insn(c, pc, &insn) &&
+	    a64_decode_ldst(insn, &precise_d)) {
+		uint64_t ea = a64_ldst_ea(&precise_d, x, pc);
+
+		d = &precise_d;
+		have_ea_ipa = sim_va_to_ipa(c, ea, &ea_ipa);
+		if (at_insn)
+			ipa = refused_byte_ipa(ea, c->fault.page_va, ipa);
+	}
+	if (was_precise || at_insn)
+		s2w_lookup(&c->s2, ipa, &fault_walk);
 	c->wfe_armed = false;
 	fsc = classify_walk(&fault_walk, (unsigned)c->fault.size,
 			    write ? S2W_W : S2W_R, &need_refill);
@@ -475,13 +501,7 @@ void sim_data_abort(struct sim_cpu *c)
 		refill(c, ipa);
 		return;
 	}
-	/* The search translated the access it found. */
-	have_ea_ipa = d != NULL;
-	if (was_precise && sim_read_insn(c, pc, &insn) &&
-	    a64_decode_ldst(insn, &precise_d)) {
-		d = &precise_d;
-		have_ea_ipa = sim_va_to_ipa(c, a64_ldst_ea(d, x, pc), &ea_ipa);
-	}
+	far = ipa;
 	if (d) {
 		uint64_t ea = a64_ldst_ea(d, x, pc);
 
@@ -496,6 +516,35 @@ void sim_data_abort(struct sim_cpu *c)
 			    (ipa >> 12) << 4, pc);
 	regs_push(c, c->shadow.pc);
 	sim_finish_trap(c, act);
+}
+
+/*
+ * The fill hook refused an access because no region maps its IPA (c->s2f):
+ * Unicorn stopped at the instruction with the registers from before it, so
+ * the abort needs no search for the instruction.
+ */
+void sim_s2_fill_abort(struct sim_cpu *c)
+{
+	c->s2f.valid = false;
+	if (sim_hook_budget(c))
+		return;
+	c->fault.valid = true;
+	c->fault.size = 0; /* the decode gives it */
+	c->fault.at_insn = true;
+	c->fault.page_va = c->s2f.va;
+	if (c->s2f.acc == S1W_FETCH) {
+		uint64_t pc = uc_get(c, UC_ARM64_REG_PC);
+
+		c->fault.type = UC_MEM_FETCH_UNMAPPED;
+		c->fault.addr = c->s2f.ipa + (pc - c->s2f.va);
+		sim_insn_abort(c);
+	} else {
+		c->fault.type = c->s2f.acc == S1W_WRITE ? UC_MEM_WRITE_UNMAPPED
+							: UC_MEM_READ_UNMAPPED;
+		c->fault.addr = c->s2f.ipa;
+		sim_data_abort(c);
+	}
+	c->fault.at_insn = false;
 }
 
 void sim_insn_abort(struct sim_cpu *c)

@@ -68,6 +68,11 @@ struct mem_fault {
 	int type; /* uc_mem_type */
 	uint64_t addr;
 	int size;
+	/* Unicorn stopped at the instruction (the fill hook refused it):
+	 * the PC is the access's, and addr is the IPA of the refused page of
+	 * Unicorn's (its 1 KiB), at VA page_va. */
+	bool at_insn;
+	uint64_t page_va;
 };
 
 /* The stack Unicorn runs on (uc_fiber.c) and the switch state. */
@@ -168,7 +173,19 @@ struct sim_cpu {
 		bool el0;
 		struct s1w_result res;
 	} s1f;
-	bool fill_identity; /* sim_drop_code() is running */
+	/* An access the TLB fill hook refused because no region maps its
+	 * IPA: Unicorn stopped at the instruction (sim_s2_fill_abort). */
+	struct {
+		bool valid;
+		uint64_t va;  /* page of the access (Unicorn's, 1 KiB) */
+		uint64_t ipa; /* ... and its IPA */
+		enum s1w_access acc;
+	} s2f;
+	unsigned data_hint;	/* region of the last fill that found one */
+	uint64_t unmapped_page; /* 4 KiB IPA page no region maps ... */
+	uint64_t unmapped_regions_gen; /* ... as of this regions_gen */
+	uint64_t regions_gen;	       /* bumped at every region change */
+	bool fill_identity;	       /* sim_drop_code() is running */
 	/* Hook calls since virtual time last moved (sim_hook_budget). */
 	uint64_t budget_vtime, budget_calls, idle_calls;
 
@@ -365,6 +382,9 @@ void sim_insn_abort(struct sim_cpu *c);
  * Stage-1 abort into the guest's EL1, or a Stage-2 abort of the walk to
  * the hypervisor. */
 void sim_s1_abort(struct sim_cpu *c);
+/* Unicorn stopped on the access the fill hook refused (c->s2f): the
+ * Stage-2 abort of the instruction at the PC. */
+void sim_s2_fill_abort(struct sim_cpu *c);
 /* The Stage-2 abort a DC ZVA of Xt = va would take, if any: true and the
  * ESR/FAR/HPFAR to report. */
 bool sim_dc_zva_abort(struct sim_cpu *c, uint64_t va, uint64_t *esr,

@@ -481,6 +481,7 @@ static bool hook_mem_invalid(uc_engine *uc, uc_mem_type type, uint64_t addr,
 	if (sim_hook_budget(c))
 		return false;
 	c->fault.valid = true;
+	c->fault.at_insn = false;
 	c->fault.type = (int)type;
 	c->fault.addr = addr;
 	c->fault.size = size;

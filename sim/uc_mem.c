@@ -57,6 +57,7 @@ static int flush_run(struct sim_cpu *c, struct run *r)
 	c->regions[c->nregions].prot = r->prot;
 	c->regions[c->nregions].host = r->host;
 	c->nregions++;
+	c->regions_gen++;
 	r->size = 0;
 	return 0;
 }
@@ -127,6 +128,7 @@ static void drop_region(struct sim_cpu *c, unsigned i)
 {
 	uc_mem_unmap(c->uc, c->regions[i].ipa, c->regions[i].size);
 	c->regions[i] = c->regions[--c->nregions];
+	c->regions_gen++;
 }
 
 void sim_unmap_all(struct sim_cpu *c)
@@ -278,14 +280,56 @@ static uint32_t s1_to_uc_prot(uint8_t perm)
 }
 
 /*
+ * Is any of Unicorn's regions (the Stage-2 leaves with memory behind them)
+ * at this IPA? The region of the last hit is tried first, and the last
+ * 4 KiB page found in none is remembered until the regions change: every
+ * MMIO access asks.
+ */
+static bool ipa_mapped(struct sim_cpu *c, uint64_t ipa)
+{
+	const struct uc_region *r = &c->regions[c->data_hint];
+	uint64_t page = ipa & ~(PAGE - 1);
+
+	if (c->data_hint < c->nregions && ipa - r->ipa < r->size)
+		return true;
+	if (page == c->unmapped_page && c->regions_gen != 0 &&
+	    c->unmapped_regions_gen == c->regions_gen)
+		return false;
+	for (unsigned i = 0; i < c->nregions; i++) {
+		if (ipa - c->regions[i].ipa < c->regions[i].size) {
+			c->data_hint = i;
+			return true;
+		}
+	}
+	c->unmapped_page = page;
+	c->unmapped_regions_gen = c->regions_gen;
+	return false;
+}
+
+/* No region holds the IPA: refuse the fill, so that Unicorn stops at the
+ * instruction itself (sim_s2_fill_abort) instead of at the access with the
+ * PC of its block, which the sim would have to search. */
+static bool refuse_unmapped(struct sim_cpu *c, uint64_t va, uint64_t ipa,
+			    enum s1w_access acc)
+{
+	c->s2f.valid = true;
+	c->s2f.va = va;
+	c->s2f.ipa = ipa;
+	c->s2f.acc = acc;
+	return false;
+}
+
+/*
  * Unicorn's TLB (UC_TLB_VIRTUAL) asks here for every page (of 1 KiB, its
  * TARGET_PAGE_SIZE) it has no entry for. The answer is the IPA, which is
- * Unicorn's physical address space: Stage-2 faults on it then come out of the
- * regions as before. A Stage-1 fault, or a Stage-2 fault of the walk itself, is
- * recorded and refused; Unicorn stops with UC_ERR_EXCEPTION and the PC of the
- * access, and the run loop takes it (sim_s1_abort). The permissions are those
- * of the EL now: Unicorn keeps a TLB per EL (and flushes it when the guest
- * writes SCTLR/TCR/TTBR or does a TLBI, as its own MMU would).
+ * Unicorn's physical address space. A Stage-1 fault, or a Stage-2 fault of
+ * the walk itself, is recorded and refused; so is an IPA no region maps (a
+ * Stage-2 fault, MMIO included). Unicorn then stops with UC_ERR_EXCEPTION
+ * and the PC of the access, and the run loop takes it (sim_s1_abort,
+ * sim_s2_fill_abort). Permission faults on mapped IPAs still come out of
+ * the regions. The permissions are those of the EL now: Unicorn keeps a
+ * TLB per EL (and flushes it when the guest writes SCTLR/TCR/TTBR or does
+ * a TLBI, as its own MMU would).
  */
 static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type,
 			  uc_tlb_entry *e, void *opaque)
@@ -298,16 +342,26 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type,
 	bool el0;
 
 	(void)uc;
-	/* Identity while sim_drop_code() runs; and with the MMU off, what
-	 * s1walk answers for either EL (no PSTATE read for the EL: every
-	 * MMIO access of a bare-metal guest comes here). */
-	if (c->fill_identity || (c->s1_cached && !(c->s1_regs.sctlr & 1u))) {
+	/* Identity while sim_drop_code() runs (no access is made then). */
+	if (c->fill_identity) {
+		e->paddr = va;
+		e->perms = UC_PROT_ALL;
+		return true;
+	}
+	/* With the MMU off, what s1walk answers for either EL (no PSTATE
+	 * read for the EL: every MMIO access of a bare-metal guest comes
+	 * here). */
+	if (c->s1_cached && !(c->s1_regs.sctlr & 1u)) {
+		if (!ipa_mapped(c, va))
+			return refuse_unmapped(c, va, va, acc);
 		e->paddr = va;
 		e->perms = UC_PROT_ALL;
 		return true;
 	}
 	el0 = at_el0(c);
 	if (sim_s1_translate(c, va, acc, el0, &r) == S1W_OK) {
+		if (!ipa_mapped(c, r.ipa))
+			return refuse_unmapped(c, va, r.ipa, acc);
 		/* va is aligned to Unicorn's page (1 KiB for AArch64), r.ipa
 		 * translates it with the same offset. */
 		e->paddr = r.ipa;

@@ -236,6 +236,10 @@ static void unicorn_error(struct sim_cpu *c, uc_err err)
 		   err == UC_ERR_WRITE_PROT;
 	bool fetch = err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT;
 
+	if (err == UC_ERR_EXCEPTION && c->s2f.valid) {
+		sim_s2_fill_abort(c);
+		return;
+	}
 	if (err == UC_ERR_EXCEPTION && c->s1f.valid) {
 		sim_s1_abort(c);
 		return;
@@ -310,6 +314,7 @@ void sim_world_loop(struct sim_cpu *c)
 		if (c->ic_flush)
 			sim_ic_invalidate(c);
 		c->fault.valid = false;
+		c->s2f.valid = false;
 		c->block_stop = false;
 		err = uc_emu_start(c->uc, uc_get(c, UC_ARM64_REG_PC), 0, 0, 0);
 		c->st.restarts++;

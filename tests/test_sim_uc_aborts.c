@@ -167,9 +167,15 @@ static void test_pair_and_writeback_to_mmio(void **state)
  * too until an IC IVAU). Here the test rewrites the block behind
  * Unicorn's back between two runs: the old block's STP then faults on the
  * scratch device although memory now holds NOPs. The abort must still
- * reach the core as one without a syndrome, FAR = the address; the PC is
- * exact with per-instruction tracking and a counted guess (the block
- * start) without.
+ * reach the core as one without a syndrome, FAR = the address. The PC is
+ * exact in both modes: no region maps the device, so the TLB fill hook
+ * refuses the access and Unicorn stops at the STP itself.
+ *
+ * With a store to read-only memory instead (a permission fault, which
+ * Unicorn reports at the access with the PC of its block), the sim must
+ * search the block for the instruction and finds none in what memory now
+ * holds: the PC is then exact with per-instruction tracking and a counted
+ * guess (the block start) without.
  */
 static const uint32_t stale_code[] = {
     0x10004000, /* adr x0, vbar (image + 0x800) */
@@ -190,6 +196,25 @@ static const uint32_t stale_code[] = {
     0xd4000002, /* hvc #0                  SYSTEM_OFF */
 };
 
+static const uint32_t stale_ro_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0x100007c4, /* adr x4, buf (image + 0x100, RAM) */
+    0xd2800021, /* mov x1, #1 */
+    0xd2800042, /* mov x2, #2 */
+    0x94000013, /* bl blk                  (translated, stores to RAM) */
+    0xd4000002, /* hvc #0                  t = 11: the run pauses */
+    0xd2a87c04, /* mov x4, #0x43e00000     (the DTB, read-only) */
+    0x94000010, /* bl blk                  (the stale translation) */
+    0xaa0703e0, /* mov x0, x7 */
+    0xd4000002, /* hvc #0                  report x7 */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  report x12 */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
 static const uint32_t stale_blk[] = {
     0x910004e7, /* blk: add x7, x7, #1     (0x60) */
     0xa9000881, /* stp x1, x2, [x4] */
@@ -197,11 +222,12 @@ static const uint32_t stale_blk[] = {
     0xd65f03c0, /* ret */
 };
 
-static void run_rewritten(bool precise, struct run *run)
+static void run_rewritten(const uint32_t *code_words, size_t code_bytes,
+			  bool precise, struct run *run)
 {
-	static const struct chunk img[] = {CHUNK(0, stale_code),
-					   CHUNK(0x60, stale_blk),
-					   CHUNK(0xa00, report_vector)};
+	const struct chunk img[] = {{0, code_words, code_bytes / 4},
+				    CHUNK(0x60, stale_blk),
+				    CHUNK(0xa00, report_vector)};
 	struct hvsim_machine m;
 	struct s2_attrs attrs;
 	uint64_t pa = 0;
@@ -226,18 +252,42 @@ static void test_code_rewritten_under_translation(void **state)
 
 	(void)state;
 	for (int precise = 1; precise >= 0; precise--) {
-		run_rewritten(precise, run);
+		run_rewritten(stale_code, sizeof(stale_code), precise, run);
 		assert_int_equal(run->result, SIM_VM_OFF);
 		assert_int_equal(run->n, 7);
 		assert_int_equal(run->rec[1].ec, 0x24);
 		assert_int_equal(run->rec[1].iss, 0x45); /* ISV = 0, WnR */
 		assert_int_equal(run->rec[1].a, 0xb000000);
-		assert_int_equal(run->rec[1].pc,
-				 GUEST_PC(precise ? 0x64 : 0x60));
+		assert_int_equal(run->rec[1].pc, GUEST_PC(0x64));
 		assert_int_equal(run->rec[2].a, 0x96000050); /* ESR_EL1 */
 		assert_int_equal(run->rec[3].a, 0xb000000);  /* FAR_EL1 */
 		/* Both adds of the first pass and the stale block's first
 		 * one ran; its second is now a NOP. */
+		assert_int_equal(run->rec[4].a, 3);
+		assert_int_equal(run->rec[5].a, 1);
+		assert_int_equal(run->st.pc_guesses, 0);
+	}
+	free(run);
+}
+
+static void test_stale_store_to_read_only_memory(void **state)
+{
+	struct run *run = malloc(sizeof(*run));
+
+	(void)state;
+	for (int precise = 1; precise >= 0; precise--) {
+		run_rewritten(stale_ro_code, sizeof(stale_ro_code), precise,
+			      run);
+		assert_int_equal(run->result, SIM_VM_OFF);
+		assert_int_equal(run->n, 7);
+		assert_int_equal(run->rec[1].ec, 0x24);
+		/* ISV = 0, WnR, DFSC 0x0f (level-3 permission fault). */
+		assert_int_equal(run->rec[1].iss, 0x4f);
+		assert_int_equal(run->rec[1].a, 0x43e00000);
+		assert_int_equal(run->rec[1].pc,
+				 GUEST_PC(precise ? 0x64 : 0x60));
+		assert_int_equal(run->rec[2].a, 0x96000050); /* ESR_EL1 */
+		assert_int_equal(run->rec[3].a, 0x43e00000); /* FAR_EL1 */
 		assert_int_equal(run->rec[4].a, 3);
 		assert_int_equal(run->rec[5].a, 1);
 		assert_int_equal(run->st.pc_guesses, precise ? 0 : 1);
@@ -247,17 +297,18 @@ static void test_code_rewritten_under_translation(void **state)
 
 /*
  * The same after an abort the PC search already took in that block: the
- * block's first pass stores to the scratch device (an abort with a
- * syndrome, ISV = 1, which the hypervisor emulates), then the test
- * rewrites it to NOPs behind Unicorn's back and the old translation runs
- * again. The second abort must be found stale like the first time the
- * block is searched (ISV = 0 at the block start, a counted guess), not
- * from what the first search read there.
+ * block's first pass stores to the read-only DTB page (a permission fault,
+ * reported at the access, so the sim searches the block; the hypervisor
+ * injects an external abort), then the test rewrites the block to NOPs
+ * behind Unicorn's back and the old translation runs again. The second
+ * abort must be found stale like the first time the block is searched
+ * (ISV = 0 at the block start, a counted guess), not from what the first
+ * search read there.
  */
 static const uint32_t researched_code[] = {
     0x10004000, /* adr x0, vbar (image + 0x800) */
     0xd518c000, /* msr vbar_el1, x0 */
-    0xd2a16004, /* mov x4, #0xb000000      (scratch device) */
+    0xd2a87c04, /* mov x4, #0x43e00000     (the DTB, read-only) */
     0xd2800021, /* mov x1, #1 */
     0x94000014, /* bl blk                  (its store aborts) */
     0xd4000002, /* hvc #0                  t = 10: the run pauses */
@@ -292,13 +343,15 @@ static void test_code_rewritten_after_a_search(void **state)
 	(void)state;
 	assert_non_null(run);
 	guest_boot(&m, img, 3, false, run);
-	assert_int_equal(sim_cpu_run(m.cpu, 10), SIM_LIMIT);
-	assert_int_equal(run->n, 2);
-	/* ISV, SAS 3 (doubleword), SRT 1, SF, WnR, DFSC 0x05 (level-1
-	 * translation fault); the PC of the STR. */
+	assert_int_equal(sim_cpu_run(m.cpu, 19), SIM_LIMIT);
+	assert_int_equal(run->n, 4);
+	/* ISV, SAS 3 (doubleword), SRT 1, SF, WnR, DFSC 0x0f (level-3
+	 * permission fault); the PC of the STR. */
 	assert_int_equal(run->rec[0].ec, 0x24);
-	assert_int_equal(run->rec[0].iss, 0x1c18045);
+	assert_int_equal(run->rec[0].iss, 0x1c1804f);
 	assert_int_equal(run->rec[0].pc, GUEST_PC(0x64));
+	assert_int_equal(run->rec[1].a, 0x96000050); /* ESR_EL1 */
+	assert_int_equal(run->rec[2].a, 0x43e00000); /* FAR_EL1 */
 	/* add, str, add -> nop, nop, nop (0xd503201f) */
 	assert_int_equal(
 	    stage2_lookup(&m.vm->s2, GUEST_PC(0x60), &pa, &attrs, NULL), 0);
@@ -308,15 +361,15 @@ static void test_code_rewritten_after_a_search(void **state)
 		code[i] = 0xd503201f;
 	guest_finish(&m, run, 100000);
 	assert_int_equal(run->result, SIM_VM_OFF);
-	assert_int_equal(run->n, 8);
-	assert_int_equal(run->rec[2].ec, 0x24);
-	assert_int_equal(run->rec[2].iss, 0x45); /* ISV = 0, WnR */
-	assert_int_equal(run->rec[2].pc, GUEST_PC(0x60));
-	assert_int_equal(run->rec[3].a, 0x96000050); /* ESR_EL1 */
-	assert_int_equal(run->rec[4].a, 0xb000000);  /* FAR_EL1 */
+	assert_int_equal(run->n, 10);
+	assert_int_equal(run->rec[4].ec, 0x24);
+	assert_int_equal(run->rec[4].iss, 0x4f); /* ISV = 0, WnR */
+	assert_int_equal(run->rec[4].pc, GUEST_PC(0x60));
+	assert_int_equal(run->rec[5].a, 0x96000050); /* ESR_EL1 */
+	assert_int_equal(run->rec[6].a, 0x43e00000); /* FAR_EL1 */
 	/* Both adds of the first pass and the stale block's first one. */
-	assert_int_equal(run->rec[5].a, 3);
-	assert_int_equal(run->rec[6].a, 1);
+	assert_int_equal(run->rec[7].a, 3);
+	assert_int_equal(run->rec[8].a, 2);
 	assert_int_equal(run->st.pc_guesses, 1);
 	free(run);
 }
@@ -417,15 +470,78 @@ static void test_access_crossing_into_unmapped_ipa(void **state)
 	free(run);
 }
 
+/*
+ * An IPA nothing maps, then mapped by the hypervisor (without a TLB flush,
+ * as a new mapping needs none): the first load aborts (no device there:
+ * the hypervisor injects an external abort, which the vector skips), the
+ * same load after the mapping reads the memory now behind it, without an
+ * exit. The sim remembers the last IPA page no region held; a new region
+ * must end that.
+ */
+static const uint32_t late_map_code[] = {
+    0x10004000, /* adr x0, vbar (image + 0x800) */
+    0xd518c000, /* msr vbar_el1, x0 */
+    0xd2a88004, /* mov x4, #0x44000000     (past the end of RAM) */
+    0xf9408085, /* ldr x5, [x4, #0x100]    (0x0c: aborts) */
+    0xd4000002, /* hvc #0                  the run pauses */
+    0xf9408085, /* ldr x5, [x4, #0x100]    (reads the new mapping) */
+    0xaa0503e0, /* mov x0, x5 */
+    0xd4000002, /* hvc #0                  report x5 */
+    0xaa0c03e0, /* mov x0, x12 */
+    0xd4000002, /* hvc #0                  exceptions taken */
+    0xd2b08000, /* mov x0, #0x84000000 */
+    0xf2800100, /* movk x0, #0x8 */
+    0xd4000002, /* hvc #0                  SYSTEM_OFF */
+};
+
+static const uint32_t late_map_data[] = {0x5a5a1234, 0};
+
+static void test_access_after_a_late_mapping(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, late_map_code),
+					   CHUNK(0x100, late_map_data),
+					   CHUNK(0xa00, report_vector)};
+	const struct s2_attrs ro = {.perm = S2_PERM_R,
+				    .memtype = S2_MEM_NORMAL};
+	struct run *run = malloc(sizeof(*run));
+	struct hvsim_machine m;
+	struct s2_attrs attrs;
+	uint64_t pa = 0;
+	unsigned pause;
+
+	(void)state;
+	assert_non_null(run);
+	guest_boot(&m, img, 3, false, run);
+	assert_int_equal(sim_cpu_run(m.cpu, 14), SIM_LIMIT);
+	/* The abort, ESR_EL1 and FAR_EL1 reported, then the pause. */
+	assert_int_equal(run->n, 4);
+	assert_int_equal(run->rec[0].ec, 0x24);
+	assert_int_equal(run->rec[0].pc, GUEST_PC(0x0c));
+	assert_int_equal(run->rec[2].a, 0x44000100); /* FAR_EL1 */
+	pause = run->n;
+	assert_int_equal(
+	    stage2_lookup(&m.vm->s2, GUEST_PC(0x100), &pa, &attrs, NULL), 0);
+	assert_int_equal(
+	    stage2_map(&m.vm->s2, 0x44000000, pa & ~0xfffull, 0x1000, ro), 0);
+	guest_finish(&m, run, 100000);
+	assert_int_equal(run->result, SIM_VM_OFF);
+	assert_int_equal(run->n, pause + 3);
+	assert_int_equal(run->rec[pause].a, 0x5a5a1234); /* no exit before */
+	assert_int_equal(run->rec[pause + 1].a, 1);
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_dc_zva_stage2_aborts),
 	    cmocka_unit_test(test_pair_and_writeback_to_mmio),
 	    cmocka_unit_test(test_code_rewritten_under_translation),
+	    cmocka_unit_test(test_stale_store_to_read_only_memory),
 	    cmocka_unit_test(test_code_rewritten_after_a_search),
 	    cmocka_unit_test(test_two_stores_to_read_only_memory),
 	    cmocka_unit_test(test_access_crossing_into_unmapped_ipa),
+	    cmocka_unit_test(test_access_after_a_late_mapping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
