@@ -328,9 +328,10 @@ static uint32_t sysreg_trap(struct sim_cpu *c, uint32_t enc, bool is_read,
 
 	/* No time to give back: Unicorn ends the block at a register it
 	 * does not implement and runs the rest of it for one it does. The
-	 * trace still shows the time at this instruction. */
+	 * trace still shows the time at this instruction. The registers are
+	 * pulled (sysreg_access). */
 	c->rec_vtime = sim_now(c, pc) + 1;
-	act = sim_sync_exit(c, a64_esr(A64_EC_SYSREG, iss), 0, 0, pc);
+	act = sim_core_exit(c, a64_esr(A64_EC_SYSREG, iss), 0, 0, pc);
 	sim_finish_trap(c, act);
 	if (act != EXIT_RESUME && act != EXIT_WFI)
 		return 1; /* the vCPU or VM is stopping */
@@ -498,7 +499,7 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 {
 	uint32_t enc = SYSREG_ENC(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
 	enum el2_route route = el2_route_sysreg(enc, is_read);
-	uint64_t pc, val = 0;
+	uint64_t pc, pstate, val = 0;
 
 	if (enc == IC_IALLU || enc == IC_IALLUIS || enc == IC_IVAU)
 		ic_invalidate_later(c, enc, reg);
@@ -518,7 +519,15 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 	 * UNDEF that udef() turns into EC 0x18 where EL1 traps it): a
 	 * redirect from here would be late for a register Unicorn
 	 * implements, with the rest of the block run at the wrong EL. */
-	if (((uc_get(c, UC_ARM64_REG_PSTATE) >> 2) & 3u) == 0 &&
+	if (route == ROUTE_TRAP) {
+		/* The exit to the hypervisor needs every register: the same
+		 * read gives PSTATE and the PC. */
+		regs_pull(c);
+		pstate = c->shadow.pstate;
+	} else {
+		pstate = uc_get(c, UC_ARM64_REG_PSTATE);
+	}
+	if (((pstate >> 2) & 3u) == 0 &&
 	    sim_el0_sysreg_rule(c, enc, is_read) != EL0_ALLOWED)
 		return 0;
 	if (route == ROUTE_NATIVE && a57_impdef(enc)) {
@@ -529,7 +538,7 @@ static uint32_t sysreg_access(struct sim_cpu *c, uc_arm64_reg reg,
 	}
 	if (route == ROUTE_NATIVE && enc != A64_SR_DC_ZVA)
 		return 0;
-	pc = uc_get(c, UC_ARM64_REG_PC);
+	pc = route == ROUTE_TRAP ? c->shadow.pc : uc_get(c, UC_ARM64_REG_PC);
 	if (route == ROUTE_NATIVE)
 		return dc_zva(c, reg, pc);
 	switch (route) {
