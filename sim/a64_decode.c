@@ -334,8 +334,29 @@ static uint32_t ldst_writes(uint32_t insn)
 	return w;
 }
 
+/*
+ * Register 31 as a data-processing destination is SP only in ADD/SUB
+ * (immediate), ADD/SUB (extended register) without S, and AND/ORR/EOR
+ * (immediate); everywhere else it is XZR, and a write to it is none
+ * (Arm ARM C1.2.5, "Register names").
+ */
+static bool rd31_is_sp(uint32_t insn)
+{
+	bool s = (insn >> 29) & 1u;
+
+	if ((insn & 0x1f000000u) == 0x11000000u) /* add/sub (immediate) */
+		return !s;
+	if ((insn & 0x1f200000u) == 0x0b200000u) /* add/sub (extended) */
+		return !s;
+	if ((insn & 0x1f800000u) == 0x12000000u) /* logical (immediate) */
+		return bits(insn, 30, 29) != 3u; /* not ANDS */
+	return false;
+}
+
 uint32_t a64_gpr_writes(uint32_t insn)
 {
+	unsigned rd = bits(insn, 4, 0);
+
 	if ((insn & 0x0a000000u) == 0x08000000u)
 		return ldst_writes(insn);
 	if ((insn & 0x1c000000u) == 0x14000000u) {
@@ -345,12 +366,20 @@ uint32_t a64_gpr_writes(uint32_t insn)
 			return reg_bit(30);
 		if ((insn & 0xfff00000u) == 0xd5300000u || /* MRS */
 		    (insn & 0xfff80000u) == 0xd5280000u)   /* SYSL */
-			return reg_bit(bits(insn, 4, 0));
+			return reg_bit(rd);
+		/* What changes the SP in use or SP_EL0 without naming it
+		 * as a destination: MSR SP_EL0, MSR SPSel (immediate), ERET
+		 * (to another EL or SPSel). */
+		if ((insn & 0xffffffe0u) == 0xd5184100u ||
+		    (insn & 0xfffff0ffu) == 0xd50040bfu || insn == 0xd69f03e0u)
+			return reg_bit(31);
 		return 0;
 	}
 	/* Data processing (immediate, register, SIMD&FP to general) and
-	 * anything unrecognised: Rd in bits [4:0], 31 possibly meaning SP. */
-	return reg_bit(bits(insn, 4, 0));
+	 * anything unrecognised: Rd in bits [4:0]. */
+	if (rd == 31 && !rd31_is_sp(insn))
+		return 0;
+	return reg_bit(rd);
 }
 
 static bool exc_gen(uint32_t insn, uint32_t pattern, uint16_t *imm16)

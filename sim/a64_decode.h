@@ -52,8 +52,8 @@ uint32_t a64_ldst_iss(const struct a64_ldst *d);
 uint64_t a64_ldst_ea(const struct a64_ldst *d, const uint64_t x[32],
 		     uint64_t pc);
 
-/* Bit n set if the instruction may write Xn; bit 31 stands for SP. Errs
- * towards "may write". */
+/* Bit n set if the instruction may write Xn; bit 31 if it may change SP
+ * or SP_EL0 (a write to XZR is none). Errs towards "may write". */
 uint32_t a64_gpr_writes(uint32_t insn);
 
 /* Exception-generating instructions: true and *imm16 if insn is one. */

@@ -22,7 +22,9 @@
 #define PULL_X 31
 #define PULL_COUNT (PULL_X + 4)
 /* What every pull reads, ahead of the general registers. */
-enum { PULL_SP, PULL_SP_EL0, PULL_PC, PULL_PSTATE, PULL_FIXED };
+enum { PULL_PC, PULL_PSTATE, PULL_SP, PULL_SP_EL0, PULL_FIXED };
+/* Bit 31 of a write set: SP or SP_EL0 may have changed. */
+#define SP_DIRTY (1u << 31)
 
 uint64_t uc_get(struct sim_cpu *c, int reg)
 {
@@ -123,23 +125,28 @@ static const int gpr_ids[PULL_X] = {
 void regs_pull(struct sim_cpu *c)
 {
 	static int ids[PULL_COUNT] = {
-	    [PULL_SP] = UC_ARM64_REG_SP,
-	    [PULL_SP_EL0] = UC_ARM64_REG_SP_EL0,
 	    [PULL_PC] = UC_ARM64_REG_PC,
 	    [PULL_PSTATE] = UC_ARM64_REG_PSTATE,
 	};
 	static uint64_t vals[PULL_FIXED];
 	static void *ptrs[PULL_COUNT] = {
-	    [PULL_SP] = &vals[PULL_SP],
-	    [PULL_SP_EL0] = &vals[PULL_SP_EL0],
 	    [PULL_PC] = &vals[PULL_PC],
 	    [PULL_PSTATE] = &vals[PULL_PSTATE],
 	};
 	struct vcpu_regs *s = &c->shadow, *r = &c->v->regs;
 	const uint32_t dirty = c->gpr_dirty & ((1u << PULL_X) - 1);
-	int n = PULL_FIXED;
+	/* The stack pointers only when a block may have changed them. */
+	const bool read_sp = (c->gpr_dirty & SP_DIRTY) || !c->sp_known;
+	int n = PULL_SP;
 
 	vals[PULL_PSTATE] = 0; /* PSTATE is read as 32 bits */
+	if (read_sp) {
+		ids[PULL_SP] = UC_ARM64_REG_SP;
+		ptrs[PULL_SP] = &vals[PULL_SP];
+		ids[PULL_SP_EL0] = UC_ARM64_REG_SP_EL0;
+		ptrs[PULL_SP_EL0] = &vals[PULL_SP_EL0];
+		n = PULL_FIXED;
+	}
 	for (uint32_t d = dirty; d; d &= d - 1) {
 		unsigned i = (unsigned)__builtin_ctz(d);
 
@@ -149,8 +156,12 @@ void regs_pull(struct sim_cpu *c)
 	uc_reg_read_batch(c->uc, ids, ptrs, n);
 	s->pc = vals[PULL_PC];
 	s->pstate = vals[PULL_PSTATE];
-	s->sp_el0 = uses_sp_el0(s->pstate) ? vals[PULL_SP] : vals[PULL_SP_EL0];
-	c->pulled_sp = vals[PULL_SP];
+	if (read_sp) {
+		s->sp_el0 =
+		    uses_sp_el0(s->pstate) ? vals[PULL_SP] : vals[PULL_SP_EL0];
+		c->pulled_sp = vals[PULL_SP];
+		c->sp_known = true;
+	}
 	for (uint32_t d = dirty; d; d &= d - 1) {
 		unsigned i = (unsigned)__builtin_ctz(d);
 
@@ -173,6 +184,7 @@ uint64_t sim_read_sp_el1(struct sim_cpu *c)
 
 void sim_write_sp_el1(struct sim_cpu *c, uint64_t val)
 {
+	c->sp_known = false;
 	uc_set(c,
 	       uses_sp_el0(c->shadow.pstate) ? UC_ARM64_REG_SP_EL1
 					     : UC_ARM64_REG_SP,
@@ -251,6 +263,7 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 		PUSH(UC_ARM64_REG_SP_EL0, r->sp_el0);
 		PUSH(UC_ARM64_REG_SP_EL1, sp1);
 		PUSH(UC_ARM64_REG_SP, uses_sp_el0(r->pstate) ? r->sp_el0 : sp1);
+		c->sp_known = false; /* the next pull reads them */
 		if (r->pstate != s->pstate)
 			PUSH(UC_ARM64_REG_PSTATE, r->pstate);
 	}
@@ -281,6 +294,7 @@ void regs_push_all(struct sim_cpu *c)
 	rebuild_el(c);
 	c->shadow = *r;
 	c->gpr_dirty = 0;
+	c->sp_known = false;
 }
 
 /*

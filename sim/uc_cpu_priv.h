@@ -122,6 +122,10 @@ struct sim_cpu {
 	struct vcpu_regs shadow;
 	uint64_t shadow_sp_el1;
 	uint64_t pulled_sp; /* the SP in use, as the last pull read it */
+	/* pulled_sp and the shadow's SP_EL0 are Unicorn's: until a block
+	 * that may change them runs (bit 31 of its write set) or the sim
+	 * writes either, a pull need not read them again. */
+	bool sp_known;
 	/* Xn (bit n) that the blocks run since the last pull may have
 	 * written: a pull reads only these from Unicorn, the others are
 	 * still the shadow's. */

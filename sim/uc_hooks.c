@@ -31,7 +31,7 @@ static bool illegal_state(struct sim_cpu *c, uint64_t pc)
 	return true;
 }
 
-#define ALL_GPRS 0x7fffffffu
+#define ALL_REGS 0xffffffffu /* every X register and SP */
 
 /* The general registers insn may write. An access the decoder does not
  * know (none that a Cortex-A57 executes) may write any. */
@@ -40,8 +40,8 @@ static uint32_t insn_writes(uint32_t insn)
 	struct a64_ldst d;
 
 	if ((insn & 0x0a000000u) == 0x08000000u && !a64_decode_ldst(insn, &d))
-		return ALL_GPRS;
-	return a64_gpr_writes(insn) & ALL_GPRS; /* SP is always pulled */
+		return ALL_REGS;
+	return a64_gpr_writes(insn);
 }
 
 /* Read the block's instructions: its last one (an ERET always ends a
@@ -60,12 +60,12 @@ static __attribute__((noinline)) void learn_block(struct sim_cpu *c,
 		if (p) {
 			insn = p[i];
 		} else if (!sim_read_insn(c, b->addr + 4ull * i, &insn)) {
-			b->writes = ALL_GPRS;
+			b->writes = ALL_REGS;
 			return;
 		}
 		w |= insn_writes(insn);
 	}
-	b->writes = n ? w : ALL_GPRS;
+	b->writes = n ? w : ALL_REGS;
 	b->eret = n && insn == A64_ERET;
 	b->wfe = n && insn == A64_WFE;
 }

@@ -169,8 +169,27 @@ static void test_register_writes(void **state)
 	assert_int_equal(a64_gpr_writes(0xf9800020), 0);	/* prfm */
 	assert_int_equal(a64_gpr_writes(0xb940003f), 0);	/* ldr wzr */
 	assert_int_equal(a64_gpr_writes(0xf94003de), 1u << 30); /* ldr x30 */
-	/* cmp writes XZR; register 31 errs towards SP. */
-	assert_int_equal(a64_gpr_writes(0xeb02003f), 1u << 31);
+	/* Register 31 as a destination: XZR (no write) or SP. */
+	assert_int_equal(a64_gpr_writes(0xeb02003f), 0); /* cmp x1, x2 */
+	assert_int_equal(a64_gpr_writes(0xf100043f), 0); /* cmp x1, #1 */
+	assert_int_equal(a64_gpr_writes(0xf240003f), 0); /* tst x1, #1 */
+	assert_int_equal(a64_gpr_writes(0xaa0203ff), 0); /* orr xzr, xzr, x2 */
+	assert_int_equal(a64_gpr_writes(0x910043ff),
+			 1u << 31); /* add sp, sp, #16 */
+	assert_int_equal(a64_gpr_writes(0xd10043ff),
+			 1u << 31); /* sub sp, sp, #16 */
+	assert_int_equal(a64_gpr_writes(0x9100001f), 1u << 31); /* mov sp, x0 */
+	assert_int_equal(a64_gpr_writes(0xcb2163ff),
+			 1u << 31); /* sub sp, sp, x1 */
+	assert_int_equal(a64_gpr_writes(0xb27c001f),
+			 1u << 31); /* orr sp, x0, #0x10 */
+	assert_int_equal(a64_gpr_writes(0xa9bf7bfd),
+			 1u << 31); /* stp x29, x30, [sp, #-16]! */
+	assert_int_equal(a64_gpr_writes(0xd5184101),
+			 1u << 31); /* msr sp_el0, x1 */
+	assert_int_equal(a64_gpr_writes(0xd50041bf),
+			 1u << 31); /* msr spsel, #1 */
+	assert_int_equal(a64_gpr_writes(0xd69f03e0), 1u << 31); /* eret */
 }
 
 static void test_exception_generating(void **state)

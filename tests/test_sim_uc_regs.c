@@ -212,11 +212,87 @@ test_every_register_the_hypervisor_writes_reaches_the_guest(void **state)
 	free(run);
 }
 
+/*
+ * The stack pointer as a base register: the guest moves SP onto the
+ * scratch device after an exit (so the hypervisor saw the old SP) and
+ * stores through it (SMCCC lets the HVC clobber x1, so it is set after). The
+ * simulated CPU reads SP again only when a block may have changed it; the
+ * store's address, hence what the device got, must be the new SP's. The guest
+ * reads the value back through x1.
+ */
+static const uint32_t sp_base_code[] = {
+    0xd4000002, /* 00 hvc #0                (SP read here) */
+    0xd2a16001, /* 04 mov x1, #0xb000000    (scratch device) */
+    0x9100003f, /* 08 mov sp, x1 */
+    0xd2800ee2, /* 0c mov x2, #0x77 */
+    0xf90007e2, /* 10 str x2, [sp, #8] */
+    0xf9400423, /* 14 ldr x3, [x1, #8] */
+    0xaa0303e0, /* 18 mov x0, x3 */
+    0xd4000002, /* 1c hvc #0                report 0x77 */
+    0xd2b08000, /* 20 mov x0, #0x84000000 */
+    0xf2800100, /* 24 movk x0, #0x8 */
+    0xd4000002, /* 28 hvc #0                SYSTEM_OFF */
+};
+
+static void test_a_new_stack_pointer_reaches_the_exit(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, sp_base_code)};
+	static const uint64_t want[] = {0x43e00000, 0x77}; /* x0: the DTB */
+	struct run *run;
+
+	(void)state;
+	run = run_both(img, 1);
+	assert_reports(run, want, 2);
+	/* The store's exit: IPA 0x0b000008, the one the SP-based address
+	 * names. */
+	for (unsigned i = 0; i < run->n; i++)
+		if (run->rec[i].ec == 0x24) {
+			assert_int_equal(run->rec[i].a, 0xb000008);
+			break;
+		}
+	free(run);
+}
+
+/*
+ * The same through SP_EL0: the guest, at EL1 with SP_EL1 in use, points
+ * SP_EL0 at the device (MSR SP_EL0), selects it (MSR SPSel) and stores
+ * through SP. Neither instruction names SP as a destination; both change
+ * what the store's base register holds.
+ */
+static const uint32_t sp_el0_base_code[] = {
+    0xd4000002, /* 00 hvc #0                (SP read here) */
+    0xd2a16001, /* 04 mov x1, #0xb000000    (scratch device) */
+    0xd5184101, /* 08 msr sp_el0, x1 */
+    0xd50040bf, /* 0c msr spsel, #0 */
+    0xd2800aa2, /* 10 mov x2, #0x55 */
+    0xf9000be2, /* 14 str x2, [sp, #16] */
+    0xf9400823, /* 18 ldr x3, [x1, #16] */
+    0xaa0303e0, /* 1c mov x0, x3 */
+    0xd4000002, /* 20 hvc #0                report 0x55 */
+    0xd2b08000, /* 24 mov x0, #0x84000000 */
+    0xf2800100, /* 28 movk x0, #0x8 */
+    0xd4000002, /* 2c hvc #0                SYSTEM_OFF */
+};
+
+static void test_a_new_sp_el0_reaches_the_exit(void **state)
+{
+	static const struct chunk img[] = {CHUNK(0, sp_el0_base_code)};
+	static const uint64_t want[] = {0x43e00000, 0x55};
+	struct run *run;
+
+	(void)state;
+	run = run_both(img, 1);
+	assert_reports(run, want, 2);
+	free(run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_exit_sees_every_form_of_register_write),
 	    cmocka_unit_test(test_rewritten_code_writes_reach_the_exit),
+	    cmocka_unit_test(test_a_new_stack_pointer_reaches_the_exit),
+	    cmocka_unit_test(test_a_new_sp_el0_reaches_the_exit),
 	    cmocka_unit_test(
 		test_every_register_the_hypervisor_writes_reaches_the_guest),
 	};
