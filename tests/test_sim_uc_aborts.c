@@ -185,26 +185,7 @@ static const uint32_t stale_code[] = {
     0xd2800042, /* mov x2, #2 */
     0x94000013, /* bl blk                  (translated, stores to RAM) */
     0xd4000002, /* hvc #0                  t = 11: the run pauses */
-    0xd2a16004, /* mov x4, #0xb000000      (scratch device) */
-    0x94000010, /* bl blk                  (the stale translation) */
-    0xaa0703e0, /* mov x0, x7 */
-    0xd4000002, /* hvc #0                  report x7 */
-    0xaa0c03e0, /* mov x0, x12 */
-    0xd4000002, /* hvc #0                  report x12 */
-    0xd2b08000, /* mov x0, #0x84000000 */
-    0xf2800100, /* movk x0, #0x8 */
-    0xd4000002, /* hvc #0                  SYSTEM_OFF */
-};
-
-static const uint32_t stale_ro_code[] = {
-    0x10004000, /* adr x0, vbar (image + 0x800) */
-    0xd518c000, /* msr vbar_el1, x0 */
-    0x100007c4, /* adr x4, buf (image + 0x100, RAM) */
-    0xd2800021, /* mov x1, #1 */
-    0xd2800042, /* mov x2, #2 */
-    0x94000013, /* bl blk                  (translated, stores to RAM) */
-    0xd4000002, /* hvc #0                  t = 11: the run pauses */
-    0xd2a87c04, /* mov x4, #0x43e00000     (the DTB, read-only) */
+    0xd2a16004, /* mov x4, #0xb000000      (scratch device; STALE_TARGET) */
     0x94000010, /* bl blk                  (the stale translation) */
     0xaa0703e0, /* mov x0, x7 */
     0xd4000002, /* hvc #0                  report x7 */
@@ -222,17 +203,23 @@ static const uint32_t stale_blk[] = {
     0xd65f03c0, /* ret */
 };
 
-static void run_rewritten(const uint32_t *code_words, size_t code_bytes,
-			  bool precise, struct run *run)
+#define STALE_TARGET 7		   /* the word of stale_code that points x4 */
+#define MOV_X4_SCRATCH 0xd2a16004u /* mov x4, #0xb000000 */
+#define MOV_X4_DTB 0xd2a87c04u	   /* mov x4, #0x43e00000 (read-only) */
+
+static void run_rewritten(uint32_t mov_x4, bool precise, struct run *run)
 {
-	const struct chunk img[] = {{0, code_words, code_bytes / 4},
-				    CHUNK(0x60, stale_blk),
-				    CHUNK(0xa00, report_vector)};
+	static uint32_t image[sizeof(stale_code) / sizeof(stale_code[0])];
+	static const struct chunk img[] = {CHUNK(0, image),
+					   CHUNK(0x60, stale_blk),
+					   CHUNK(0xa00, report_vector)};
 	struct hvsim_machine m;
 	struct s2_attrs attrs;
 	uint64_t pa = 0;
 	uint32_t *code;
 
+	memcpy(image, stale_code, sizeof(image));
+	image[STALE_TARGET] = mov_x4;
 	guest_boot(&m, img, 3, precise, run);
 	assert_int_equal(sim_cpu_run(m.cpu, 11), SIM_LIMIT);
 	assert_int_equal(run->n, 1);
@@ -252,7 +239,7 @@ static void test_code_rewritten_under_translation(void **state)
 
 	(void)state;
 	for (int precise = 1; precise >= 0; precise--) {
-		run_rewritten(stale_code, sizeof(stale_code), precise, run);
+		run_rewritten(MOV_X4_SCRATCH, precise, run);
 		assert_int_equal(run->result, SIM_VM_OFF);
 		assert_int_equal(run->n, 7);
 		assert_int_equal(run->rec[1].ec, 0x24);
@@ -276,8 +263,7 @@ static void test_stale_store_to_read_only_memory(void **state)
 
 	(void)state;
 	for (int precise = 1; precise >= 0; precise--) {
-		run_rewritten(stale_ro_code, sizeof(stale_ro_code), precise,
-			      run);
+		run_rewritten(MOV_X4_DTB, precise, run);
 		assert_int_equal(run->result, SIM_VM_OFF);
 		assert_int_equal(run->n, 7);
 		assert_int_equal(run->rec[1].ec, 0x24);
