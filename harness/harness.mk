@@ -218,7 +218,7 @@ CHECK_STEPS += check-hostile
 # Unicorn's own trap turnaround with an interrupt hook that only counts
 # (harness/uc_raw_bench.c), the ceiling.
 BENCH_STORM_ITERS ?= 200000
-BENCH_VALGRIND_ITERS ?= 40000
+BENCH_VALGRIND_ITERS ?= 80000
 UC_RAW_BENCH := $(BUILD)/host/uc_raw_bench
 $(UC_RAW_BENCH): harness/uc_raw_bench.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
