@@ -312,6 +312,9 @@ static bool ipa_mapped(struct sim_cpu *c, uint64_t ipa)
 static bool refuse_unmapped(struct sim_cpu *c, uint64_t va, uint64_t ipa,
 			    enum s1w_access acc)
 {
+	/* The refusal Unicorn stops on is the last one (a refused probe
+	 * returns to its caller without a stop). */
+	c->s1f.valid = false;
 	c->s2f.valid = true;
 	c->s2f.va = va;
 	c->s2f.ipa = ipa;
@@ -368,6 +371,7 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type,
 		e->perms = s1_to_uc_prot(el0 ? r.perm_el0 : r.perm_el1);
 		return true;
 	}
+	c->s2f.valid = false;
 	c->s1f.valid = true;
 	c->s1f.va = va;
 	c->s1f.acc = acc;
