@@ -485,9 +485,15 @@ void sim_data_abort(struct sim_cpu *c)
 		uint64_t ea = a64_ldst_ea(&precise_d, x, pc);
 
 		d = &precise_d;
-		have_ea_ipa = sim_va_to_ipa(c, ea, &ea_ipa);
 		if (at_insn)
 			ipa = refused_byte_ipa(ea, c->fault.page_va, ipa);
+		if (at_insn && ea - c->fault.page_va < UC_PAGE) {
+			/* The fill hook translated this page already. */
+			ea_ipa = ipa;
+			have_ea_ipa = true;
+		} else {
+			have_ea_ipa = sim_va_to_ipa(c, ea, &ea_ipa);
+		}
 	}
 	if (was_precise || at_insn)
 		s2w_lookup(&c->s2, ipa, &fault_walk);
