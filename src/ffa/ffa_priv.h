@@ -106,6 +106,14 @@ static inline void ffa_put64(uint8_t *p, uint64_t v)
 	ffa_put32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* The memory transaction descriptor's header at b (DEN0077A v1.1,
+ * Table 10.20: sender, attributes, flags, handle, tag, endpoint array of
+ * `receivers` entries right after the header), for the descriptors the
+ * hypervisor writes: a retrieve response, or a send it forwards. */
+void ffa_put_mem_header(uint8_t *b, uint16_t sender, uint16_t attributes,
+			uint32_t flags, uint64_t handle, uint64_t tag,
+			uint32_t receivers);
+
 /* The composite memory region descriptor at b (total pages, range count)
  * and its constituents, one per range: its PA (secure world) or its
  * borrow-window IPA (a VM's retrieve response), and its page count. */

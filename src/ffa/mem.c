@@ -398,6 +398,21 @@ static unsigned op_code(enum ffa_mem_op op)
 	return op == FFA_MEM_OP_SHARE ? 1u : op == FFA_MEM_OP_LEND ? 2u : 3u;
 }
 
+/* ffa_priv.h */
+void ffa_put_mem_header(uint8_t *b, uint16_t sender, uint16_t attributes,
+			uint32_t flags, uint64_t handle, uint64_t tag,
+			uint32_t receivers)
+{
+	ffa_put16(b, sender);
+	ffa_put16(b + 2, attributes);
+	ffa_put32(b + 4, flags);
+	ffa_put64(b + 8, handle);
+	ffa_put64(b + 16, tag);
+	ffa_put32(b + 24, FFA_MEM_EMAD_SIZE);
+	ffa_put32(b + 28, receivers);
+	ffa_put32(b + 32, FFA_MEM_HDR_SIZE);
+}
+
 /* The retrieve response, in the receiver's RX buffer. */
 static uint32_t write_resp(uint8_t *rx, const struct txn *t)
 {
@@ -406,14 +421,9 @@ static uint32_t write_resp(uint8_t *rx, const struct txn *t)
 		       FFA_MEM_RANGE_SIZE * (uint32_t)t->nranges;
 
 	memset(rx, 0, len);
-	ffa_put16(rx, t->sender);
-	ffa_put16(rx + 2, t->attributes);
-	ffa_put32(rx + 4, op_code(t->op) << RETRIEVE_TYPE_SHIFT);
-	ffa_put64(rx + 8, t->handle);
-	ffa_put64(rx + 16, t->tag);
-	ffa_put32(rx + 24, FFA_MEM_EMAD_SIZE);
-	ffa_put32(rx + 28, t->nrecv);
-	ffa_put32(rx + 32, FFA_MEM_HDR_SIZE);
+	ffa_put_mem_header(rx, t->sender, t->attributes,
+			   op_code(t->op) << RETRIEVE_TYPE_SHIFT, t->handle,
+			   t->tag, t->nrecv);
 	for (uint32_t i = 0; i < t->nrecv; i++) {
 		uint8_t *e = rx + FFA_MEM_HDR_SIZE + FFA_MEM_EMAD_SIZE * i;
 

@@ -91,13 +91,9 @@ static uint32_t write_desc(uint8_t *b, const struct ffa_mem_txn *m,
 		       FFA_MEM_RANGE_SIZE * (uint32_t)runs->n;
 
 	memset(b, 0, len);
-	ffa_put16(b, m->sender);
-	ffa_put16(b + 2, m->attributes);
-	ffa_put32(b + 4, m->flags);
-	ffa_put64(b + 16, m->tag); /* handle at 8: 0, the SPMC's to give */
-	ffa_put32(b + 24, FFA_MEM_EMAD_SIZE);
-	ffa_put32(b + 28, m->receiver_count);
-	ffa_put32(b + 32, FFA_MEM_HDR_SIZE);
+	/* Handle 0: the SPMC gives it. */
+	ffa_put_mem_header(b, m->sender, m->attributes, m->flags, 0, m->tag,
+			   m->receiver_count);
 	for (uint32_t i = 0; i < m->receiver_count; i++) {
 		uint8_t *e = b + FFA_MEM_HDR_SIZE + FFA_MEM_EMAD_SIZE * i;
 
