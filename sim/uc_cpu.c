@@ -274,6 +274,10 @@ void regs_push(struct sim_cpu *c, uint64_t natural_pc)
 		uc_reg_write_batch(c->uc, ids, ptrs, n);
 	if (el_change)
 		rebuild_el(c);
+	/* Unicorn's PC is r's now: written, or natural_pc, where it was. The
+	 * run loop starts from it if Unicorn is stopped; a run clears it. */
+	c->next_run_pc = r->pc;
+	c->next_run_pc_known = true;
 	/* The shadow's X registers are r's now: only the rest is copied. */
 	s->sp_el0 = r->sp_el0;
 	s->pstate = r->pstate;

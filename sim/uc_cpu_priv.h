@@ -126,6 +126,11 @@ struct sim_cpu {
 	 * that may change them runs (bit 31 of its write set) or the sim
 	 * writes either, a pull need not read them again. */
 	bool sp_known;
+	/* Unicorn's PC as the last push left it (regs_push), if no run has
+	 * moved it since: where the next run starts, without reading it
+	 * back. Otherwise the run loop reads it. */
+	uint64_t next_run_pc;
+	bool next_run_pc_known;
 	/* Xn (bit n) that the blocks run since the last pull may have
 	 * written: a pull reads only these from Unicorn, the others are
 	 * still the shadow's. */

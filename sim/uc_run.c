@@ -316,7 +316,12 @@ void sim_world_loop(struct sim_cpu *c)
 		c->fault.valid = false;
 		c->s2f.valid = false;
 		c->block_stop = false;
-		err = uc_emu_start(c->uc, uc_get(c, UC_ARM64_REG_PC), 0, 0, 0);
+		err = uc_emu_start(c->uc,
+				   c->next_run_pc_known
+				       ? c->next_run_pc
+				       : uc_get(c, UC_ARM64_REG_PC),
+				   0, 0, 0);
+		c->next_run_pc_known = false; /* the run moved it */
 		c->st.restarts++;
 		c->ctx = IN_RUN_LOOP;
 		/* With a code hook, Unicorn can report the PC of the last
